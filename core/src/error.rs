@@ -1,0 +1,182 @@
+//! The one public error type and its stable codes.
+
+/// Everything that can stop a request from being evaluated.
+///
+/// Clinical non-answers (Indeterminate, no guideline for a drug, ambiguous
+/// calls) are not errors: they are reported in the results. `Err` means the
+/// request itself could not be evaluated.
+///
+/// ```
+/// let err = dosera::Error::UnknownGene("CYP9Z9".into());
+/// assert_eq!(err.to_string(), "unknown gene `CYP9Z9`");
+/// assert_eq!(err.code() as u32, 101);
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A gene symbol not in any loaded pack.
+    #[error("unknown gene `{0}`")]
+    UnknownGene(String),
+    /// An allele name the gene does not define.
+    #[error("unknown allele `{allele}` for {gene}")]
+    UnknownAllele {
+        /// Gene symbol.
+        gene: String,
+        /// The allele as given.
+        allele: String,
+    },
+    /// A diplotype that could not be read.
+    #[error("malformed diplotype `{value}` for {gene}: {reason}")]
+    MalformedDiplotype {
+        /// Gene symbol.
+        gene: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A gene result (`GENE=VALUE`) that is none of the accepted forms.
+    #[error("cannot read gene result `{0}`: {1}")]
+    MalformedGeneResult(String, String),
+    /// A drug with no guideline in the loaded packs.
+    #[error("unknown drug `{0}`")]
+    UnknownDrug(String),
+    /// A source other than cpic or dpwg.
+    #[error("unknown source `{0}` (expected cpic or dpwg)")]
+    UnknownSource(String),
+    /// A pack file whose sha256 differs from its manifest.
+    #[error(
+        "checksum mismatch for pack file `{file}`: manifest has {expected}, file has {actual}"
+    )]
+    ChecksumMismatch {
+        /// File path relative to the pack root.
+        file: String,
+        /// Checksum in the manifest.
+        expected: String,
+        /// Checksum of the file.
+        actual: String,
+    },
+    /// A pack written for another schema version.
+    #[error("pack schema version {found} is not supported (this build reads {supported})")]
+    SchemaVersion {
+        /// Version in the pack.
+        found: u32,
+        /// Version this build reads.
+        supported: u32,
+    },
+    /// A pack that could not be parsed or fails a structural check.
+    #[error("invalid knowledge pack: {0}")]
+    InvalidPack(String),
+    /// Upstream input to the importer that could not be read.
+    #[error("cannot import `{file}`: {reason}")]
+    Import {
+        /// Upstream file.
+        file: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("i/o error on `{path}`")]
+    Io {
+        /// The path involved.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A request that contradicts itself (e.g. no sources selected).
+    #[error("invalid request: {0}")]
+    Usage(String),
+    /// A bug: an internal invariant did not hold.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Stable numeric codes, grouped by range: 1xx input, 2xx knowledge pack,
+/// 3xx usage, 9xx internal. Bindings expose these unchanged.
+///
+/// ```
+/// use dosera::ErrorCode;
+/// assert_eq!(ErrorCode::ChecksumMismatch as u32, 201);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// Unknown gene.
+    UnknownGene = 101,
+    /// Unknown allele.
+    UnknownAllele = 102,
+    /// Malformed diplotype.
+    MalformedDiplotype = 103,
+    /// Malformed gene result.
+    MalformedGeneResult = 104,
+    /// Unknown drug.
+    UnknownDrug = 105,
+    /// Unknown source.
+    UnknownSource = 106,
+    /// Pack checksum mismatch.
+    ChecksumMismatch = 201,
+    /// Pack schema version not supported.
+    SchemaVersion = 202,
+    /// Pack invalid.
+    InvalidPack = 203,
+    /// Import failed.
+    Import = 204,
+    /// I/O failure.
+    Io = 301,
+    /// Invalid request.
+    Usage = 302,
+    /// Internal error.
+    Internal = 901,
+}
+
+impl Error {
+    /// The stable code of this error.
+    ///
+    /// ```
+    /// let err = dosera::Error::UnknownDrug("aspirin".into());
+    /// assert_eq!(err.code(), dosera::ErrorCode::UnknownDrug);
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::UnknownGene(_) => ErrorCode::UnknownGene,
+            Error::UnknownAllele { .. } => ErrorCode::UnknownAllele,
+            Error::MalformedDiplotype { .. } => ErrorCode::MalformedDiplotype,
+            Error::MalformedGeneResult(..) => ErrorCode::MalformedGeneResult,
+            Error::UnknownDrug(_) => ErrorCode::UnknownDrug,
+            Error::UnknownSource(_) => ErrorCode::UnknownSource,
+            Error::ChecksumMismatch { .. } => ErrorCode::ChecksumMismatch,
+            Error::SchemaVersion { .. } => ErrorCode::SchemaVersion,
+            Error::InvalidPack(_) => ErrorCode::InvalidPack,
+            Error::Import { .. } => ErrorCode::Import,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Usage(_) => ErrorCode::Usage,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_in_their_ranges() {
+        let input = [
+            Error::UnknownGene(String::new()),
+            Error::MalformedGeneResult(String::new(), String::new()),
+            Error::UnknownDrug(String::new()),
+        ];
+        for e in input {
+            let c = e.code() as u32;
+            assert!((100..200).contains(&c), "{e}: {c}");
+        }
+        let pack = Error::InvalidPack(String::new()).code() as u32;
+        assert!((200..300).contains(&pack));
+        assert_eq!(Error::Internal(String::new()).code() as u32, 901);
+    }
+}

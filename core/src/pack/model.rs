@@ -1,0 +1,540 @@
+//! The knowledge-pack schema: the project's own encoding of allele
+//! definitions, allele function, phenotype rules and guideline
+//! recommendations.
+//!
+//! A pack is one source (CPIC or DPWG). On disk it is a folder of pretty
+//! JSON files listed in `MANIFEST.toml` with their sha256:
+//!
+//! ```text
+//! <source>/pack.json                  PackMeta + drugs
+//! <source>/genes/<SYMBOL>.json        Gene
+//! <source>/guidelines/<id>.json       Guideline (with its recommendations)
+//! <source>/LICENSE.md                 licence and attribution
+//! ```
+//!
+//! In memory (and in the blob embedded by `dosera-guidelines`) it is one
+//! [`Pack`] value. Every struct here round-trips through serde unchanged, so
+//! an import followed by a write is byte-for-byte reproducible.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The schema version written into every pack and checked on load.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Who published the guideline content of a pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Clinical Pharmacogenetics Implementation Consortium (CC0).
+    Cpic,
+    /// Dutch Pharmacogenetics Working Group, via PharmGKB/ClinPGx (CC BY-SA 4.0).
+    Dpwg,
+}
+
+impl Source {
+    /// Every source, in report order.
+    pub const ALL: [Source; 2] = [Source::Cpic, Source::Dpwg];
+
+    /// Lower-case name used in file paths and on the command line.
+    ///
+    /// ```
+    /// assert_eq!(dosera::Source::Dpwg.as_str(), "dpwg");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Cpic => "cpic",
+            Source::Dpwg => "dpwg",
+        }
+    }
+
+    /// Display label (`CPIC`, `DPWG`).
+    ///
+    /// ```
+    /// assert_eq!(dosera::Source::Cpic.label(), "CPIC");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Cpic => "CPIC",
+            Source::Dpwg => "DPWG",
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl std::str::FromStr for Source {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "cpic" => Ok(Source::Cpic),
+            "dpwg" => Ok(Source::Dpwg),
+            _ => Err(crate::Error::UnknownSource(s.to_string())),
+        }
+    }
+}
+
+/// A whole knowledge pack for one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pack {
+    /// Metadata: schema version, release, licence, upstream releases.
+    pub meta: PackMeta,
+    /// Drugs with at least one guideline in this pack.
+    pub drugs: Vec<Drug>,
+    /// Genes: definitions (CPIC only), allele function and phenotype rules.
+    pub genes: Vec<Gene>,
+    /// Guidelines with their recommendations.
+    pub guidelines: Vec<Guideline>,
+}
+
+/// Pack metadata (`pack.json`, together with the drug list).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackMeta {
+    /// Always [`SCHEMA_VERSION`] for packs this build can read.
+    pub schema_version: u32,
+    /// Publisher of the content.
+    pub source: Source,
+    /// Release string of this pack, e.g. `cpic-2026.11.1`.
+    pub release: String,
+    /// SPDX licence identifier of the content.
+    pub license: String,
+    /// Attribution to show wherever results from this pack are shown.
+    pub attribution: String,
+    /// True when the pack holds verbatim upstream text (never for bundled packs).
+    #[serde(default)]
+    pub verbatim: bool,
+    /// Upstream data sets the pack was built from, newest-wins order applied.
+    pub upstream: Vec<UpstreamRelease>,
+}
+
+/// One upstream data set that went into a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpstreamRelease {
+    /// Short name, e.g. `pharmgkb-guideline-annotations`.
+    pub name: String,
+    /// Upstream version or date string.
+    pub version: String,
+    /// What the pack took from it.
+    pub used_for: String,
+}
+
+/// `pack.json` on disk: metadata plus the drug list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackIndex {
+    /// Pack metadata.
+    pub meta: PackMeta,
+    /// Drugs.
+    pub drugs: Vec<Drug>,
+}
+
+/// A drug with a guideline in the pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drug {
+    /// Lower-case generic name, the key used everywhere (`clopidogrel`).
+    pub name: String,
+    /// External identifiers, e.g. `{"pharmgkb": "PA449053", "rxnorm": "32968"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ids: BTreeMap<String, String>,
+    /// Ids of the guidelines covering this drug.
+    pub guidelines: Vec<String>,
+    /// Genes any of those guidelines use.
+    pub genes: Vec<String>,
+}
+
+/// A gene: how to call it and how to turn a call into a phenotype.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gene {
+    /// HGNC symbol (`CYP2C19`, `HLA-B`, `MT-RNR1`).
+    pub symbol: String,
+    /// Chromosome (`chr10`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromosome: Option<String>,
+    /// GRCh38 allele definitions, for genes callable from a VCF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<AlleleDefinition>,
+    /// Allele function and phenotype rules.
+    pub phenotyping: Phenotyping,
+}
+
+/// Star-allele (or named-allele) definitions on GRCh38.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlleleDefinition {
+    /// Upstream definition data version.
+    pub version: String,
+    /// Genome build, e.g. `GRCh38.p14`.
+    pub genome_build: String,
+    /// RefSeq accession of the chromosome.
+    pub refseq_chromosome: String,
+    /// Definition positions in genomic order; allele vectors index into this.
+    pub positions: Vec<DefinitionPosition>,
+    /// Named alleles.
+    pub alleles: Vec<NamedAllele>,
+    /// Matcher exemptions for this gene.
+    pub exemptions: Exemptions,
+}
+
+/// One position used by the allele definitions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinitionPosition {
+    /// Chromosome as written in GRCh38 VCFs with `chr` prefix.
+    pub chromosome: String,
+    /// 1-based VCF position.
+    pub position: u64,
+    /// dbSNP id, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rsid: Option<String>,
+    /// Genomic HGVS name (`g.94761900C>T`).
+    pub hgvs: String,
+    /// Reference allele in VCF notation.
+    #[serde(rename = "ref")]
+    pub ref_allele: String,
+    /// Alternate alleles in VCF notation.
+    pub alts: Vec<String>,
+    /// Alleles as written by CPIC (may include IUPAC codes).
+    pub cpic_alleles: Vec<String>,
+    /// CPIC notation to VCF notation.
+    pub cpic_to_vcf: BTreeMap<String, String>,
+}
+
+/// A named allele: one expected allele (or none) per definition position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedAllele {
+    /// Allele name (`*2`, `c.1905+1G>A (*2A)`, `Reference`).
+    pub name: String,
+    /// Upstream identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// True for the gene's reference allele.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reference: bool,
+    /// True for structural variants (not callable from SNVs alone).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub structural_variant: bool,
+    /// Per position: the VCF allele required, an IUPAC code, or `None` when
+    /// the position is not part of this allele's definition.
+    pub alleles: Vec<Option<String>>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Per-gene matcher rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exemptions {
+    /// Positions that must be present for any call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_positions: Vec<u64>,
+    /// Positions the matcher ignores.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_positions: Vec<u64>,
+    /// Positions reported but not used for calling.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_positions: Vec<DefinitionPosition>,
+    /// Alleles the matcher never calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_alleles: Vec<String>,
+    /// Preferred diplotypes when unphased data cannot tell two apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unphased_priorities: Vec<String>,
+    /// AMP tier-1 alleles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amp_tier1_alleles: Vec<String>,
+    /// AMP tier-1 positions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amp_tier1_positions: Vec<u64>,
+}
+
+/// How a gene's result becomes a phenotype and a lookup key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhenotypeMethod {
+    /// A sorted pair of allele functions maps to a phenotype (CYP2C19, TPMT…).
+    FunctionPair,
+    /// Sum of allele activity values, binned (CYP2D6, CYP2C9, DPYD).
+    ActivityScore,
+    /// Carrier status of specific alleles (`*57:01 positive`), HLA genes.
+    AlleleStatus,
+    /// An explicit diplotype table (DPWG genes).
+    DiplotypeTable,
+}
+
+/// Allele function, activity values and the phenotype rules of a gene.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phenotyping {
+    /// Upstream version of the phenotype data.
+    pub version: String,
+    /// Which rule family applies.
+    pub method: PhenotypeMethod,
+    /// Allele → function / activity value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alleles: Vec<AlleleFunction>,
+    /// Old allele names still accepted, mapped to the current name
+    /// (NUDT15 `*2` → `*3` after 2026).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, String>,
+    /// Function pair → phenotype (method `function_pair`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub function_pairs: Vec<FunctionPairRule>,
+    /// Activity score → phenotype (method `activity_score`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity_bins: Vec<ActivityBin>,
+    /// One allele only (G6PD in males, MT-RNR1): function → phenotype.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub single_allele: Vec<SingleAlleleRule>,
+    /// Explicit diplotype table (method `diplotype_table`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diplotypes: Vec<DiplotypeRule>,
+    /// Alleles reported as carrier status (method `allele_status`), e.g. `*57:01`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_alleles: Vec<String>,
+}
+
+/// Function and activity value of one allele.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlleleFunction {
+    /// Allele name.
+    pub name: String,
+    /// Clinical function (`No function`), when assigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// Activity value as published (`0.5`, `≥3.0`, `n/a`), for activity genes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+}
+
+/// An unordered pair of functions and the phenotype it gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionPairRule {
+    /// The two functions, sorted.
+    pub functions: [String; 2],
+    /// Phenotype.
+    pub phenotype: String,
+    /// Lookup key used by the guidelines.
+    pub lookup_key: String,
+}
+
+/// Activity scores in `[min, max]` (max open when absent) give `phenotype`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityBin {
+    /// Lowest score in the bin.
+    pub min: f64,
+    /// Highest score in the bin; `None` means no upper limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Phenotype.
+    pub phenotype: String,
+}
+
+/// Single-allele genes: function → phenotype and key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SingleAlleleRule {
+    /// Allele function.
+    pub function: String,
+    /// Phenotype.
+    pub phenotype: String,
+    /// Lookup key.
+    pub lookup_key: String,
+}
+
+/// One row of an explicit diplotype table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiplotypeRule {
+    /// The alleles (one for single-allele results), sorted as published.
+    pub alleles: Vec<String>,
+    /// Phenotype.
+    pub phenotype: String,
+    /// Lookup key.
+    pub lookup_key: String,
+    /// Activity score, when the table gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_score: Option<String>,
+}
+
+/// A guideline: one publication covering one or more drugs and genes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guideline {
+    /// Upstream identifier (PharmGKB/ClinPGx guideline annotation id).
+    pub id: String,
+    /// Short name in the project's words: `CPIC: clopidogrel and CYP2C19`.
+    pub name: String,
+    /// Publisher.
+    pub source: Source,
+    /// Upstream version of the annotation.
+    pub version: String,
+    /// Date of the upstream data set the guideline was taken from.
+    pub date: String,
+    /// Upstream data set (`pharmgkb-guideline-annotations 2024-03-25`, …).
+    pub release: String,
+    /// Where a clinician reads the original.
+    pub url: String,
+    /// PubMed ids of the guideline publications.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pmids: Vec<String>,
+    /// Drugs covered.
+    pub drugs: Vec<String>,
+    /// Genes used by the recommendations.
+    pub genes: Vec<String>,
+    /// A note in the project's words (e.g. dosing by algorithm, no table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Recommendations.
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// The lookup value a recommendation expects for one gene.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LookupKey {
+    /// A phenotype, activity score, allele status or `No Result`.
+    Key(String),
+    /// A specific diplotype (DPWG CYP2C9 and UGT1A1 tables), e.g. `*1/*3`.
+    Diplotype {
+        /// Alleles joined with `/`, sorted as published.
+        diplotype: String,
+    },
+}
+
+impl LookupKey {
+    /// The key text (`Poor Metabolizer`, `*1/*3`).
+    ///
+    /// ```
+    /// use dosera::pack::LookupKey;
+    /// assert_eq!(LookupKey::Key("1.0".into()).as_str(), "1.0");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            LookupKey::Key(k) => k,
+            LookupKey::Diplotype { diplotype } => diplotype,
+        }
+    }
+}
+
+/// What the prescriber is asked to do, as a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Use the drug at the usual dose.
+    StandardDosing,
+    /// Lower dose (or slower titration, lower maximum).
+    ReduceDose,
+    /// Higher dose.
+    IncreaseDose,
+    /// Do not use the drug.
+    Avoid,
+    /// Use another drug.
+    UseAlternative,
+    /// Think about another drug.
+    ConsiderAlternative,
+    /// Use with extra monitoring (levels, effect, adverse events).
+    Monitor,
+    /// Guideline makes no recommendation for this result.
+    NoRecommendation,
+    /// Other guidance that fits none of the above (e.g. see dosing algorithm).
+    Other,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 9] = [
+        Action::StandardDosing,
+        Action::ReduceDose,
+        Action::IncreaseDose,
+        Action::Avoid,
+        Action::UseAlternative,
+        Action::ConsiderAlternative,
+        Action::Monitor,
+        Action::NoRecommendation,
+        Action::Other,
+    ];
+
+    /// Short label for tables (`reduce dose`).
+    ///
+    /// ```
+    /// assert_eq!(dosera::pack::Action::ReduceDose.label(), "reduce dose");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::StandardDosing => "standard dosing",
+            Action::ReduceDose => "reduce dose",
+            Action::IncreaseDose => "increase dose",
+            Action::Avoid => "avoid",
+            Action::UseAlternative => "use an alternative",
+            Action::ConsiderAlternative => "consider an alternative",
+            Action::Monitor => "monitor",
+            Action::NoRecommendation => "no recommendation",
+            Action::Other => "other guidance",
+        }
+    }
+
+    /// True when the action departs from standard prescribing.
+    ///
+    /// ```
+    /// use dosera::pack::Action;
+    /// assert!(Action::Avoid.is_actionable());
+    /// assert!(!Action::StandardDosing.is_actionable());
+    /// ```
+    pub fn is_actionable(self) -> bool {
+        !matches!(self, Action::StandardDosing | Action::NoRecommendation)
+    }
+}
+
+/// A dose change stated as a share of the usual dose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoseAdjustment {
+    /// Lower bound, percent of the usual dose (e.g. `50`).
+    pub percent_min: f64,
+    /// Upper bound, percent of the usual dose (equal to `percent_min` for a single value).
+    pub percent_max: f64,
+    /// Which dose it applies to (`starting dose`, `standard dose`, `maintenance dose`).
+    pub of: String,
+}
+
+/// One recommendation: a lookup key per gene and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    /// Upstream identifier (or a stable id made by the importer when upstream has none).
+    pub id: String,
+    /// Drug this recommendation is for.
+    pub drug: String,
+    /// Population (`general`, `adults`, `pediatrics`, …), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    /// Strength / classification as published (`Strong`, `Moderate`, `Optional`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<String>,
+    /// Gene → expected lookup value. Every gene must match.
+    pub lookup: BTreeMap<String, LookupKey>,
+    /// The action.
+    pub action: Action,
+    /// Dose change, where the guideline gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<DoseAdjustment>,
+    /// Named alternative drugs, where given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
+    /// Upstream flags: dosing information, alternate drug, other guidance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// Recommendation in the project's own words.
+    pub summary: String,
+    /// Implication in the project's own words.
+    pub implication: String,
+    /// Upstream text, only in packs built with the importer's verbatim mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verbatim: Option<VerbatimText>,
+}
+
+/// Upstream wording, kept only in user-built verbatim packs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerbatimText {
+    /// Recommendation text.
+    pub recommendation: String,
+    /// Implication texts.
+    pub implications: Vec<String>,
+}
