@@ -1,7 +1,11 @@
-//! Knowledge packs: the typed schema, loading (bundled, bytes, folder) and
-//! the importer that builds packs from upstream files.
+//! Knowledge packs: the typed schema, loading (bundled, bytes, folder),
+//! writing, and the importer that builds packs from upstream files.
 
 pub mod import;
+mod load;
 mod model;
+mod write;
 
+pub use load::PackSet;
 pub use model::*;
+pub use write::write_dir;
