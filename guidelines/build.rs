@@ -19,7 +19,10 @@ fn main() {
     if !manifest_path.exists() {
         // Only while bootstrapping a new schema: the importer itself lives in
         // the CLI, which needs this crate to build before any pack exists.
-        println!("cargo:warning=no bundled packs: {} is absent", manifest_path.display());
+        println!(
+            "cargo:warning=no bundled packs: {} is absent",
+            manifest_path.display()
+        );
         code.push_str("/// Text of the bundled manifest.\npub const MANIFEST: &str = \"\";\n");
         code.push_str("/// sha256 of the bundled manifest (covers every file).\npub const PACKS_SHA256: &str = \"\";\n");
         code.push_str("/// Each bundled pack: (source, assembled JSON).\npub static BUNDLED: &[(&str, &[u8])] = &[];\n");

@@ -1,1 +1,441 @@
-fn main() {}
+//! `dosera`: the command-line interface.
+//!
+//! Exit codes: 0 success; 1 the request could not be evaluated (bad gene,
+//! allele, diplotype, drug…); 2 bad command line; 3 knowledge-pack problem
+//! (checksum, schema, import); 70 internal error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use dosera::pack::import::{import, ImportOptions};
+use dosera::pack::PackSet;
+use dosera::{Engine, Error, GeneInput, Request, Source};
+
+#[derive(Parser)]
+#[command(
+    name = "dosera",
+    version,
+    about = "Pharmacogenomic decision support: gene results to CPIC and DPWG recommendations",
+    long_about = "Pharmacogenomic decision support: gene results to CPIC and DPWG \
+                  recommendations.\n\nResults support a clinician's decision; they are not a \
+                  diagnosis. Always read the guideline linked with each recommendation."
+)]
+struct Cli {
+    /// Use the packs in this folder (with MANIFEST.toml) instead of the bundled ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    packs: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Recommendations for gene results.
+    Recommend(RecommendArgs),
+    /// Phenotype and lookup keys of one diplotype (or phenotype, score, status).
+    Phenotype {
+        /// Gene symbol.
+        gene: String,
+        /// Diplotype such as `*1/*2` (or any value `recommend --gene` accepts).
+        value: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List genes.
+    Genes {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the alleles of a gene with their function.
+    Alleles {
+        /// Gene symbol.
+        gene: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List drugs with guidelines.
+    Drugs {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Knowledge packs: info, verify, import.
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Args)]
+struct RecommendArgs {
+    /// Gene result GENE=VALUE: diplotype (`CYP2C19=*2/*2`, candidates split by `|`),
+    /// phenotype (`CYP2D6=Poor Metabolizer`), activity score (`CYP2D6=1.5`) or
+    /// HLA status (`HLA-B=*57:01 positive`). Repeat for several genes.
+    #[arg(long = "gene", short = 'g', value_name = "GENE=VALUE", required = true)]
+    genes: Vec<String>,
+    /// Drug (repeat for several); default: every drug using a gene given.
+    #[arg(long = "drug", short = 'd', value_name = "NAME")]
+    drugs: Vec<String>,
+    /// Source (repeat for both); default: cpic and dpwg.
+    #[arg(long = "source", short = 's', value_name = "cpic|dpwg")]
+    sources: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Release, checksum, licence and contents of the packs in use.
+    Info {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a pack folder: checksums, schema, references between records.
+    Verify {
+        /// Folder with MANIFEST.toml (default: the bundled packs).
+        dir: Option<PathBuf>,
+    },
+    /// Build packs from upstream files as published.
+    Import {
+        /// Folder with the upstream files (definitions/, phenotypes/, recommendations/, supplements-2026/).
+        #[arg(long, value_name = "DIR")]
+        reference: PathBuf,
+        /// Output folder (MANIFEST.toml and one folder per source).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Release string for the packs (e.g. 2026.11.1).
+        #[arg(long)]
+        release: String,
+        /// Keep upstream recommendation text (only for packs you build for yourself).
+        #[arg(long)]
+        verbatim: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                eprintln!("  caused by: {s}");
+                source = s.source();
+            }
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn exit_code(e: &Error) -> u8 {
+    match e.code() as u32 {
+        100..=199 => 1,
+        200..=299 => 3,
+        300..=399 => 2,
+        _ => 70,
+    }
+}
+
+fn engine(packs: &Option<PathBuf>) -> Result<Engine, Error> {
+    match packs {
+        Some(dir) => Engine::from_dir(dir),
+        None => Engine::bundled(),
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Recommend(args) => recommend(&engine(&cli.packs)?, args),
+        Command::Phenotype { gene, value, json } => {
+            let engine = engine(&cli.packs)?;
+            let result = engine.interpret(&GeneInput::new(gene, value))?;
+            if json {
+                return print_json(&result);
+            }
+            for cand in &result.candidates {
+                println!("{} {}", result.gene, cand.label);
+                for call in &cand.calls {
+                    println!(
+                        "  {:<5} phenotype: {:<32} activity score: {:<6} lookup key: {}",
+                        call.source.label(),
+                        call.phenotype.as_deref().unwrap_or("-"),
+                        call.activity_score.as_deref().unwrap_or("-"),
+                        if call.lookup_keys.is_empty() {
+                            "-".to_string()
+                        } else {
+                            call.lookup_keys.join(" | ")
+                        }
+                    );
+                    println!("        how: {}", call.derivation);
+                }
+            }
+            Ok(())
+        }
+        Command::Genes { json } => {
+            let genes = engine(&cli.packs)?.genes();
+            if json {
+                return print_json(&genes);
+            }
+            println!(
+                "{:<9} {:<10} {:>7} {:<4} drugs",
+                "gene", "sources", "alleles", "vcf"
+            );
+            for g in genes {
+                let sources: Vec<&str> = g.sources.iter().map(|s| s.as_str()).collect();
+                println!(
+                    "{:<9} {:<10} {:>7} {:<4} {}",
+                    g.symbol,
+                    sources.join(","),
+                    g.alleles,
+                    if g.vcf_definition { "yes" } else { "no" },
+                    g.drugs.len()
+                );
+            }
+            Ok(())
+        }
+        Command::Alleles { gene, json } => {
+            let alleles = engine(&cli.packs)?.alleles(&gene)?;
+            if json {
+                return print_json(&alleles);
+            }
+            println!("{:<40} {:<36} activity", "allele", "function");
+            for a in alleles {
+                println!(
+                    "{:<40} {:<36} {}",
+                    a.name,
+                    a.function.as_deref().unwrap_or("-"),
+                    a.activity.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
+        Command::Drugs { json } => {
+            let drugs = engine(&cli.packs)?.drugs();
+            if json {
+                return print_json(&drugs);
+            }
+            println!("{:<28} {:<10} genes", "drug", "sources");
+            for d in drugs {
+                let sources: Vec<&str> = d.sources.iter().map(|s| s.as_str()).collect();
+                println!(
+                    "{:<28} {:<10} {}",
+                    d.name,
+                    sources.join(","),
+                    d.genes.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Pack(cmd) => pack(cli.packs, cmd),
+    }
+}
+
+fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
+    let mut genes = Vec::new();
+    for g in &args.genes {
+        genes.push(g.parse::<GeneInput>()?);
+    }
+    let mut sources = Vec::new();
+    for s in &args.sources {
+        sources.push(s.parse::<Source>()?);
+    }
+    let request = Request::new(genes).drugs(args.drugs).sources(sources);
+    let result = engine.recommend(&request)?;
+    if args.json {
+        return print_json(&result);
+    }
+    println!(
+        "dosera {} · packs {} ({})",
+        result.engine_version,
+        result.packs_release,
+        result
+            .packs
+            .iter()
+            .map(|p| p.release.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
+    for g in &result.genes {
+        for c in &g.candidates {
+            for call in &c.calls {
+                println!(
+                    "{:<8} {:<28} {:<5} {} (key: {})",
+                    g.gene,
+                    c.label,
+                    call.source.label(),
+                    call.phenotype.as_deref().unwrap_or("-"),
+                    call.lookup_keys.join(" | ")
+                );
+            }
+        }
+    }
+    println!();
+    for d in &result.drugs {
+        println!(
+            "{} · {} · {}{}",
+            d.drug,
+            d.source.label(),
+            d.guideline_name,
+            if d.candidates_agree {
+                ""
+            } else {
+                " · CANDIDATES DISAGREE"
+            }
+        );
+        println!("  {}", d.url);
+        if d.matches.is_empty() {
+            println!("  no matching recommendation");
+        }
+        for m in &d.matches {
+            let dose = m
+                .dose
+                .as_ref()
+                .map(|x| {
+                    if x.percent_min == x.percent_max {
+                        format!(" · {}% of {}", x.percent_min, x.of)
+                    } else {
+                        format!(" · {}–{}% of {}", x.percent_min, x.percent_max, x.of)
+                    }
+                })
+                .unwrap_or_default();
+            let lookup: Vec<String> = m.lookup.iter().map(|(g, k)| format!("{g}: {k}")).collect();
+            println!(
+                "  [{}] {}{} · strength: {} · population: {} · key: {}",
+                m.id,
+                m.action.label(),
+                dose,
+                m.strength.as_deref().unwrap_or("-"),
+                m.population.as_deref().unwrap_or("-"),
+                lookup.join(", ")
+            );
+            println!("    {}", m.summary);
+            println!("    {}", m.implication);
+            if d.matches.len() > 1 || !d.candidates_agree {
+                println!("    for: {}", m.candidates.join("; "));
+            }
+        }
+        for w in &d.warnings {
+            println!("  note: {w}");
+        }
+        println!();
+    }
+    for w in &result.warnings {
+        println!("note: {w}");
+    }
+    Ok(())
+}
+
+fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
+    match cmd {
+        PackCommand::Info { json } => {
+            let engine = engine(&packs)?;
+            let (release, sha) = engine.pack_release();
+            let info: Vec<serde_json::Value> = engine
+                .packs()
+                .iter()
+                .map(|p| {
+                    let recs: usize = p.guidelines.iter().map(|g| g.recommendations.len()).sum();
+                    serde_json::json!({
+                        "source": p.meta.source,
+                        "release": p.meta.release,
+                        "schema_version": p.meta.schema_version,
+                        "license": p.meta.license,
+                        "attribution": p.meta.attribution,
+                        "genes": p.genes.len(),
+                        "drugs": p.drugs.len(),
+                        "guidelines": p.guidelines.len(),
+                        "recommendations": recs,
+                        "upstream": p.meta.upstream,
+                    })
+                })
+                .collect();
+            if json {
+                return print_json(&serde_json::json!({
+                    "release": release, "sha256": sha, "packs": info
+                }));
+            }
+            println!("pack set {release}\nsha256   {sha}");
+            for p in engine.packs() {
+                let recs: usize = p.guidelines.iter().map(|g| g.recommendations.len()).sum();
+                println!(
+                    "\n{} ({}, schema {}, licence {})\n  {} genes, {} drugs, {} guidelines, {} recommendations\n  attribution: {}",
+                    p.meta.release,
+                    p.meta.source.label(),
+                    p.meta.schema_version,
+                    p.meta.license,
+                    p.genes.len(),
+                    p.drugs.len(),
+                    p.guidelines.len(),
+                    recs,
+                    p.meta.attribution
+                );
+                for u in &p.meta.upstream {
+                    println!("  from {} {}: {}", u.name, u.version, u.used_for);
+                }
+            }
+            Ok(())
+        }
+        PackCommand::Verify { dir } => {
+            let set = match dir.or(packs) {
+                Some(d) => PackSet::from_dir(&d)?,
+                None => PackSet::bundled()?,
+            };
+            let problems = dosera::pack::check_references(&set);
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprintln!("problem: {p}");
+                }
+                return Err(Error::InvalidPack(format!(
+                    "{} problems found",
+                    problems.len()
+                )));
+            }
+            println!(
+                "ok: {} ({}), checksums and references verified",
+                set.release, set.sha256
+            );
+            Ok(())
+        }
+        PackCommand::Import {
+            reference,
+            out,
+            release,
+            verbatim,
+        } => {
+            let options = ImportOptions {
+                release: release.clone(),
+                verbatim,
+            };
+            let imported = import(&reference, &options)?;
+            for note in &imported.report {
+                eprintln!("import: {note}");
+            }
+            dosera::pack::write_dir(&imported.packs, &release, &out)?;
+            let set = PackSet::from_dir(&out)?;
+            let problems = dosera::pack::check_references(&set);
+            for p in &problems {
+                eprintln!("problem: {p}");
+            }
+            if !problems.is_empty() {
+                return Err(Error::InvalidPack(format!(
+                    "{} problems found",
+                    problems.len()
+                )));
+            }
+            println!("wrote {} ({})", out.display(), set.sha256);
+            Ok(())
+        }
+    }
+}

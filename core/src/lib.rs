@@ -1,8 +1,51 @@
 //! dosera: pharmacogenomics clinical decision support.
+//!
+//! dosera turns a patient's gene results into phenotypes and the matching
+//! recommendations of the CPIC and DPWG guidelines, from knowledge packs
+//! bundled with the library (or loaded from a folder). Its output supports a
+//! prescriber's decision; it is not a diagnosis.
+//!
+//! The pipeline runs one way:
+//!
+//! 1. **pack**: typed knowledge packs ([`pack::Pack`]): allele definitions,
+//!    allele function, phenotype rules, guidelines and recommendations.
+//! 2. **phenotype**: a diplotype (or activity score) becomes a phenotype and a
+//!    guideline lookup key, by the rules of each source ([`phenotype`]).
+//! 3. **recommend**: gene results become the matching recommendations per
+//!    drug and source, with every candidate shown ([`Engine::recommend`]).
+//!
+//! ```
+//! use dosera::{Engine, Request, Source};
+//!
+//! let engine = Engine::bundled()?;
+//! let request = Request::new([
+//!     "CYP2C19=*2/*2".parse()?,
+//!     "CYP2D6=1.0".parse()?,
+//! ])
+//! .drugs(["amitriptyline", "clopidogrel"]);
+//! let result = engine.recommend(&request)?;
+//!
+//! // Every result names the pack release it came from.
+//! assert!(result.packs.iter().any(|p| p.source == Source::Cpic));
+//! for drug in &result.drugs {
+//!     for m in &drug.matches {
+//!         println!("{} ({}): {} — {}", drug.drug, drug.source, m.action.label(), m.summary);
+//!     }
+//! }
+//! # Ok::<(), dosera::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
+mod engine;
 pub mod error;
 pub mod pack;
+pub mod phenotype;
+mod recommend;
 
+pub use engine::{AlleleInfo, DrugInfo, Engine, GeneInfo, ENGINE_VERSION};
 pub use error::{Error, ErrorCode, Result};
 pub use pack::Source;
+pub use recommend::{
+    Candidate, DrugResult, GeneInput, GeneResult, InputKind, Match, PackInfo, Recommendations,
+    Request, SourceCall, CANDIDATE_SEPARATOR, MAX_COMBINATIONS,
+};

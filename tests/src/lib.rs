@@ -1,1 +1,54 @@
-//! Shared helpers for the conformance tests.
+//! Shared helpers for the conformance tests: where `../shared` is, and small
+//! readers for the upstream files the tests compare against.
+
+use std::path::PathBuf;
+
+/// `../shared` beside the checkout, when present.
+///
+/// ```
+/// // Either the folder exists, or tests print that they skipped.
+/// let _ = dosera_conformance::shared_dir();
+/// ```
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    dir.join("reference").is_dir().then_some(dir)
+}
+
+/// `../shared/reference`, or `None` after printing that the caller skipped.
+pub fn reference_or_skip(test: &str) -> Option<PathBuf> {
+    match shared_dir() {
+        Some(d) => Some(d.join("reference")),
+        None => {
+            println!("{test}: skipped: ../shared is absent");
+            None
+        }
+    }
+}
+
+/// Canonical text of an activity-score key: `0` → `0.0`, `≥4` → `≥4.0`,
+/// `1.25` unchanged. Written independently of the engine's formatter.
+///
+/// ```
+/// use dosera_conformance::canonical_score;
+/// assert_eq!(canonical_score("0").as_deref(), Some("0.0"));
+/// assert_eq!(canonical_score("≥3").as_deref(), Some("≥3.0"));
+/// assert_eq!(canonical_score("0.25").as_deref(), Some("0.25"));
+/// assert_eq!(canonical_score("n/a"), None);
+/// ```
+pub fn canonical_score(key: &str) -> Option<String> {
+    let (prefix, num) = match key.strip_prefix('≥') {
+        Some(rest) => ("≥", rest),
+        None => ("", key),
+    };
+    let value: f64 = num.trim().parse().ok()?;
+    let hundredths = (value * 100.0).round() as i64;
+    let text = if hundredths % 10 == 0 {
+        format!("{:.1}", value)
+    } else {
+        format!("{:.2}", value)
+    };
+    Some(format!("{prefix}{text}"))
+}
+
+/// Genes whose lookup keys are activity scores.
+pub const SCORE_GENES: [&str; 3] = ["CYP2D6", "CYP2C9", "DPYD"];

@@ -1,11 +1,13 @@
 //! Knowledge packs: the typed schema, loading (bundled, bytes, folder),
 //! writing, and the importer that builds packs from upstream files.
 
+mod check;
 pub mod import;
 mod load;
 mod model;
 mod write;
 
+pub use check::check_references;
 pub use load::PackSet;
 pub use model::*;
 pub use write::write_dir;

@@ -1,2 +1,11 @@
 //! The importer: reads upstream files as published and writes packs in the
 //! project's schema.
+
+mod facts;
+mod genes;
+mod packs;
+mod recommendations;
+
+pub use genes::{import_genes, GeneImport};
+pub use packs::{import, ImportOptions, Imported};
+pub use recommendations::{import_guidelines, GuidelineImport};

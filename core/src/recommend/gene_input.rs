@@ -1,0 +1,607 @@
+//! Gene results as a caller gives them (`CYP2C19=*2/*2`,
+//! `CYP2D6=Poor Metabolizer`, `CYP2D6=1.5`, `HLA-B=*57:01 positive`) and
+//! their interpretation into phenotypes and lookup keys per source.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Engine;
+use crate::pack::{Gene, PhenotypeMethod, Source};
+use crate::phenotype;
+use crate::{Error, Result};
+
+/// Separator between candidate diplotypes in one value (`*1/*4|*1/*5`).
+pub const CANDIDATE_SEPARATOR: char = '|';
+
+/// One gene result as given: a gene and a value.
+///
+/// ```
+/// let input: dosera::GeneInput = "CYP2C19=*2/*2".parse().unwrap();
+/// assert_eq!(input.gene, "CYP2C19");
+/// assert_eq!(input.value, "*2/*2");
+/// assert!("CYP2C19".parse::<dosera::GeneInput>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneInput {
+    /// Gene symbol (any case).
+    pub gene: String,
+    /// Diplotype(s), phenotype, activity score, allele status or lookup key.
+    pub value: String,
+}
+
+impl GeneInput {
+    /// A gene result from its two parts.
+    ///
+    /// ```
+    /// let input = dosera::GeneInput::new("HLA-B", "*57:01 positive");
+    /// assert_eq!(input.to_string(), "HLA-B=*57:01 positive");
+    /// ```
+    pub fn new(gene: impl Into<String>, value: impl Into<String>) -> GeneInput {
+        GeneInput {
+            gene: gene.into(),
+            value: value.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for GeneInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.gene, self.value)
+    }
+}
+
+impl std::str::FromStr for GeneInput {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let Some((gene, value)) = s.split_once('=') else {
+            return Err(Error::MalformedGeneResult(
+                s.to_string(),
+                "expected GENE=VALUE".into(),
+            ));
+        };
+        let (gene, value) = (gene.trim(), value.trim());
+        if gene.is_empty() || value.is_empty() {
+            return Err(Error::MalformedGeneResult(
+                s.to_string(),
+                "gene and value must both be given".into(),
+            ));
+        }
+        Ok(GeneInput::new(gene, value))
+    }
+}
+
+/// What kind of value a gene result was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// One or more candidate diplotypes (or a single allele for hemizygous genes).
+    Diplotype,
+    /// A phenotype (`Poor Metabolizer`).
+    Phenotype,
+    /// An activity score (`1.5`, `≥3.0`).
+    ActivityScore,
+    /// HLA carrier status (`*57:01 positive`).
+    AlleleStatus,
+    /// A guideline lookup key given directly (`No Result`, `xN combinations`).
+    LookupKey,
+}
+
+/// A gene result interpreted against the loaded packs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneResult {
+    /// Canonical gene symbol.
+    pub gene: String,
+    /// The value as given.
+    pub input: String,
+    /// What the value was read as.
+    pub kind: InputKind,
+    /// One candidate per diplotype given (one for other kinds).
+    pub candidates: Vec<Candidate>,
+    /// Notes on how the value was read.
+    pub notes: Vec<String>,
+}
+
+/// One possible result for a gene.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Label shown to the user (`*1/*2`, `Poor Metabolizer`).
+    pub label: String,
+    /// Canonical alleles, for diplotype input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alleles: Vec<String>,
+    /// The phenotype and lookup keys per source.
+    pub calls: Vec<SourceCall>,
+}
+
+/// Phenotype and lookup keys under one source's rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceCall {
+    /// Source whose rules were applied.
+    pub source: Source,
+    /// Phenotype, when one follows.
+    pub phenotype: Option<String>,
+    /// Activity score, for activity genes.
+    pub activity_score: Option<String>,
+    /// Allele functions, for diplotype input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Option<String>>,
+    /// Lookup keys this result matches (usually one; several when the
+    /// source cannot tell them apart from the value given).
+    pub lookup_keys: Vec<String>,
+    /// How the phenotype was derived, in words.
+    pub derivation: String,
+}
+
+impl Engine {
+    /// Interprets one gene result: phenotypes and lookup keys under each
+    /// loaded source's rules.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let r = engine.interpret(&"CYP2C19=*2/*2".parse().unwrap()).unwrap();
+    /// let cpic = &r.candidates[0].calls[0];
+    /// assert_eq!(cpic.phenotype.as_deref(), Some("Poor Metabolizer"));
+    ///
+    /// let err = engine.interpret(&"CYP2C19=*2/*99".parse().unwrap()).unwrap_err();
+    /// assert!(err.to_string().contains("*99"));
+    /// ```
+    pub fn interpret(&self, input: &GeneInput) -> Result<GeneResult> {
+        let symbol = self.gene_symbol(&input.gene)?.to_string();
+        let value = input.value.trim();
+        if value.is_empty() {
+            return Err(Error::MalformedGeneResult(
+                input.to_string(),
+                "empty value".into(),
+            ));
+        }
+        let primary = Source::ALL
+            .iter()
+            .find_map(|s| self.gene(*s, &symbol))
+            .cloned();
+        let mut result = GeneResult {
+            gene: symbol.clone(),
+            input: value.to_string(),
+            kind: InputKind::LookupKey,
+            candidates: Vec::new(),
+            notes: Vec::new(),
+        };
+
+        // HLA-style carrier status.
+        if let Some(status) = self.allele_status(&symbol, primary.as_ref(), value)? {
+            result.kind = InputKind::AlleleStatus;
+            result
+                .candidates
+                .push(self.key_candidate(&symbol, &status, "allele status given"));
+            return Ok(result);
+        }
+        if value.eq_ignore_ascii_case("no result") {
+            result
+                .candidates
+                .push(self.key_candidate(&symbol, "No Result", "no result given"));
+            return Ok(result);
+        }
+        let gene = primary.as_ref();
+        // Diplotypes: anything with a slash or candidate separator.
+        if value.contains('/') || value.contains(CANDIDATE_SEPARATOR) {
+            let Some(gene) = gene else {
+                return Err(Error::MalformedGeneResult(
+                    input.to_string(),
+                    format!("{symbol} has no allele table; give a phenotype or lookup key"),
+                ));
+            };
+            result.kind = InputKind::Diplotype;
+            for part in value.split(CANDIDATE_SEPARATOR) {
+                let alleles = phenotype::parse_diplotype(gene, part)?;
+                result
+                    .candidates
+                    .push(self.diplotype_candidate(&symbol, alleles));
+            }
+            return Ok(result);
+        }
+        if let Some(score) = parse_score(value) {
+            let scored = Source::ALL.iter().any(|s| {
+                self.gene(*s, &symbol)
+                    .is_some_and(|g| g.phenotyping.method == PhenotypeMethod::ActivityScore)
+            });
+            if !scored {
+                return Err(Error::MalformedGeneResult(
+                    input.to_string(),
+                    format!("{symbol} is not phenotyped by activity score"),
+                ));
+            }
+            result.kind = InputKind::ActivityScore;
+            result
+                .candidates
+                .push(self.score_candidate(&symbol, &score)?);
+            return Ok(result);
+        }
+        if let Some(phenotype) = self.known_phenotype(&symbol, value) {
+            result.kind = InputKind::Phenotype;
+            result
+                .candidates
+                .push(self.phenotype_candidate(&symbol, &phenotype));
+            return Ok(result);
+        }
+        if let Some(key) = self.known_key(&symbol, value) {
+            result
+                .candidates
+                .push(self.key_candidate(&symbol, &key, "lookup key given"));
+            return Ok(result);
+        }
+        // A single allele (hemizygous G6PD, MT-RNR1), or an allele-like token.
+        if let Some(gene) = gene {
+            match phenotype::parse_diplotype(gene, value) {
+                Ok(alleles) => {
+                    result.kind = InputKind::Diplotype;
+                    result
+                        .candidates
+                        .push(self.diplotype_candidate(&symbol, alleles));
+                    return Ok(result);
+                }
+                Err(e) if looks_like_allele(value) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        Err(Error::MalformedGeneResult(
+            input.to_string(),
+            format!(
+                "not a diplotype, phenotype, activity score, allele status or lookup key known for {symbol}"
+            ),
+        ))
+    }
+
+    fn allele_status(
+        &self,
+        symbol: &str,
+        gene: Option<&Gene>,
+        value: &str,
+    ) -> Result<Option<String>> {
+        let Some(gene) = gene.filter(|g| g.phenotyping.method == PhenotypeMethod::AlleleStatus)
+        else {
+            return Ok(None);
+        };
+        let lower = value.to_ascii_lowercase();
+        let (allele, positive) = if let Some(a) = lower.strip_suffix("positive") {
+            (a, true)
+        } else if let Some(a) = lower.strip_suffix("negative") {
+            (a, false)
+        } else {
+            return Ok(None);
+        };
+        let allele = allele.trim();
+        let allele = allele
+            .strip_prefix(&symbol.to_ascii_lowercase())
+            .unwrap_or(allele)
+            .trim();
+        let known = gene
+            .phenotyping
+            .status_alleles
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(allele));
+        match known {
+            Some(a) => Ok(Some(format!(
+                "{a} {}",
+                if positive { "positive" } else { "negative" }
+            ))),
+            None => Err(Error::UnknownAllele {
+                gene: symbol.to_string(),
+                allele: allele.to_string(),
+            }),
+        }
+    }
+
+    fn known_phenotype(&self, symbol: &str, value: &str) -> Option<String> {
+        for source in Source::ALL {
+            let Some(gene) = self.gene(source, symbol) else {
+                continue;
+            };
+            let p = &gene.phenotyping;
+            let found = p
+                .function_pairs
+                .iter()
+                .map(|r| r.phenotype.as_str())
+                .chain(p.activity_bins.iter().map(|b| b.phenotype.as_str()))
+                .chain(p.single_allele.iter().map(|r| r.phenotype.as_str()))
+                .chain(p.diplotypes.iter().map(|r| r.phenotype.as_str()))
+                .find(|ph| ph.eq_ignore_ascii_case(value));
+            if let Some(f) = found {
+                return Some(f.to_string());
+            }
+        }
+        None
+    }
+
+    fn known_key(&self, symbol: &str, value: &str) -> Option<String> {
+        Source::ALL.iter().find_map(|s| {
+            self.vocabulary(*s, symbol)?
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(value))
+                .cloned()
+        })
+    }
+
+    fn sources(&self) -> impl Iterator<Item = Source> + '_ {
+        Source::ALL.into_iter().filter(|s| self.pack(*s).is_some())
+    }
+
+    /// The gene under `source`'s rules, falling back to the other pack's
+    /// rules when `source` has none for it (e.g. HLA genes in DPWG).
+    fn rules_for(&self, source: Source, symbol: &str) -> Option<(&Gene, Option<Source>)> {
+        if let Some(g) = self.gene(source, symbol) {
+            return Some((g, None));
+        }
+        Source::ALL
+            .iter()
+            .find_map(|s| self.gene(*s, symbol).map(|g| (g, Some(*s))))
+    }
+
+    fn diplotype_candidate(&self, symbol: &str, alleles: Vec<String>) -> Candidate {
+        let label = alleles.join("/");
+        let mut calls = Vec::new();
+        for source in self.sources() {
+            let Some((gene, borrowed)) = self.rules_for(source, symbol) else {
+                continue;
+            };
+            let call = match phenotype::from_alleles(gene, &alleles) {
+                Ok(Some(p)) => {
+                    let mut derivation = derivation_words(gene, &alleles, &p);
+                    if let Some(b) = borrowed {
+                        derivation.push_str(&format!(
+                            " ({} has no table for {symbol}; {} rules used)",
+                            source.label(),
+                            b.label()
+                        ));
+                    }
+                    SourceCall {
+                        source,
+                        phenotype: Some(p.phenotype.clone()),
+                        activity_score: p.activity_score.clone(),
+                        functions: p.functions.clone(),
+                        lookup_keys: vec![p.lookup_key.clone()],
+                        derivation,
+                    }
+                }
+                Ok(None) => no_call(
+                    source,
+                    format!(
+                        "{label} is not in the {} table for {symbol}",
+                        source.label()
+                    ),
+                ),
+                Err(e) => no_call(
+                    source,
+                    format!("{} rules cannot read {label}: {e}", source.label()),
+                ),
+            };
+            calls.push(call);
+        }
+        Candidate {
+            label,
+            alleles,
+            calls,
+        }
+    }
+
+    fn score_candidate(&self, symbol: &str, score: &str) -> Result<Candidate> {
+        let mut calls = Vec::new();
+        for source in self.sources() {
+            let Some((gene, _)) = self.rules_for(source, symbol) else {
+                continue;
+            };
+            if gene.phenotyping.method == PhenotypeMethod::ActivityScore {
+                let p = phenotype::from_activity_score(gene, score)?;
+                calls.push(SourceCall {
+                    source,
+                    phenotype: Some(p.phenotype.clone()),
+                    activity_score: p.activity_score.clone(),
+                    functions: Vec::new(),
+                    lookup_keys: vec![p.lookup_key.clone()],
+                    derivation: format!(
+                        "activity score {} falls in the {} bin for {}",
+                        p.activity_score.as_deref().unwrap_or(score),
+                        source.label(),
+                        p.phenotype
+                    ),
+                });
+            } else {
+                // Tables keyed like "1.0 (Intermediate Metabolizer)": every key
+                // with this score is a candidate.
+                let canonical = phenotype::normalize_lookup_key(symbol, score);
+                let prefix = format!("{canonical} (");
+                let keys: Vec<String> = self
+                    .vocabulary(source, symbol)
+                    .map(|v| {
+                        v.iter()
+                            .filter(|k| k.starts_with(&prefix))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let derivation = if keys.len() > 1 {
+                    format!("score {canonical} matches several {} keys", source.label())
+                } else {
+                    format!("score {canonical} as {} key", source.label())
+                };
+                calls.push(SourceCall {
+                    source,
+                    phenotype: None,
+                    activity_score: Some(canonical.clone()),
+                    functions: Vec::new(),
+                    lookup_keys: if keys.is_empty() {
+                        vec![canonical]
+                    } else {
+                        keys
+                    },
+                    derivation,
+                });
+            }
+        }
+        Ok(Candidate {
+            label: score.to_string(),
+            alleles: Vec::new(),
+            calls,
+        })
+    }
+
+    fn phenotype_candidate(&self, symbol: &str, phenotype: &str) -> Candidate {
+        let mut calls = Vec::new();
+        for source in self.sources() {
+            let mut keys = BTreeSet::new();
+            let suffix = format!("({phenotype})");
+            if let Some(vocab) = self.vocabulary(source, symbol) {
+                for k in vocab {
+                    if k.eq_ignore_ascii_case(phenotype) || k.ends_with(&suffix) {
+                        keys.insert(k.clone());
+                    }
+                }
+            }
+            keys.insert(phenotype.to_string());
+            let mut score = None;
+            let mut derivation = format!("phenotype {phenotype} given");
+            if let Some((gene, _)) = self.rules_for(source, symbol) {
+                let bins: Vec<_> = gene
+                    .phenotyping
+                    .activity_bins
+                    .iter()
+                    .filter(|b| b.phenotype == phenotype)
+                    .collect();
+                if let [bin] = bins.as_slice() {
+                    if bin.max == Some(bin.min) {
+                        let s = phenotype::format_activity_score(bin.min, false);
+                        derivation.push_str(&format!("; implies activity score {s}"));
+                        keys.insert(s.clone());
+                        score = Some(s);
+                    } else if !bins.is_empty() {
+                        derivation.push_str("; guidelines keyed on activity score need the score");
+                    }
+                }
+            }
+            calls.push(SourceCall {
+                source,
+                phenotype: Some(phenotype.to_string()),
+                activity_score: score,
+                functions: Vec::new(),
+                lookup_keys: keys.into_iter().collect(),
+                derivation,
+            });
+        }
+        Candidate {
+            label: phenotype.to_string(),
+            alleles: Vec::new(),
+            calls,
+        }
+    }
+
+    fn key_candidate(&self, symbol: &str, key: &str, how: &str) -> Candidate {
+        let _ = symbol;
+        let calls = self
+            .sources()
+            .map(|source| SourceCall {
+                source,
+                phenotype: None,
+                activity_score: None,
+                functions: Vec::new(),
+                lookup_keys: vec![key.to_string()],
+                derivation: how.to_string(),
+            })
+            .collect();
+        Candidate {
+            label: key.to_string(),
+            alleles: Vec::new(),
+            calls,
+        }
+    }
+}
+
+fn no_call(source: Source, derivation: String) -> SourceCall {
+    SourceCall {
+        source,
+        phenotype: None,
+        activity_score: None,
+        functions: Vec::new(),
+        lookup_keys: Vec::new(),
+        derivation,
+    }
+}
+
+fn derivation_words(gene: &Gene, alleles: &[String], p: &phenotype::Phenotype) -> String {
+    let mut s = match gene.phenotyping.method {
+        PhenotypeMethod::ActivityScore => format!(
+            "activity score {} from {}",
+            p.activity_score.as_deref().unwrap_or("n/a"),
+            alleles.join(" + ")
+        ),
+        PhenotypeMethod::DiplotypeTable => {
+            format!("{} read from the diplotype table", alleles.join("/"))
+        }
+        _ => {
+            let functions: Vec<&str> = p
+                .functions
+                .iter()
+                .map(|f| f.as_deref().unwrap_or("unassigned function"))
+                .collect();
+            format!("functions {}", functions.join(" + "))
+        }
+    };
+    s.push_str(&format!(" → {}", p.phenotype));
+    for note in &p.notes {
+        s.push_str(&format!("; {note}"));
+    }
+    s
+}
+
+/// `1.5`, `0`, `≥3`, `>=3.0` → canonical text for the phenotype layer.
+fn parse_score(value: &str) -> Option<String> {
+    let v = value.trim();
+    let (at_least, number) = if let Some(rest) = v.strip_prefix('≥') {
+        (true, rest)
+    } else if let Some(rest) = v.strip_prefix(">=") {
+        (true, rest)
+    } else {
+        (false, v)
+    };
+    let number = number.trim();
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let parsed: f64 = number.parse().ok()?;
+    if !parsed.is_finite() {
+        return None;
+    }
+    Some(if at_least {
+        format!("≥{number}")
+    } else {
+        number.to_string()
+    })
+}
+
+fn looks_like_allele(value: &str) -> bool {
+    value.starts_with('*')
+        || value.starts_with("c.")
+        || value.starts_with("m.")
+        || value.contains('>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_gene_input() {
+        let g: GeneInput = " CYP2D6 = 1.5 ".parse().unwrap();
+        assert_eq!((g.gene.as_str(), g.value.as_str()), ("CYP2D6", "1.5"));
+        assert!("=x".parse::<GeneInput>().is_err());
+        assert!("CYP2D6=".parse::<GeneInput>().is_err());
+    }
+
+    #[test]
+    fn recognises_scores() {
+        assert_eq!(parse_score("1.5").as_deref(), Some("1.5"));
+        assert_eq!(parse_score(">=3").as_deref(), Some("≥3"));
+        assert_eq!(parse_score("≥3.0").as_deref(), Some("≥3.0"));
+        assert_eq!(parse_score("Poor Metabolizer"), None);
+        assert_eq!(parse_score("1.2.3"), None);
+        assert_eq!(parse_score("."), None);
+    }
+}

@@ -1,0 +1,456 @@
+//! Gene results → the matching guideline recommendations, per drug and
+//! source, with every candidate shown and whether they agree.
+
+mod gene_input;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+pub use gene_input::{
+    Candidate, GeneInput, GeneResult, InputKind, SourceCall, CANDIDATE_SEPARATOR,
+};
+
+use crate::engine::{Engine, ENGINE_VERSION};
+use crate::pack::{Action, DoseAdjustment, LookupKey, Recommendation, Source};
+use crate::{Error, Result};
+
+/// Most candidate combinations evaluated for one guideline; beyond this the
+/// result is flagged rather than silently truncated.
+pub const MAX_COMBINATIONS: usize = 4096;
+
+/// What to evaluate.
+///
+/// ```
+/// let request = dosera::Request::new(["CYP2C19=*2/*2".parse().unwrap()])
+///     .drugs(["clopidogrel"])
+///     .sources([dosera::Source::Cpic]);
+/// assert_eq!(request.drugs.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// Gene results.
+    pub genes: Vec<GeneInput>,
+    /// Drugs; empty means every drug whose guidelines use a gene given.
+    #[serde(default)]
+    pub drugs: Vec<String>,
+    /// Sources; empty means every loaded source.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+impl Request {
+    /// A request for these gene results, every relevant drug, every source.
+    pub fn new(genes: impl IntoIterator<Item = GeneInput>) -> Request {
+        Request {
+            genes: genes.into_iter().collect(),
+            ..Request::default()
+        }
+    }
+
+    /// Restricts to these drugs.
+    pub fn drugs<S: Into<String>>(mut self, drugs: impl IntoIterator<Item = S>) -> Request {
+        self.drugs = drugs.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Restricts to these sources.
+    pub fn sources(mut self, sources: impl IntoIterator<Item = Source>) -> Request {
+        self.sources = sources.into_iter().collect();
+        self
+    }
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendations {
+    /// Engine version.
+    pub engine_version: String,
+    /// Release of the pack set used.
+    pub packs_release: String,
+    /// sha256 of the pack manifest used.
+    pub packs_sha256: String,
+    /// Per source: pack release and licence.
+    pub packs: Vec<PackInfo>,
+    /// Interpreted gene results.
+    pub genes: Vec<GeneResult>,
+    /// Per drug, source and guideline: what matched. Actionable first.
+    pub drugs: Vec<DrugResult>,
+    /// Request-level warnings (e.g. a drug with no guideline in a source).
+    pub warnings: Vec<String>,
+}
+
+/// A pack used for the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackInfo {
+    /// Source.
+    pub source: Source,
+    /// Pack release.
+    pub release: String,
+    /// Licence of the content.
+    pub license: String,
+    /// Attribution to show.
+    pub attribution: String,
+}
+
+/// One drug under one guideline of one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrugResult {
+    /// Drug.
+    pub drug: String,
+    /// Source.
+    pub source: Source,
+    /// Pack release the guideline came from.
+    pub release: String,
+    /// Guideline id.
+    pub guideline_id: String,
+    /// Guideline name.
+    pub guideline_name: String,
+    /// Guideline version as published.
+    pub guideline_version: String,
+    /// Where to read the guideline.
+    pub url: String,
+    /// Genes the guideline uses.
+    pub genes: Vec<String>,
+    /// Matched recommendations.
+    pub matches: Vec<Match>,
+    /// True when every candidate combination leads to the same advice.
+    pub candidates_agree: bool,
+    /// True when any matched recommendation departs from standard prescribing.
+    pub actionable: bool,
+    /// Warnings (a gene not given, a candidate with no match, …).
+    pub warnings: Vec<String>,
+}
+
+/// A recommendation that matched, and for which candidates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    /// Recommendation id.
+    pub id: String,
+    /// Population.
+    pub population: Option<String>,
+    /// Strength / classification.
+    pub strength: Option<String>,
+    /// Action.
+    pub action: Action,
+    /// Dose adjustment.
+    pub dose: Option<DoseAdjustment>,
+    /// Alternatives.
+    pub alternatives: Vec<String>,
+    /// Lookup key per gene, as the guideline writes it.
+    pub lookup: BTreeMap<String, String>,
+    /// Summary in the project's words.
+    pub summary: String,
+    /// Implication in the project's words.
+    pub implication: String,
+    /// Candidate combinations leading here (`CYP2D6 *1/*4`).
+    pub candidates: Vec<String>,
+}
+
+impl Match {
+    fn from_rec(rec: &Recommendation) -> Match {
+        Match {
+            id: rec.id.clone(),
+            population: rec.population.clone(),
+            strength: rec.strength.clone(),
+            action: rec.action,
+            dose: rec.dose.clone(),
+            alternatives: rec.alternatives.clone(),
+            lookup: rec
+                .lookup
+                .iter()
+                .map(|(g, k)| (g.clone(), k.as_str().to_string()))
+                .collect(),
+            summary: rec.summary.clone(),
+            implication: rec.implication.clone(),
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// One way a gene can be read for matching.
+struct Option_<'a> {
+    label: String,
+    keys: &'a [String],
+    alleles: &'a [String],
+}
+
+const NO_RESULT: &str = "No Result";
+
+impl Engine {
+    /// Recommendations for gene results.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["CYP2C19=*2/*2".parse().unwrap()])
+    ///     .drugs(["clopidogrel"])
+    ///     .sources([dosera::Source::Cpic]);
+    /// let result = engine.recommend(&request).unwrap();
+    /// let drug = &result.drugs[0];
+    /// assert_eq!(drug.drug, "clopidogrel");
+    /// assert!(drug.actionable);
+    /// assert_eq!(drug.matches[0].lookup["CYP2C19"], "Poor Metabolizer");
+    /// ```
+    pub fn recommend(&self, request: &Request) -> Result<Recommendations> {
+        let sources: Vec<Source> = if request.sources.is_empty() {
+            Source::ALL
+                .into_iter()
+                .filter(|s| self.pack(*s).is_some())
+                .collect()
+        } else {
+            for s in &request.sources {
+                if self.pack(*s).is_none() {
+                    return Err(Error::Usage(format!("the {s} pack is not loaded")));
+                }
+            }
+            request.sources.clone()
+        };
+        let mut genes: Vec<GeneResult> = Vec::new();
+        for input in &request.genes {
+            let result = self.interpret(input)?;
+            if genes.iter().any(|g| g.gene == result.gene) {
+                return Err(Error::Usage(format!("{} given twice", result.gene)));
+            }
+            genes.push(result);
+        }
+        let by_gene: BTreeMap<&str, &GeneResult> =
+            genes.iter().map(|g| (g.gene.as_str(), g)).collect();
+
+        let drugs: Vec<String> = if request.drugs.is_empty() {
+            self.drugs()
+                .into_iter()
+                .filter(|d| d.genes.iter().any(|g| by_gene.contains_key(g.as_str())))
+                .map(|d| d.name)
+                .collect()
+        } else {
+            let mut v = Vec::new();
+            for d in &request.drugs {
+                let name = self.drug_name(d)?;
+                if !v.contains(&name) {
+                    v.push(name);
+                }
+            }
+            v
+        };
+
+        let mut warnings = Vec::new();
+        let mut results = Vec::new();
+        for drug in &drugs {
+            let mut found = BTreeSet::new();
+            for entry in self.drug_guidelines(drug) {
+                if !sources.contains(&entry.source) {
+                    continue;
+                }
+                let Some(guideline) = self.guideline(entry.source, entry.guideline) else {
+                    continue;
+                };
+                found.insert(entry.source);
+                results.push(self.evaluate(drug, entry, guideline, &by_gene));
+            }
+            for s in &sources {
+                if !found.contains(s) {
+                    warnings.push(format!("{s} has no guideline for {drug}"));
+                }
+            }
+        }
+        results.sort_by(|a, b| {
+            b.actionable
+                .cmp(&a.actionable)
+                .then_with(|| a.drug.cmp(&b.drug))
+                .then_with(|| a.source.cmp(&b.source))
+                .then_with(|| a.guideline_id.cmp(&b.guideline_id))
+        });
+        let (release, sha) = self.pack_release();
+        Ok(Recommendations {
+            engine_version: ENGINE_VERSION.to_string(),
+            packs_release: release.to_string(),
+            packs_sha256: sha.to_string(),
+            packs: sources
+                .iter()
+                .filter_map(|s| self.pack(*s))
+                .map(|p| PackInfo {
+                    source: p.meta.source,
+                    release: p.meta.release.clone(),
+                    license: p.meta.license.clone(),
+                    attribution: p.meta.attribution.clone(),
+                })
+                .collect(),
+            genes,
+            drugs: results,
+            warnings,
+        })
+    }
+
+    fn evaluate(
+        &self,
+        drug: &str,
+        entry: &crate::engine::DrugGuideline,
+        guideline: &crate::pack::Guideline,
+        by_gene: &BTreeMap<&str, &GeneResult>,
+    ) -> DrugResult {
+        let source = entry.source;
+        let release = self
+            .pack(source)
+            .map(|p| p.meta.release.clone())
+            .unwrap_or_default();
+        let mut warnings = Vec::new();
+        if let Some(note) = &guideline.note {
+            warnings.push(note.clone());
+        }
+        // Options per gene of the guideline.
+        let no_result = [NO_RESULT.to_string()];
+        let mut per_gene: Vec<(&str, Vec<Option_>)> = Vec::new();
+        for gene in &guideline.genes {
+            let mut options = Vec::new();
+            match by_gene.get(gene.as_str()) {
+                Some(result) => {
+                    for cand in &result.candidates {
+                        if let Some(call) = cand.calls.iter().find(|c| c.source == source) {
+                            options.push(Option_ {
+                                label: format!("{gene} {}", cand.label),
+                                keys: &call.lookup_keys,
+                                alleles: &cand.alleles,
+                            });
+                        }
+                    }
+                }
+                None => {
+                    warnings.push(format!("{gene} not given: matched as No Result"));
+                    options.push(Option_ {
+                        label: format!("{gene} not given"),
+                        keys: &no_result,
+                        alleles: &[],
+                    });
+                }
+            }
+            per_gene.push((gene, options));
+        }
+        let total: usize = per_gene
+            .iter()
+            .map(|(_, o)| o.len().max(1))
+            .try_fold(1usize, |acc, n| acc.checked_mul(n))
+            .unwrap_or(usize::MAX);
+        if total > MAX_COMBINATIONS {
+            warnings.push(format!(
+                "{total} candidate combinations exceed the limit of {MAX_COMBINATIONS}; not evaluated"
+            ));
+        }
+        let recs: Vec<&Recommendation> = entry
+            .recs
+            .iter()
+            .filter_map(|&i| self.recommendation(source, entry.guideline, i))
+            .collect();
+
+        let mut matches: Vec<Match> = Vec::new();
+        let mut signatures: BTreeSet<String> = BTreeSet::new();
+        let mut combos = 0usize;
+        if total <= MAX_COMBINATIONS && per_gene.iter().all(|(_, o)| !o.is_empty()) {
+            let mut idx = vec![0usize; per_gene.len()];
+            loop {
+                combos += 1;
+                let chosen: Vec<(&str, &Option_)> = per_gene
+                    .iter()
+                    .zip(&idx)
+                    .filter_map(|((g, opts), &i)| opts.get(i).map(|o| (*g, o)))
+                    .collect();
+                let label = chosen
+                    .iter()
+                    .map(|(_, o)| o.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + ");
+                let mut hit = Vec::new();
+                for rec in &recs {
+                    let ok = rec.lookup.iter().all(|(g, key)| {
+                        let option = chosen
+                            .iter()
+                            .find(|(cg, _)| *cg == g.as_str())
+                            .map(|(_, o)| *o);
+                        key_matches(key, option)
+                    });
+                    if ok {
+                        hit.push(*rec);
+                    }
+                }
+                if hit.is_empty() {
+                    warnings.push(format!("no recommendation for {label}"));
+                }
+                let mut sig: Vec<String> = hit.iter().map(|r| signature(r)).collect();
+                sig.sort();
+                signatures.insert(sig.join("|"));
+                for rec in hit {
+                    match matches.iter_mut().find(|m| m.id == rec.id) {
+                        Some(m) => m.candidates.push(label.clone()),
+                        None => {
+                            let mut m = Match::from_rec(rec);
+                            m.candidates.push(label.clone());
+                            matches.push(m);
+                        }
+                    }
+                }
+                // Next combination.
+                let mut k = 0;
+                loop {
+                    if k == idx.len() {
+                        break;
+                    }
+                    idx[k] += 1;
+                    if idx[k] < per_gene[k].1.len() {
+                        break;
+                    }
+                    idx[k] = 0;
+                    k += 1;
+                }
+                if k == idx.len() {
+                    break;
+                }
+            }
+        } else if per_gene.iter().any(|(_, o)| o.is_empty()) {
+            warnings.push(format!("no {} phenotype for a gene given", source.label()));
+        }
+        let _ = combos;
+        let actionable = matches.iter().any(|m| m.action.is_actionable());
+        DrugResult {
+            drug: drug.to_string(),
+            source,
+            release,
+            guideline_id: guideline.id.clone(),
+            guideline_name: guideline.name.clone(),
+            guideline_version: guideline.version.clone(),
+            url: guideline.url.clone(),
+            genes: guideline.genes.clone(),
+            matches,
+            candidates_agree: signatures.len() <= 1,
+            actionable,
+            warnings,
+        }
+    }
+}
+
+fn key_matches(key: &LookupKey, option: Option<&Option_>) -> bool {
+    match (key, option) {
+        (LookupKey::Key(k), None) => k == NO_RESULT,
+        (LookupKey::Key(k), Some(o)) => o.keys.iter().any(|x| x == k),
+        (LookupKey::Diplotype { diplotype }, Some(o)) => {
+            if o.alleles.is_empty() {
+                return false;
+            }
+            let mut want: Vec<&str> = diplotype.split('/').collect();
+            let mut have: Vec<&str> = o.alleles.iter().map(String::as_str).collect();
+            if have.len() == 1 {
+                have.push(have[0]);
+            }
+            want.sort_unstable();
+            have.sort_unstable();
+            want == have
+        }
+        (LookupKey::Diplotype { .. }, None) => false,
+    }
+}
+
+/// What makes two recommendations the same advice.
+fn signature(rec: &Recommendation) -> String {
+    format!(
+        "{:?}/{:?}/{:?}/{:?}",
+        rec.population, rec.action, rec.dose, rec.alternatives
+    )
+}
