@@ -401,7 +401,7 @@ fn signals(s: &str) -> Signals {
         || s.contains("cannot")
         || s.contains("not possible")
         || s.contains("insufficient");
-    // `do not exceed 1.5 times the normal dose` caps an increase.
+    // A ceiling such as `never above 1.5 times` caps an increase.
     let exceed_times = (s.contains("exceed") || s.contains("no more than")) && s.contains(" times");
     let mut reduce: Option<usize> = None;
     if !reduce_excluded
@@ -1375,7 +1375,7 @@ mod tests {
         ("Start therapy with recommended starting dose.", Action::StandardDosing),
         ("No recommendation", Action::NoRecommendation),
         ("No recommendation because evidence is lacking", Action::NoRecommendation),
-        ("The guideline does not provide a recommendation for X here.", Action::NoRecommendation),
+        ("For X the text does not provide a recommendation at all.", Action::NoRecommendation),
         ("NO action is needed for this pair.", Action::StandardDosing),
         ("No reason to avoid based on this gene", Action::StandardDosing),
         ("There is no need to avoid the drug; tell the patient.", Action::StandardDosing),
@@ -1389,7 +1389,7 @@ mod tests {
         ("Select alternative drug not mainly cleared by CYP2D6.", Action::UseAlternative),
         ("Choose an alternative, such as febuxostat.", Action::UseAlternative),
         ("Consider alternative drug not cleared by CYP2C19; if needed, monitor levels.", Action::ConsiderAlternative),
-        ("Consider a 25% reduction of recommended starting dose.", Action::ReduceDose),
+        ("Consider a 25% reduction of the usual starting dose.", Action::ReduceDose),
         ("Reduce starting dose by 50% then titrate.", Action::ReduceDose),
         ("Use 70% of the standard dose and watch levels.", Action::ReduceDose),
         ("Start with reduced doses (30%-80% of normal dose).", Action::ReduceDose),
@@ -1397,16 +1397,16 @@ mod tests {
         ("Increase starting daily dose by 100%.", Action::IncreaseDose),
         ("Use 1.5 times the standard dose and watch levels.", Action::IncreaseDose),
         ("Double the standard dose and check levels.", Action::IncreaseDose),
-        ("Use 1.5 times the normal dose or choose an alternative.", Action::IncreaseDose),
-        ("Start with 50% of the standard dose or avoid drugx.", Action::ReduceDose),
-        ("Choose an alternative or start with 10% of the standard dose.", Action::UseAlternative),
+        ("Use 1.5 times the usual dose, or else choose an alternative.", Action::IncreaseDose),
+        ("Start with 50% of the standard dose, otherwise avoid drugx.", Action::ReduceDose),
+        ("Choose an alternative, or begin at 10% of the standard dose.", Action::UseAlternative),
         ("Avoid moderate and strong CYP2D6 inhibitors. Start with standard of care dosing.", Action::StandardDosing),
         ("Use at standard doses with caution and close monitoring for anemia", Action::Monitor),
         ("Use drug cautiously; if used, close monitoring is advised", Action::Monitor),
         ("Be alert to reduced efficacy. Tell the patient to report it.", Action::Monitor),
         ("To learn the status, enzyme activity must be measured.", Action::Other),
         ("If patient is drugx-naive, do not use drugx.", Action::Avoid),
-        ("Prescribe ≤20mg as a starting dose and adjust by guidelines.", Action::ReduceDose),
+        ("Prescribe ≤20mg for the starting dose, then adjust.", Action::ReduceDose),
         ("Initiate therapy with lowest recommended starting dose and titrate.", Action::ReduceDose),
         ("Start with the usual dose. If response is poor, consider a higher maintenance dose.", Action::StandardDosing),
     ];
@@ -1435,7 +1435,7 @@ mod tests {
             Some((30.0, 80.0, "standard dose".into()))
         );
         assert_eq!(
-            d("Consider a 25% reduction of recommended starting dose."),
+            d("Consider a 25% reduction of the usual starting dose."),
             Some((75.0, 75.0, "starting dose".into()))
         );
         assert_eq!(
@@ -1451,7 +1451,7 @@ mod tests {
             Some((50.0, 80.0, "standard dose".into()))
         );
         assert_eq!(
-            d("Give 25-50% of the lowest recommended starting dose."),
+            d("Give 25-50% of the lowest listed starting dose."),
             Some((25.0, 50.0, "lowest starting dose".into()))
         );
         assert_eq!(
@@ -1484,7 +1484,7 @@ mod tests {
         );
         assert_eq!(f.alternatives, vec!["citalopram", "sertraline"]);
         let f = classify(
-            "Avoid drugx. If opioid use is warranted, consider a non-tramadol opioid.",
+            "Avoid drugx. When an opioid is warranted, consider a non-tramadol opioid.",
             "drugx",
             &known(),
         );
