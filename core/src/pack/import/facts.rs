@@ -633,7 +633,7 @@ pub(crate) fn classify(text: &str, drug: &str, known_drugs: &BTreeSet<String>) -
         Detail::Test
     } else if action == Action::Other && chosen.clinical {
         Detail::Clinical
-    } else if action == Action::ReduceDose && chosen.dose_limit {
+    } else if matches!(action, Action::ReduceDose | Action::IncreaseDose) && chosen.dose_limit {
         Detail::DoseLimit
     } else {
         Detail::Plain
@@ -642,9 +642,15 @@ pub(crate) fn classify(text: &str, drug: &str, known_drugs: &BTreeSet<String>) -
         Action::StandardDosing | Action::NoRecommendation | Action::Other | Action::Monitor => None,
         _ => sents.iter().find_map(|s| dose_share(s, action)),
     };
+    // Drugs named beside a dose change are mostly metabolites to measure or
+    // context; they count as options only when the text offers another drug.
+    let offers_other = all.consider_alt || all.use_alt.is_some();
     let alternatives = match action {
-        Action::StandardDosing | Action::NoRecommendation => Vec::new(),
-        _ => alternatives(&sents, drug, known_drugs),
+        Action::UseAlternative | Action::ConsiderAlternative | Action::Avoid => {
+            alternatives(&sents, drug, known_drugs)
+        }
+        _ if offers_other => alternatives(&sents, drug, known_drugs),
+        _ => Vec::new(),
     };
     Facts {
         action,
@@ -969,7 +975,10 @@ pub(crate) fn effect(implications: &[String], lookup: &BTreeMap<String, LookupKe
         let k = k.as_str().to_lowercase();
         k == "no result" || k == "indeterminate" || k == "n/a" || k.contains("xn")
     });
-    if unknown_key
+    // An unknown key for one gene must not hide a stated risk from another
+    // (phenytoin: HLA-B positive with CYP2C9 not known).
+    let stated_risk = has_any(&text, &["increased risk", "higher risk"]);
+    if (unknown_key && !stated_risk)
         || (has_any(
             &text,
             &[
@@ -1022,6 +1031,10 @@ pub(crate) fn effect(implications: &[String], lookup: &BTreeMap<String, LookupKe
             "reduced efficacy",
             "lack of efficacy",
             "reduced effectiveness",
+            "reduces the activation",
+            "reduced activation",
+            "decreased activation",
+            "cardiovascular and cerebrovascular events",
             "decreased efficacy",
             "diminished",
             "reduced response",
@@ -1292,6 +1305,11 @@ fn summary_inner(drug: &str, f: &Facts) -> String {
         }
         Action::IncreaseDose => {
             let base = match &f.dose {
+                Some(d) if f.detail == Detail::DoseLimit => format!(
+                    "If the response is too weak, the {drug} dose may be raised, up to {} of {}.",
+                    percent(d),
+                    usual(d)
+                ),
                 Some(d) => format!("Raise the {drug} dose to {} of {}.", percent(d), usual(d)),
                 None => format!("A higher {drug} dose may be needed; titrate by response."),
             };
@@ -1489,6 +1507,61 @@ mod tests {
             &known(),
         );
         assert!(f.alternatives.is_empty());
+    }
+
+    #[test]
+    fn activation_loss_is_reduced_efficacy() {
+        let lookup: BTreeMap<String, LookupKey> = [(
+            "CYP2C19".to_string(),
+            LookupKey::Key("Poor Metabolizer".into()),
+        )]
+        .into();
+        let text = vec!["Event risk goes up after stenting, since the variant reduces the activation of the prodrug.".to_string()];
+        assert_eq!(effect(&text, &lookup), Effect::ReducedEfficacy);
+    }
+
+    #[test]
+    fn metabolites_named_beside_a_dose_change_are_not_alternatives() {
+        let known: BTreeSet<String> = ["imipramine", "desipramine"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let f = classify(
+            "Give 70% of the usual dose; follow levels of imipramine and desipramine to set the dose.",
+            "imipramine",
+            &known,
+        );
+        assert_eq!(f.action, Action::ReduceDose);
+        assert!(f.alternatives.is_empty(), "{:?}", f.alternatives);
+    }
+
+    #[test]
+    fn a_ceiling_on_a_conditional_increase_is_worded_as_a_ceiling() {
+        let known = BTreeSet::new();
+        let f = classify(
+            "Data are limited. When the effect falls short, try a dose increase. Then the dose must not exceed 1.5 times the usual amount.",
+            "drugx",
+            &known,
+        );
+        assert_eq!(f.action, Action::IncreaseDose);
+        assert_eq!(f.detail, Detail::DoseLimit);
+    }
+
+    #[test]
+    fn stated_risk_survives_an_unknown_co_gene() {
+        let lookup: BTreeMap<String, LookupKey> = [
+            (
+                "HLA-B".to_string(),
+                LookupKey::Key("*15:02 positive".into()),
+            ),
+            ("CYP2C9".to_string(), LookupKey::Key("n/a".into())),
+        ]
+        .into();
+        let text = vec!["Carriers have an increased risk of SJS/TEN.".to_string()];
+        assert_eq!(
+            effect(&text, &lookup),
+            Effect::Risk("severe skin reactions".into())
+        );
     }
 
     #[test]
