@@ -36,6 +36,8 @@ struct Inner {
     pub(crate) drug_recs: BTreeMap<String, Vec<DrugGuideline>>,
     /// (source, gene) → every lookup key the recommendations use.
     pub(crate) vocabulary: HashMap<(Source, String), BTreeSet<String>>,
+    /// The drug listing, built once.
+    drug_list: Vec<DrugInfo>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,14 +119,17 @@ impl Engine {
                 }
             }
         }
+        let mut inner = Inner {
+            set,
+            gene_names,
+            genes,
+            drug_recs,
+            vocabulary,
+            drug_list: Vec::new(),
+        };
+        inner.drug_list = drug_list(&inner);
         Engine {
-            inner: Arc::new(Inner {
-                set,
-                gene_names,
-                genes,
-                drug_recs,
-                vocabulary,
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -286,26 +291,12 @@ impl Engine {
     /// assert!(codeine.genes.contains(&"CYP2D6".to_string()));
     /// ```
     pub fn drugs(&self) -> Vec<DrugInfo> {
-        let mut out = Vec::new();
-        for (drug, entries) in &self.inner.drug_recs {
-            let mut sources = BTreeSet::new();
-            let mut genes = BTreeSet::new();
-            let mut guidelines = Vec::new();
-            for e in entries {
-                if let Some(g) = self.guideline(e.source, e.guideline) {
-                    sources.insert(e.source);
-                    genes.extend(g.genes.iter().cloned());
-                    guidelines.push(g.id.clone());
-                }
-            }
-            out.push(DrugInfo {
-                name: drug.clone(),
-                sources: sources.into_iter().collect(),
-                genes: genes.into_iter().collect(),
-                guidelines,
-            });
-        }
-        out
+        self.inner.drug_list.clone()
+    }
+
+    /// The drug listing without copying it.
+    pub(crate) fn drug_list(&self) -> &[DrugInfo] {
+        &self.inner.drug_list
     }
 
     /// Canonical (lower-case) drug name, or [`Error::UnknownDrug`].
@@ -341,6 +332,33 @@ impl Engine {
     ) -> Option<&Recommendation> {
         self.guideline(source, guideline)?.recommendations.get(rec)
     }
+}
+
+fn drug_list(inner: &Inner) -> Vec<DrugInfo> {
+    let mut out = Vec::new();
+    for (drug, entries) in &inner.drug_recs {
+        let mut sources = BTreeSet::new();
+        let mut genes = BTreeSet::new();
+        let mut guidelines = Vec::new();
+        for e in entries {
+            if let Some(g) = inner
+                .set
+                .pack(e.source)
+                .and_then(|p| p.guidelines.get(e.guideline))
+            {
+                sources.insert(e.source);
+                genes.extend(g.genes.iter().cloned());
+                guidelines.push(g.id.clone());
+            }
+        }
+        out.push(DrugInfo {
+            name: drug.clone(),
+            sources: sources.into_iter().collect(),
+            genes: genes.into_iter().collect(),
+            guidelines,
+        });
+    }
+    out
 }
 
 /// Names of every allele a gene knows (functions, definitions, aliases).

@@ -603,13 +603,17 @@ fn by_status(gene: &Gene, names: &[String], functions: Vec<Option<String>>) -> P
 }
 
 fn by_table(gene: &Gene, names: &[String], functions: Vec<Option<String>>) -> Option<Phenotype> {
-    let mut want: Vec<&str> = names.iter().map(String::as_str).collect();
-    want.sort_by(|a, b| natural_cmp(a, b));
-    let row = gene.phenotyping.diplotypes.iter().find(|r| {
-        let mut have: Vec<&str> = r.alleles.iter().map(String::as_str).collect();
-        have.sort_by(|a, b| natural_cmp(a, b));
-        have == want
-    })?;
+    // Same alleles in either order; no allocation per row (DPWG CYP2D6 has
+    // over a thousand rows).
+    let row = gene
+        .phenotyping
+        .diplotypes
+        .iter()
+        .find(|r| match (names, r.alleles.as_slice()) {
+            ([a], [x]) => a == x,
+            ([a, b], [x, y]) => (a == x && b == y) || (a == y && b == x),
+            _ => false,
+        })?;
     Some(Phenotype {
         phenotype: row.phenotype.clone(),
         lookup_key: row.lookup_key.clone(),

@@ -155,10 +155,7 @@ impl Engine {
                 "empty value".into(),
             ));
         }
-        let primary = Source::ALL
-            .iter()
-            .find_map(|s| self.gene(*s, &symbol))
-            .cloned();
+        let primary = Source::ALL.iter().find_map(|s| self.gene(*s, &symbol));
         let mut result = GeneResult {
             gene: symbol.clone(),
             input: value.to_string(),
@@ -168,7 +165,7 @@ impl Engine {
         };
 
         // HLA-style carrier status.
-        if let Some(status) = self.allele_status(&symbol, primary.as_ref(), value)? {
+        if let Some(status) = self.allele_status(&symbol, primary, value)? {
             result.kind = InputKind::AlleleStatus;
             result
                 .candidates
@@ -181,7 +178,7 @@ impl Engine {
                 .push(self.key_candidate(&symbol, "No Result", "no result given"));
             return Ok(result);
         }
-        let gene = primary.as_ref();
+        let gene = primary;
         // Diplotypes: anything with a slash or candidate separator.
         if value.contains('/') || value.contains(CANDIDATE_SEPARATOR) {
             let Some(gene) = gene else {

@@ -217,10 +217,10 @@ impl Engine {
             genes.iter().map(|g| (g.gene.as_str(), g)).collect();
 
         let drugs: Vec<String> = if request.drugs.is_empty() {
-            self.drugs()
-                .into_iter()
+            self.drug_list()
+                .iter()
                 .filter(|d| d.genes.iter().any(|g| by_gene.contains_key(g.as_str())))
-                .map(|d| d.name)
+                .map(|d| d.name.clone())
                 .collect()
         } else {
             let mut v = Vec::new();
@@ -335,12 +335,12 @@ impl Engine {
                 "{total} candidate combinations exceed the limit of {MAX_COMBINATIONS}; not evaluated"
             ));
         }
-        let recs: Vec<&Recommendation> = entry
-            .recs
-            .iter()
-            .filter_map(|&i| self.recommendation(source, entry.guideline, i))
-            .collect();
+        let recs = &entry.recs;
+        let mut chosen: Vec<(&str, &Option_)> = Vec::with_capacity(per_gene.len());
+        let mut hit: Vec<&Recommendation> = Vec::new();
 
+        // Agreement only needs checking when there is more than one combination.
+        let multiple = total > 1;
         let mut matches: Vec<Match> = Vec::new();
         let mut signatures: BTreeSet<String> = BTreeSet::new();
         let mut combos = 0usize;
@@ -348,18 +348,18 @@ impl Engine {
             let mut idx = vec![0usize; per_gene.len()];
             loop {
                 combos += 1;
-                let chosen: Vec<(&str, &Option_)> = per_gene
+                chosen.clear();
+                chosen.extend(
+                    per_gene
+                        .iter()
+                        .zip(&idx)
+                        .filter_map(|((g, opts), &i)| opts.get(i).map(|o| (*g, o))),
+                );
+                hit.clear();
+                for rec in recs
                     .iter()
-                    .zip(&idx)
-                    .filter_map(|((g, opts), &i)| opts.get(i).map(|o| (*g, o)))
-                    .collect();
-                let label = chosen
-                    .iter()
-                    .map(|(_, o)| o.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" + ");
-                let mut hit = Vec::new();
-                for rec in &recs {
+                    .filter_map(|&i| self.recommendation(source, entry.guideline, i))
+                {
                     let ok = rec.lookup.iter().all(|(g, key)| {
                         let option = chosen
                             .iter()
@@ -368,16 +368,23 @@ impl Engine {
                         key_matches(key, option)
                     });
                     if ok {
-                        hit.push(*rec);
+                        hit.push(rec);
                     }
                 }
+                let label = chosen
+                    .iter()
+                    .map(|(_, o)| o.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + ");
                 if hit.is_empty() {
                     warnings.push(format!("no recommendation for {label}"));
                 }
-                let mut sig: Vec<String> = hit.iter().map(|r| signature(r)).collect();
-                sig.sort();
-                signatures.insert(sig.join("|"));
-                for rec in hit {
+                if multiple {
+                    let mut sig: Vec<String> = hit.iter().map(|r| signature(r)).collect();
+                    sig.sort();
+                    signatures.insert(sig.join("|"));
+                }
+                for rec in hit.drain(..) {
                     match matches.iter_mut().find(|m| m.id == rec.id) {
                         Some(m) => m.candidates.push(label.clone()),
                         None => {
