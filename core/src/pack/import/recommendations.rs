@@ -25,9 +25,6 @@ use crate::pack::{
 };
 use crate::{Error, Result};
 
-/// Genes whose lookup keys are activity scores.
-const SCORE_GENES: [&str; 3] = ["CYP2D6", "CYP2C9", "DPYD"];
-
 /// Drug names accepted as named alternatives beyond the drugs with a
 /// guideline in the data.
 const EXTRA_DRUGS: &[&str] = &[
@@ -85,38 +82,6 @@ pub struct GuidelineImport {
     pub upstream_dpwg: Vec<UpstreamRelease>,
     /// Notes on anything merged, dropped or odd, and the counts.
     pub report: Vec<String>,
-}
-
-/// Canonical form of an activity-score lookup key: one decimal at least,
-/// `≥` kept (`0` → `0.0`, `≥4` → `≥4.0`, `1.25` unchanged). Keys that are
-/// not numbers (`n/a`, `No Result`, `1.0 (Phenotyping)`) are returned as
-/// given.
-///
-/// ```text
-/// "0" -> "0.0"    "≥4" -> "≥4.0"    "1.25" -> "1.25"    "n/a" -> "n/a"
-/// ```
-pub fn normalize_score_key(key: &str) -> String {
-    let trimmed = key.trim();
-    let (prefix, number) = if let Some(rest) = trimmed.strip_prefix('≥') {
-        ("≥", rest.trim())
-    } else if let Some(rest) = trimmed.strip_prefix(">=") {
-        ("≥", rest.trim())
-    } else {
-        ("", trimmed)
-    };
-    let (int, frac) = match number.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (number, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
-        return key.to_string();
-    }
-    let int = int.trim_start_matches('0');
-    let int = if int.is_empty() { "0" } else { int };
-    let frac = frac.map(|f| f.trim_end_matches('0')).unwrap_or("");
-    let frac = if frac.is_empty() { "0" } else { frac };
-    format!("{prefix}{int}.{frac}")
 }
 
 /// Import all CPIC and DPWG guidelines from the reference folder.
@@ -469,11 +434,8 @@ fn lookup_of(v: &Value, file: &Path, rec: &str) -> Result<BTreeMap<String, Looku
     for (gene, key) in obj {
         let key = match key {
             Value::String(s) => {
-                if SCORE_GENES.contains(&gene.as_str()) {
-                    LookupKey::Key(normalize_score_key(s))
-                } else {
-                    LookupKey::Key(s.clone())
-                }
+                // One canonical key format, shared with the phenotype layer.
+                LookupKey::Key(crate::phenotype::normalize_lookup_key(gene, s))
             }
             Value::Object(counts) => {
                 let mut alleles = Vec::new();
@@ -1169,19 +1131,40 @@ mod tests {
 
     #[test]
     fn score_keys() {
-        assert_eq!(normalize_score_key("0"), "0.0");
-        assert_eq!(normalize_score_key("1"), "1.0");
-        assert_eq!(normalize_score_key("≥4"), "≥4.0");
-        assert_eq!(normalize_score_key("≥3.25"), "≥3.25");
-        assert_eq!(normalize_score_key("1.50"), "1.5");
-        assert_eq!(normalize_score_key("0.25"), "0.25");
-        assert_eq!(normalize_score_key("n/a"), "n/a");
-        assert_eq!(normalize_score_key("No Result"), "No Result");
+        assert_eq!(crate::phenotype::normalize_lookup_key("CYP2D6", "0"), "0.0");
+        assert_eq!(crate::phenotype::normalize_lookup_key("CYP2D6", "1"), "1.0");
         assert_eq!(
-            normalize_score_key("1.0 (Phenotyping)"),
+            crate::phenotype::normalize_lookup_key("CYP2D6", "≥4"),
+            "≥4.0"
+        );
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "≥3.25"),
+            "≥3.25"
+        );
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "1.50"),
+            "1.5"
+        );
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "0.25"),
+            "0.25"
+        );
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "n/a"),
+            "n/a"
+        );
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "No Result"),
+            "No Result"
+        );
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "1.0 (Phenotyping)"),
             "1.0 (Phenotyping)"
         );
-        assert_eq!(normalize_score_key("xN combinations"), "xN combinations");
+        assert_eq!(
+            crate::phenotype::normalize_lookup_key("CYP2D6", "xN combinations"),
+            "xN combinations"
+        );
     }
 
     #[test]
