@@ -444,7 +444,7 @@ fn by_function(gene: &Gene, names: &[String], functions: Vec<Option<String>>) ->
 }
 
 /// Parse an activity value or score: `1.5`, `≥3.0`, `>=3`.
-fn parse_score(text: &str) -> Option<(f64, bool)> {
+pub(crate) fn parse_score(text: &str) -> Option<(f64, bool)> {
     let t = text.trim();
     let (rest, at_least) = if let Some(r) = t.strip_prefix('≥') {
         (r, true)

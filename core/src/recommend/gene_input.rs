@@ -196,7 +196,8 @@ impl Engine {
             }
             return Ok(result);
         }
-        if let Some(score) = parse_score(value) {
+        if phenotype::parse_score(value).is_some() {
+            let score = value;
             let scored = Source::ALL.iter().any(|s| {
                 self.gene(*s, &symbol)
                     .is_some_and(|g| g.phenotyping.method == PhenotypeMethod::ActivityScore)
@@ -210,7 +211,7 @@ impl Engine {
             result.kind = InputKind::ActivityScore;
             result
                 .candidates
-                .push(self.score_candidate(&symbol, &score)?);
+                .push(self.score_candidate(&symbol, score)?);
             return Ok(result);
         }
         if let Some(phenotype) = self.known_phenotype(&symbol, value) {
@@ -548,31 +549,6 @@ fn derivation_words(gene: &Gene, alleles: &[String], p: &phenotype::Phenotype) -
     s
 }
 
-/// `1.5`, `0`, `≥3`, `>=3.0` → canonical text for the phenotype layer.
-fn parse_score(value: &str) -> Option<String> {
-    let v = value.trim();
-    let (at_least, number) = if let Some(rest) = v.strip_prefix('≥') {
-        (true, rest)
-    } else if let Some(rest) = v.strip_prefix(">=") {
-        (true, rest)
-    } else {
-        (false, v)
-    };
-    let number = number.trim();
-    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    let parsed: f64 = number.parse().ok()?;
-    if !parsed.is_finite() {
-        return None;
-    }
-    Some(if at_least {
-        format!("≥{number}")
-    } else {
-        number.to_string()
-    })
-}
-
 fn looks_like_allele(value: &str) -> bool {
     value.starts_with('*')
         || value.starts_with("c.")
@@ -590,15 +566,5 @@ mod tests {
         assert_eq!((g.gene.as_str(), g.value.as_str()), ("CYP2D6", "1.5"));
         assert!("=x".parse::<GeneInput>().is_err());
         assert!("CYP2D6=".parse::<GeneInput>().is_err());
-    }
-
-    #[test]
-    fn recognises_scores() {
-        assert_eq!(parse_score("1.5").as_deref(), Some("1.5"));
-        assert_eq!(parse_score(">=3").as_deref(), Some("≥3"));
-        assert_eq!(parse_score("≥3.0").as_deref(), Some("≥3.0"));
-        assert_eq!(parse_score("Poor Metabolizer"), None);
-        assert_eq!(parse_score("1.2.3"), None);
-        assert_eq!(parse_score("."), None);
     }
 }

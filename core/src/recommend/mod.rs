@@ -343,11 +343,9 @@ impl Engine {
         let multiple = total > 1;
         let mut matches: Vec<Match> = Vec::new();
         let mut signatures: BTreeSet<String> = BTreeSet::new();
-        let mut combos = 0usize;
         if total <= MAX_COMBINATIONS && per_gene.iter().all(|(_, o)| !o.is_empty()) {
             let mut idx = vec![0usize; per_gene.len()];
             loop {
-                combos += 1;
                 chosen.clear();
                 chosen.extend(
                     per_gene
@@ -414,7 +412,6 @@ impl Engine {
         } else if per_gene.iter().any(|(_, o)| o.is_empty()) {
             warnings.push(format!("no {} phenotype for a gene given", source.label()));
         }
-        let _ = combos;
         let actionable = matches.iter().any(|m| m.action.is_actionable());
         DrugResult {
             drug: drug.to_string(),
