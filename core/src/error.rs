@@ -44,6 +44,28 @@ pub enum Error {
     /// A source other than cpic or dpwg.
     #[error("unknown source `{0}` (expected cpic or dpwg)")]
     UnknownSource(String),
+    /// A VCF that cannot be read (bad header, bad record, truncated file).
+    #[error("invalid VCF{}: {reason}", line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    InvalidVcf {
+        /// 1-based line (plain VCF) or record number, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Input on a genome build other than GRCh38.
+    #[error("input is not on GRCh38: {0}")]
+    UnsupportedBuild(String),
+    /// A sample name or index not in the VCF.
+    #[error("sample `{0}` is not in the VCF")]
+    UnknownSample(String),
+    /// An outside-call line that cannot be read.
+    #[error("outside call line {line}: {reason}")]
+    MalformedOutsideCall {
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
     /// A pack file whose sha256 differs from its manifest.
     #[error(
         "checksum mismatch for pack file `{file}`: manifest has {expected}, file has {actual}"
@@ -115,6 +137,14 @@ pub enum ErrorCode {
     UnknownDrug = 105,
     /// Unknown source.
     UnknownSource = 106,
+    /// Unreadable VCF.
+    InvalidVcf = 107,
+    /// Not GRCh38.
+    UnsupportedBuild = 108,
+    /// Sample not in the VCF.
+    UnknownSample = 109,
+    /// Unreadable outside-call file.
+    MalformedOutsideCall = 110,
     /// Pack checksum mismatch.
     ChecksumMismatch = 201,
     /// Pack schema version not supported.
@@ -146,6 +176,10 @@ impl Error {
             Error::MalformedGeneResult(..) => ErrorCode::MalformedGeneResult,
             Error::UnknownDrug(_) => ErrorCode::UnknownDrug,
             Error::UnknownSource(_) => ErrorCode::UnknownSource,
+            Error::InvalidVcf { .. } => ErrorCode::InvalidVcf,
+            Error::UnsupportedBuild(_) => ErrorCode::UnsupportedBuild,
+            Error::UnknownSample(_) => ErrorCode::UnknownSample,
+            Error::MalformedOutsideCall { .. } => ErrorCode::MalformedOutsideCall,
             Error::ChecksumMismatch { .. } => ErrorCode::ChecksumMismatch,
             Error::SchemaVersion { .. } => ErrorCode::SchemaVersion,
             Error::InvalidPack(_) => ErrorCode::InvalidPack,

@@ -38,6 +38,7 @@
 
 mod engine;
 pub mod error;
+pub mod input;
 pub mod pack;
 pub mod phenotype;
 mod recommend;

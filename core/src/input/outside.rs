@@ -1,0 +1,1 @@
+//! Outside calls (placeholder being written).

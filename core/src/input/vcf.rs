@@ -1,0 +1,1 @@
+//! VCF adapter (placeholder being written).
