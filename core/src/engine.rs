@@ -38,6 +38,8 @@ struct Inner {
     pub(crate) vocabulary: HashMap<(Source, String), BTreeSet<String>>,
     /// The drug listing, built once.
     drug_list: Vec<DrugInfo>,
+    /// Allele definitions prepared for matching.
+    definitions: crate::allele::Definitions,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +74,11 @@ impl Engine {
     /// ```
     pub fn from_dir(path: &std::path::Path) -> Result<Engine> {
         PackSet::from_dir(path).map(Engine::new)
+    }
+
+    /// Allele definitions prepared for matching.
+    pub(crate) fn definitions(&self) -> &crate::allele::Definitions {
+        &self.inner.definitions
     }
 
     /// The engine over packs already loaded.
@@ -126,7 +133,15 @@ impl Engine {
             drug_recs,
             vocabulary,
             drug_list: Vec::new(),
+            definitions: crate::allele::Definitions::default(),
         };
+        let defs = crate::allele::Definitions::new(
+            Source::ALL
+                .iter()
+                .filter_map(|s| inner.set.packs.iter().find(|p| p.meta.source == *s))
+                .flat_map(|p| p.genes.iter()),
+        );
+        inner.definitions = defs;
         inner.drug_list = drug_list(&inner);
         Engine {
             inner: Arc::new(inner),

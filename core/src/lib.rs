@@ -36,8 +36,10 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod allele;
 mod engine;
 pub mod error;
+pub mod genotype;
 pub mod input;
 pub mod pack;
 pub mod phenotype;

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod builder;
+
 /// `../shared` beside the checkout, when present.
 ///
 /// ```

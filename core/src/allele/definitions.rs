@@ -1,0 +1,226 @@
+//! Allele definitions prepared for matching: per position, the alleles in
+//! VCF notation; per named allele, a bitmask of the alleles it accepts at
+//! each position (IUPAC codes expanded, reference-filled where undefined).
+
+use std::collections::HashMap;
+
+use crate::genotype::position_alleles;
+use crate::pack::{DefinitionPosition, Gene};
+
+/// Genes whose undocumented alleles are read as reference (the others are
+/// not called when an undocumented allele is seen).
+const UNDOCUMENTED_AS_REFERENCE: &[&str] = &["CACNA1S", "DPYD", "G6PD", "NUDT15", "RYR1", "TPMT"];
+/// Genes whose phenotype comes from the two lowest-function alleles when
+/// the data are not effectively phased.
+const LOWEST_FUNCTION: &[&str] = &["DPYD", "RYR1"];
+/// Genes only called from VCF on request (copy number and hybrids are
+/// invisible to SNV calls).
+pub(crate) const RESEARCH_ONLY: &[&str] = &["CYP2D6"];
+
+/// A named allele prepared for matching.
+#[derive(Debug, Clone)]
+pub(crate) struct AlleleDef {
+    pub name: String,
+    /// Per position: accepted alleles as a bitmask when the definition sets
+    /// the position.
+    pub defined: Vec<Option<u32>>,
+    /// Per position: accepted alleles after reference filling.
+    pub filled: Vec<u32>,
+    /// Per position: the definition used an IUPAC ambiguity code.
+    pub iupac: Vec<bool>,
+    /// Reference allele of the gene.
+    pub reference: bool,
+}
+
+/// One gene's definitions prepared for matching.
+#[derive(Debug, Clone)]
+pub(crate) struct GeneDefinition {
+    pub symbol: String,
+    pub chrom: String,
+    pub positions: Vec<DefinitionPosition>,
+    /// Per position: alleles in VCF notation, REF first.
+    pub known: Vec<Vec<String>>,
+    /// Per position: ignored by the matcher.
+    pub ignored: Vec<bool>,
+    pub alleles: Vec<AlleleDef>,
+    /// Index of the reference allele in `alleles`.
+    pub reference: usize,
+    pub required: Vec<usize>,
+    pub amp_tier1: Vec<usize>,
+    /// Curated groups of diplotypes unphased data cannot tell apart; the
+    /// first is preferred.
+    pub priorities: Vec<Vec<String>>,
+    pub undocumented_as_reference: bool,
+    pub lowest_function: bool,
+    pub research_only: bool,
+}
+
+/// All callable genes and a position index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Definitions {
+    pub genes: Vec<GeneDefinition>,
+    /// position → (gene index, position index); the chromosome is checked
+    /// against the gene's.
+    pub by_pos: HashMap<u64, Vec<(usize, usize)>>,
+}
+
+fn iupac(code: char) -> Option<&'static str> {
+    Some(match code {
+        'R' => "AG",
+        'Y' => "CT",
+        'S' => "CG",
+        'W' => "AT",
+        'K' => "GT",
+        'M' => "AC",
+        'B' => "CGT",
+        'D' => "AGT",
+        'H' => "ACT",
+        'V' => "ACG",
+        'N' => "ACGT",
+        _ => return None,
+    })
+}
+
+/// Mask of the position alleles a definition string accepts, and whether it
+/// was an IUPAC code.
+fn accept_mask(known: &[String], def: &str) -> (u32, bool) {
+    let def = def.trim().to_ascii_uppercase();
+    if let Some(i) = known.iter().position(|k| *k == def) {
+        return (bit(i), false);
+    }
+    let mut chars = def.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if let Some(bases) = iupac(c) {
+            let mut m = 0;
+            for (i, k) in known.iter().enumerate() {
+                if k.len() == 1 && bases.contains(k.as_str()) {
+                    m |= bit(i);
+                }
+            }
+            return (m, true);
+        }
+    }
+    (0, false)
+}
+
+pub(crate) fn bit(i: usize) -> u32 {
+    if i < 32 {
+        1 << i
+    } else {
+        0
+    }
+}
+
+impl GeneDefinition {
+    pub(crate) fn from_gene(gene: &Gene) -> Option<GeneDefinition> {
+        let def = gene.definition.as_ref()?;
+        let n = def.positions.len();
+        let known: Vec<Vec<String>> = def.positions.iter().map(position_alleles).collect();
+        let ex = &def.exemptions;
+        let ignored: Vec<bool> = def
+            .positions
+            .iter()
+            .map(|p| ex.ignored_positions.contains(&p.position))
+            .collect();
+        let reference_def = def.alleles.iter().find(|a| a.reference)?;
+        let ref_masks: Vec<u32> = (0..n)
+            .map(
+                |i| match reference_def.alleles.get(i).and_then(|a| a.as_deref()) {
+                    Some(s) => accept_mask(&known[i], s).0,
+                    None => bit(0),
+                },
+            )
+            .collect();
+        let mut alleles = Vec::new();
+        let mut reference = 0;
+        for a in &def.alleles {
+            if a.structural_variant || ex.ignored_alleles.contains(&a.name) {
+                continue;
+            }
+            let mut defined = Vec::with_capacity(n);
+            let mut filled = Vec::with_capacity(n);
+            let mut is_iupac = Vec::with_capacity(n);
+            for i in 0..n {
+                match a.alleles.get(i).and_then(|x| x.as_deref()) {
+                    Some(s) => {
+                        let (m, iu) = accept_mask(&known[i], s);
+                        defined.push(Some(m));
+                        filled.push(m);
+                        is_iupac.push(iu);
+                    }
+                    None => {
+                        defined.push(None);
+                        filled.push(ref_masks[i]);
+                        is_iupac.push(false);
+                    }
+                }
+            }
+            if a.reference {
+                reference = alleles.len();
+            }
+            alleles.push(AlleleDef {
+                name: a.name.clone(),
+                defined,
+                filled,
+                iupac: is_iupac,
+                reference: a.reference,
+            });
+        }
+        let index_of = |pos: u64| def.positions.iter().position(|p| p.position == pos);
+        let chrom = def.positions.first().map(|p| p.chromosome.clone())?;
+        Some(GeneDefinition {
+            symbol: gene.symbol.clone(),
+            chrom,
+            positions: def.positions.clone(),
+            known,
+            ignored,
+            alleles,
+            reference,
+            required: ex
+                .required_positions
+                .iter()
+                .filter_map(|p| index_of(*p))
+                .collect(),
+            amp_tier1: ex
+                .amp_tier1_positions
+                .iter()
+                .filter_map(|p| index_of(*p))
+                .collect(),
+            priorities: ex
+                .unphased_priorities
+                .iter()
+                .map(|g| g.split('|').map(|s| s.trim().to_string()).collect())
+                .collect(),
+            undocumented_as_reference: UNDOCUMENTED_AS_REFERENCE.contains(&gene.symbol.as_str()),
+            lowest_function: LOWEST_FUNCTION.contains(&gene.symbol.as_str()),
+            research_only: RESEARCH_ONLY.contains(&gene.symbol.as_str()),
+        })
+    }
+}
+
+impl Definitions {
+    pub(crate) fn new<'a>(genes: impl IntoIterator<Item = &'a Gene>) -> Definitions {
+        let mut out = Definitions::default();
+        for gene in genes {
+            if out.genes.iter().any(|g| g.symbol == gene.symbol) {
+                continue;
+            }
+            let Some(def) = GeneDefinition::from_gene(gene) else {
+                continue;
+            };
+            let gi = out.genes.len();
+            for (pi, p) in def.positions.iter().enumerate() {
+                out.by_pos.entry(p.position).or_default().push((gi, pi));
+            }
+            out.genes.push(def);
+        }
+        out
+    }
+
+    /// True when a (chromosome, position) is a definition position.
+    pub(crate) fn wants(&self, chrom: &str, pos: u64) -> bool {
+        self.by_pos
+            .get(&pos)
+            .is_some_and(|v| v.iter().any(|(g, _)| self.genes[*g].chrom == chrom))
+    }
+}

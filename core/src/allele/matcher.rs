@@ -1,0 +1,723 @@
+//! The diplotype matcher: candidate pairs checked directly against the
+//! genotypes with one bitset per position and allele.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::combination;
+use super::definitions::GeneDefinition;
+use super::{
+    CallOptions, CallSource, DiplotypeCall, Evidence, GeneCall, MissingPosition, PhaseState,
+    PositionEvidence, Undocumented,
+};
+use crate::genotype::{MissingReason, Observation, SeenAllele};
+use crate::pack::Gene;
+use crate::phenotype::natural_cmp;
+
+/// A set of allele indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Bits(Vec<u64>);
+
+impl Bits {
+    pub(crate) fn empty(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn full(n: usize) -> Bits {
+        let mut b = Bits::empty(n);
+        for i in 0..n {
+            b.set(i);
+        }
+        b
+    }
+    pub(crate) fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    pub(crate) fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn and(&mut self, o: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            *a &= *b;
+        }
+    }
+    fn or(&mut self, o: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            *a |= *b;
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(wi, w)| {
+            let mut w = *w;
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
+                }
+                let t = w.trailing_zeros() as usize;
+                w &= w - 1;
+                Some(wi * 64 + t)
+            })
+        })
+    }
+}
+
+/// A position with a usable genotype, as the matcher sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct Present {
+    /// Position index in the gene definition.
+    pub index: usize,
+    /// Allele indexes (into the position's allele list); equal when
+    /// homozygous; `b == a` for hemizygous calls too.
+    pub a: u8,
+    pub b: u8,
+    /// Phase block of a phased heterozygous call.
+    pub block: Option<String>,
+}
+
+impl Present {
+    pub(crate) fn het(&self) -> bool {
+        self.a != self.b
+    }
+}
+
+/// Calls one gene from the sample's observations at its positions
+/// (`obs[i]` for position `i` of the definition).
+pub(crate) fn call_gene(
+    def: &GeneDefinition,
+    gene: &Gene,
+    obs: &[Observation],
+    opts: &CallOptions,
+    hemizygous: bool,
+) -> GeneCall {
+    let mut call = GeneCall {
+        gene: def.symbol.clone(),
+        source: CallSource::Vcf,
+        diplotypes: Vec::new(),
+        allele_matches: Vec::new(),
+        phenotype_alleles: None,
+        hemizygous,
+        no_call_reason: None,
+        notes: Vec::new(),
+        evidence: Evidence::default(),
+    };
+    let mut present: Vec<Present> = Vec::new();
+    let mut blocked_by_undocumented = Vec::new();
+    let mut het_in_male = false;
+    for (i, p) in def.positions.iter().enumerate() {
+        if def.ignored[i] {
+            continue;
+        }
+        let o = obs
+            .get(i)
+            .cloned()
+            .unwrap_or(Observation::Missing(MissingReason::NotInVcf));
+        let (a, b, phased, phase_set) = match o {
+            Observation::Missing(reason) => {
+                let assumed = opts.assume_reference;
+                call.evidence.missing.push(MissingPosition {
+                    position: p.position,
+                    rsid: p.rsid.clone(),
+                    reason,
+                    assumed_reference: assumed,
+                });
+                if !assumed {
+                    continue;
+                }
+                (
+                    SeenAllele::Known(0),
+                    Some(SeenAllele::Known(0)),
+                    false,
+                    None,
+                )
+            }
+            Observation::Called {
+                a,
+                b,
+                phased,
+                phase_set,
+            } => (a, b, phased, phase_set),
+        };
+        let mut resolve = |s: SeenAllele| -> Option<u8> {
+            match s {
+                SeenAllele::Known(k) => Some(k),
+                SeenAllele::Unknown(text) => {
+                    call.evidence.undocumented.push(Undocumented {
+                        position: p.position,
+                        rsid: p.rsid.clone(),
+                        allele: text.clone(),
+                        treated_as_reference: def.undocumented_as_reference,
+                    });
+                    if def.undocumented_as_reference {
+                        Some(0)
+                    } else {
+                        blocked_by_undocumented.push(format!(
+                            "{} at {}",
+                            text,
+                            p.rsid.as_deref().unwrap_or(&p.hgvs)
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let a = resolve(a);
+        let b = b.map(&mut resolve);
+        let Some(a) = a else { continue };
+        let b = match b {
+            Some(Some(b)) => b,
+            Some(None) => continue,
+            None => a,
+        };
+        if hemizygous && a != b {
+            het_in_male = true;
+        }
+        let shown = |k: u8| def.known[i].get(k as usize).cloned().unwrap_or_default();
+        let genotype = if a == b && hemizygous {
+            shown(a)
+        } else {
+            format!("{}{}{}", shown(a), if phased { '|' } else { '/' }, shown(b))
+        };
+        let block = (phased && a != b).then(|| phase_set.clone().unwrap_or_default());
+        call.evidence.positions_used.push(PositionEvidence {
+            position: p.position,
+            rsid: p.rsid.clone(),
+            genotype,
+            phase_set: if phased { phase_set } else { None },
+        });
+        present.push(Present {
+            index: i,
+            a,
+            b,
+            block,
+        });
+    }
+    if call.evidence.missing.iter().any(|m| m.assumed_reference) {
+        let n = call
+            .evidence
+            .missing
+            .iter()
+            .filter(|m| m.assumed_reference)
+            .count();
+        call.notes.push(format!(
+            "{n} missing position(s) assumed homozygous reference, as requested; the call is only as good as that assumption"
+        ));
+    }
+    if het_in_male {
+        call.hemizygous = false;
+        call.notes.push(
+            "heterozygous chrX calls in a sample treated as male; called as two copies".into(),
+        );
+    }
+    let missing_idx: Vec<usize> = def
+        .positions
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            !def.ignored[*i]
+                && call
+                    .evidence
+                    .missing
+                    .iter()
+                    .any(|m| m.position == p.position && !m.assumed_reference)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &def.amp_tier1 {
+        if missing_idx.contains(&i) {
+            let p = &def.positions[i];
+            call.notes.push(format!(
+                "{} ({}) is missing; it is one of the positions a clinical test of {} is expected to cover",
+                p.rsid.as_deref().unwrap_or(&p.hgvs),
+                p.position,
+                def.symbol
+            ));
+        }
+    }
+    // Scores over present positions; alleles with nothing left are uncallable.
+    let n = def.alleles.len();
+    let scores: Vec<i32> = def
+        .alleles
+        .iter()
+        .map(|a| {
+            present
+                .iter()
+                .filter(|p| a.defined[p.index].is_some())
+                .count() as i32
+        })
+        .collect();
+    for (ai, a) in def.alleles.iter().enumerate() {
+        if scores[ai] == 0 && !a.reference {
+            call.evidence.uncallable_alleles.push(a.name.clone());
+        }
+    }
+    call.evidence.phase = phase_state(&present);
+    if !blocked_by_undocumented.is_empty() {
+        call.no_call_reason = Some(format!(
+            "allele(s) no definition knows: {}",
+            blocked_by_undocumented.join(", ")
+        ));
+        return call;
+    }
+    if let Some(&i) = def.required.iter().find(|i| missing_idx.contains(i)) {
+        let p = &def.positions[i];
+        call.no_call_reason = Some(format!(
+            "required position {} ({}) is missing",
+            p.rsid.as_deref().unwrap_or(&p.hgvs),
+            p.position
+        ));
+        return call;
+    }
+    if present.is_empty() {
+        call.no_call_reason = Some("no definition position has a usable genotype".into());
+        return call;
+    }
+    if def.symbol == "DPYD" {
+        hapb3_note(def, &present, &missing_idx, &mut call);
+    }
+
+    let hemi = call.hemizygous;
+    let masks = masks(def, &present);
+    let mut candidates = Bits::full(n);
+    for (m0, m1) in &masks {
+        let mut either = m0.clone();
+        either.or(m1);
+        candidates.and(&either);
+    }
+    for (ai, s) in scores.iter().enumerate() {
+        if *s == 0 && !def.alleles[ai].reference {
+            clear(&mut candidates, ai);
+        }
+    }
+    let effectively_phased = call.evidence.phase == Some(PhaseState::EffectivelyPhased);
+    if def.lowest_function && !effectively_phased && !hemi {
+        lowest_function_matches(def, gene, &present, &scores, &mut call);
+        return call;
+    }
+    let mut diplotypes: Vec<DiplotypeCall> = if hemi {
+        let scored: Vec<(usize, i32)> = candidates
+            .iter()
+            .map(|a| (a, scores[a] - penalty_single(def, &present, a)))
+            .collect();
+        let top = scored.iter().map(|(_, s)| *s).max();
+        scored
+            .into_iter()
+            .filter(|(_, s)| Some(*s) == top)
+            .map(|(a, score)| DiplotypeCall {
+                name: def.alleles[a].name.clone(),
+                alleles: vec![def.alleles[a].name.clone()],
+                score,
+                preferred: false,
+            })
+            .collect()
+    } else {
+        pairs(def, &present, &masks, &candidates, &scores)
+    };
+    diplotypes.sort_by(|x, y| {
+        y.score.cmp(&x.score).then_with(|| {
+            for (a, b) in x.alleles.iter().zip(&y.alleles) {
+                let o = natural_cmp(a, b);
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        })
+    });
+    if opts.top_candidate_only {
+        if let Some(top) = diplotypes.first().map(|d| d.score) {
+            diplotypes.retain(|d| d.score == top);
+        }
+    }
+    call.diplotypes = diplotypes;
+    mark_priorities(def, &mut call);
+    if call.diplotypes.is_empty() {
+        let combine = opts.combinations || (def.lowest_function && effectively_phased);
+        if combine && effectively_phased {
+            if let Some(d) = combination::explain(def, &present) {
+                call.notes.push(
+                    "no named diplotype fits; each strand is described by the named alleles and variants it carries"
+                        .into(),
+                );
+                call.diplotypes.push(d);
+                return call;
+            }
+        }
+        call.no_call_reason = Some(
+            "the genotypes fit no pair of named alleles (a novel combination or an unlisted allele)"
+                .into(),
+        );
+        if def.symbol == "SLCO1B1" {
+            slco1b1_fallback(def, &present, &mut call);
+        }
+    }
+    call
+}
+
+fn clear(b: &mut Bits, i: usize) {
+    b.0[i / 64] &= !(1 << (i % 64));
+}
+
+/// Phase state over heterozygous positions.
+pub(crate) fn phase_state(present: &[Present]) -> Option<PhaseState> {
+    if present.is_empty() {
+        return None;
+    }
+    let hets: Vec<&Present> = present.iter().filter(|p| p.het()).collect();
+    if hets.len() <= 1 {
+        return Some(PhaseState::EffectivelyPhased);
+    }
+    let phased: Vec<&String> = hets.iter().filter_map(|p| p.block.as_ref()).collect();
+    if phased.len() == hets.len() && phased.iter().all(|b| *b == phased[0]) {
+        return Some(PhaseState::EffectivelyPhased);
+    }
+    if phased.is_empty() {
+        Some(PhaseState::Unphased)
+    } else {
+        Some(PhaseState::PartlyPhased)
+    }
+}
+
+/// Per present position: (alleles accepting the first allele, alleles
+/// accepting the second).
+fn masks(def: &GeneDefinition, present: &[Present]) -> Vec<(Bits, Bits)> {
+    let n = def.alleles.len();
+    present
+        .iter()
+        .map(|p| {
+            let (mut m0, mut m1) = (Bits::empty(n), Bits::empty(n));
+            let (b0, b1) = (
+                super::definitions::bit(p.a as usize),
+                super::definitions::bit(p.b as usize),
+            );
+            for (ai, a) in def.alleles.iter().enumerate() {
+                let f = a.filled[p.index];
+                if f & b0 != 0 {
+                    m0.set(ai);
+                }
+                if f & b1 != 0 {
+                    m1.set(ai);
+                }
+            }
+            (m0, m1)
+        })
+        .collect()
+}
+
+/// Every pair of alleles consistent with the genotypes, scored. A pair fits
+/// when, at every present position, the two alleles can take the two
+/// observed alleles (in either order for unphased sites, in one consistent
+/// orientation per phase set). Each candidate's possible partners are the
+/// intersection of per-position bitsets, so the work is polynomial: no
+/// phasing of the heterozygous sites is ever enumerated.
+fn pairs(
+    def: &GeneDefinition,
+    present: &[Present],
+    masks: &[(Bits, Bits)],
+    candidates: &Bits,
+    scores: &[i32],
+) -> Vec<DiplotypeCall> {
+    let n = def.alleles.len();
+    let mut blocks: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut unphased_hets = Vec::new();
+    for (k, p) in present.iter().enumerate() {
+        if !p.het() {
+            continue;
+        }
+        match &p.block {
+            Some(b) => blocks.entry(b.as_str()).or_default().push(k),
+            None => unphased_hets.push(k),
+        }
+    }
+    let mut out = Vec::new();
+    for a in candidates.iter() {
+        let mut allowed = candidates.clone();
+        for &k in &unphased_hets {
+            let (m0, m1) = &masks[k];
+            match (m0.has(a), m1.has(a)) {
+                (true, true) => {}
+                (true, false) => allowed.and(m1),
+                (false, true) => allowed.and(m0),
+                (false, false) => allowed = Bits::empty(n),
+            }
+        }
+        let mut ok = true;
+        for sites in blocks.values() {
+            let mut union = Bits::empty(n);
+            let mut any = false;
+            for orient in 0..2 {
+                let fits = sites.iter().all(|&k| {
+                    if orient == 0 {
+                        masks[k].0.has(a)
+                    } else {
+                        masks[k].1.has(a)
+                    }
+                });
+                if fits {
+                    let mut partner = Bits::full(n);
+                    for &k in sites {
+                        partner.and(if orient == 0 {
+                            &masks[k].1
+                        } else {
+                            &masks[k].0
+                        });
+                    }
+                    union.or(&partner);
+                    any = true;
+                }
+            }
+            if !any {
+                ok = false;
+                break;
+            }
+            allowed.and(&union);
+        }
+        if !ok || allowed.is_empty() {
+            continue;
+        }
+        for b in allowed.iter().filter(|b| *b >= a) {
+            let (x, y) = order(&def.alleles[a].name, &def.alleles[b].name, a, b);
+            let score = scores[a] + scores[b] - penalty_pair(def, present, masks, a, b);
+            out.push(DiplotypeCall {
+                name: format!("{}/{}", def.alleles[x].name, def.alleles[y].name),
+                alleles: vec![def.alleles[x].name.clone(), def.alleles[y].name.clone()],
+                score,
+                preferred: false,
+            });
+        }
+    }
+    out
+}
+
+/// One point off for each IUPAC-coded position an allele matched only with
+/// the reference base.
+fn penalty_pair(
+    def: &GeneDefinition,
+    present: &[Present],
+    masks: &[(Bits, Bits)],
+    a: usize,
+    b: usize,
+) -> i32 {
+    let (da, db) = (&def.alleles[a], &def.alleles[b]);
+    let mut total = 0;
+    for (k, p) in present.iter().enumerate() {
+        let (ia, ib) = (da.iupac[p.index], db.iupac[p.index]);
+        if !ia && !ib {
+            continue;
+        }
+        let (m0, m1) = &masks[k];
+        let cost = |x_ref: bool, y_ref: bool| (ia && x_ref) as i32 + (ib && y_ref) as i32;
+        let straight = (m0.has(a) && m1.has(b)).then(|| cost(p.a == 0, p.b == 0));
+        let swapped = (m1.has(a) && m0.has(b)).then(|| cost(p.b == 0, p.a == 0));
+        total += match (straight, swapped) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => 0,
+        };
+    }
+    total
+}
+
+fn order(na: &str, nb: &str, a: usize, b: usize) -> (usize, usize) {
+    if natural_cmp(na, nb) == Ordering::Greater {
+        (b, a)
+    } else {
+        (a, b)
+    }
+}
+
+fn penalty_single(def: &GeneDefinition, present: &[Present], a: usize) -> i32 {
+    present
+        .iter()
+        .filter(|p| def.alleles[a].iupac[p.index] && p.a == 0)
+        .count() as i32
+}
+
+/// NAT2-style priority groups: when every diplotype of a group was
+/// returned, its first is marked preferred.
+fn mark_priorities(def: &GeneDefinition, call: &mut GeneCall) {
+    for group in &def.priorities {
+        let all = group
+            .iter()
+            .all(|g| call.diplotypes.iter().any(|d| same_diplotype(&d.name, g)));
+        if all && group.len() > 1 {
+            for d in &mut call.diplotypes {
+                if same_diplotype(&d.name, &group[0]) {
+                    d.preferred = true;
+                }
+            }
+            call.notes.push(format!(
+                "unphased data cannot tell {} apart; {} is the curated preferred pick",
+                group.join(", "),
+                group[0]
+            ));
+        }
+    }
+}
+
+fn same_diplotype(x: &str, y: &str) -> bool {
+    let split = |s: &str| {
+        let mut v: Vec<String> = s.split('/').map(|p| p.trim().to_string()).collect();
+        v.sort();
+        v
+    };
+    split(x) == split(y)
+}
+
+fn hapb3_note(def: &GeneDefinition, present: &[Present], missing: &[usize], call: &mut GeneCall) {
+    let idx = |rs: &str| {
+        def.positions
+            .iter()
+            .position(|p| p.rsid.as_deref() == Some(rs))
+    };
+    if let (Some(intronic), Some(exonic)) = (idx("rs75017182"), idx("rs56038477")) {
+        if missing.contains(&intronic) && present.iter().any(|p| p.index == exonic) {
+            call.notes.push(
+                "HapB3 is judged from the exonic rs56038477 alone because the intronic rs75017182 is missing"
+                    .into(),
+            );
+        }
+    }
+}
+
+/// Activity or function rank of an allele: lower means less function.
+pub(crate) fn function_rank(gene: &Gene, name: &str) -> f64 {
+    let Some(f) = gene.phenotyping.alleles.iter().find(|a| a.name == name) else {
+        return 2.5;
+    };
+    if let Some(v) = f
+        .activity
+        .as_deref()
+        .and_then(|a| a.trim().parse::<f64>().ok())
+    {
+        return v;
+    }
+    let text = f.function.as_deref().unwrap_or("").to_ascii_lowercase();
+    if text.contains("no function")
+        || text.contains("malignant")
+        || text.contains("mh ")
+        || text.starts_with("mh")
+    {
+        0.0
+    } else if text.contains("decreased") {
+        0.5
+    } else if text.contains("normal") {
+        1.0
+    } else if text.contains("increased") {
+        1.5
+    } else {
+        0.75
+    }
+}
+
+/// DPYD and RYR1 on unphased data: every named allele the genotypes show,
+/// and the two lowest-function ones for the phenotype.
+fn lowest_function_matches(
+    def: &GeneDefinition,
+    gene: &Gene,
+    present: &[Present],
+    scores: &[i32],
+    call: &mut GeneCall,
+) {
+    // Alleles whose every defined (present) position shows the defined allele
+    // on at least one strand; count 2 when shown on both.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (ai, a) in def.alleles.iter().enumerate() {
+        if a.reference || scores[ai] == 0 {
+            continue;
+        }
+        let mut copies = 2;
+        for p in present {
+            let Some(m) = a.defined[p.index] else {
+                continue;
+            };
+            let in_a = m & super::definitions::bit(p.a as usize) != 0;
+            let in_b = m & super::definitions::bit(p.b as usize) != 0;
+            copies = copies.min(in_a as usize + in_b as usize);
+        }
+        if copies > 0 {
+            found.push((ai, copies));
+        }
+    }
+    // Drop alleles whose defined positions are a strict subset of another
+    // found allele's (the larger one explains them).
+    let defined = |ai: usize| -> Vec<usize> {
+        present
+            .iter()
+            .filter(|p| def.alleles[ai].defined[p.index].is_some())
+            .map(|p| p.index)
+            .collect()
+    };
+    let keep: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|(x, _)| {
+            let dx = defined(*x);
+            !found.iter().any(|(y, _)| {
+                let dy = defined(*y);
+                y != x && dy.len() > dx.len() && dx.iter().all(|i| dy.contains(i))
+            })
+        })
+        .copied()
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for (ai, copies) in &keep {
+        for _ in 0..*copies {
+            names.push(def.alleles[*ai].name.clone());
+        }
+    }
+    names.sort_by(|a, b| natural_cmp(a, b));
+    call.allele_matches = names.clone();
+    let reference = def.alleles[def.reference].name.clone();
+    let mut ranked = names;
+    ranked.sort_by(|a, b| {
+        function_rank(gene, a)
+            .partial_cmp(&function_rank(gene, b))
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| natural_cmp(a, b))
+    });
+    ranked.truncate(2);
+    while ranked.len() < 2 {
+        ranked.push(reference.clone());
+    }
+    call.notes.push(format!(
+        "unphased data: the phenotype uses the two lowest-function alleles found ({})",
+        ranked.join(" and ")
+    ));
+    if call.allele_matches.is_empty() {
+        call.allele_matches = vec![reference.clone(), reference];
+    }
+    call.phenotype_alleles = Some(ranked);
+}
+
+/// SLCO1B1 with no diplotype: rs4149056 alone decides the function.
+fn slco1b1_fallback(def: &GeneDefinition, present: &[Present], call: &mut GeneCall) {
+    let Some(i) = def
+        .positions
+        .iter()
+        .position(|p| p.rsid.as_deref() == Some("rs4149056"))
+    else {
+        return;
+    };
+    let Some(p) = present.iter().find(|p| p.index == i) else {
+        return;
+    };
+    let alt = |k: u8| k != 0;
+    let (a, b) = (
+        if alt(p.a) { "*5" } else { "*1" },
+        if alt(p.b) { "*5" } else { "*1" },
+    );
+    let mut pair = vec![a.to_string(), b.to_string()];
+    pair.sort_by(|x, y| natural_cmp(x, y));
+    call.notes.push(format!(
+        "no diplotype fits; the phenotype is taken from rs4149056 alone ({}), read as {}",
+        call.evidence
+            .positions_used
+            .iter()
+            .find(|e| e.position == def.positions[i].position)
+            .map(|e| e.genotype.clone())
+            .unwrap_or_default(),
+        pair.join("/")
+    ));
+    call.phenotype_alleles = Some(pair);
+}

@@ -1,0 +1,285 @@
+//! Calling every gene of a sample from the VCF sites at definition
+//! positions.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{call_gene, CallOptions, Definitions, GeneCall, Sex, SexSource};
+use crate::genotype::{index_sites, observe, Observation};
+use crate::input::vcf::VcfReader;
+use crate::input::Site;
+use crate::pack::Source;
+use crate::{Engine, Error, Result};
+
+/// Every gene call of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleCalls {
+    /// Sample name from the VCF header.
+    pub sample: String,
+    /// Sex used for chrX genes, when known.
+    pub sex: Option<Sex>,
+    /// How the sex was known.
+    pub sex_source: SexSource,
+    /// One call per gene, alphabetical.
+    pub genes: Vec<GeneCall>,
+    /// Problems with the input that touch this sample.
+    pub warnings: Vec<String>,
+}
+
+impl SampleCalls {
+    /// The call for a gene, if it was attempted.
+    pub fn gene(&self, symbol: &str) -> Option<&GeneCall> {
+        self.genes
+            .iter()
+            .find(|g| g.gene.eq_ignore_ascii_case(symbol))
+    }
+}
+
+/// Sites read from a VCF at definition positions, ready to call any sample.
+#[derive(Debug, Clone)]
+pub struct VcfSites {
+    /// Sample names in header order.
+    pub samples: Vec<String>,
+    /// Records at definition positions, in file order.
+    pub sites: Vec<Site>,
+    /// Reader warnings.
+    pub warnings: Vec<String>,
+}
+
+impl Engine {
+    /// Reads every record at a definition position from a VCF, checking the
+    /// genome build (header contigs, then REF at definition positions).
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
+    /// let sites = engine.read_sites(&mut reader).unwrap();
+    /// assert_eq!(sites.sites.len(), 1);
+    /// ```
+    pub fn read_sites(&self, reader: &mut VcfReader) -> Result<VcfSites> {
+        let defs = self.definitions();
+        let wanted = |chrom: &str, pos: u64| defs.wants(chrom, pos);
+        let mut sites = Vec::new();
+        while let Some(site) = reader.next_site(&wanted)? {
+            sites.push(site);
+        }
+        check_reference(defs, &sites)?;
+        Ok(VcfSites {
+            samples: reader.samples().to_vec(),
+            sites,
+            warnings: reader.warnings().to_vec(),
+        })
+    }
+
+    /// Calls every gene for the samples of a VCF: the one named (or
+    /// indexed) by `options.sample`, or all of them.
+    ///
+    /// ```
+    /// use dosera::allele::CallOptions;
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
+    /// let calls = engine.call_vcf(&mut reader, &CallOptions::default()).unwrap();
+    /// let cyp2c19 = calls[0].gene("CYP2C19").unwrap();
+    /// // Most CYP2C19 positions are absent from this VCF: they are reported, not assumed.
+    /// assert!(!cyp2c19.evidence.missing.is_empty());
+    /// ```
+    pub fn call_vcf(
+        &self,
+        reader: &mut VcfReader,
+        options: &CallOptions,
+    ) -> Result<Vec<SampleCalls>> {
+        let sites = self.read_sites(reader)?;
+        let chosen = select_samples(&sites.samples, options.sample.as_deref())?;
+        Ok(chosen
+            .into_iter()
+            .map(|i| self.call_sites(&sites, i, options))
+            .collect())
+    }
+
+    /// Calls every gene for sample `index` of sites already read.
+    pub fn call_sites(&self, sites: &VcfSites, index: usize, options: &CallOptions) -> SampleCalls {
+        let by_pos = index_sites(&sites.sites);
+        call_sample(
+            self,
+            &by_pos,
+            index,
+            &sites.samples.get(index).cloned().unwrap_or_default(),
+            options,
+            &sites.warnings,
+        )
+    }
+}
+
+/// Sample indexes selected by name or 0-based index; all when unset.
+pub fn select_samples(samples: &[String], wanted: Option<&str>) -> Result<Vec<usize>> {
+    match wanted {
+        None => {
+            if samples.is_empty() {
+                Err(Error::InvalidVcf {
+                    line: None,
+                    reason: "the VCF has no sample columns".into(),
+                })
+            } else {
+                Ok((0..samples.len()).collect())
+            }
+        }
+        Some(w) => {
+            if let Some(i) = samples.iter().position(|s| s == w) {
+                return Ok(vec![i]);
+            }
+            match w.parse::<usize>() {
+                Ok(i) if i < samples.len() => Ok(vec![i]),
+                _ => Err(Error::UnknownSample(w.to_string())),
+            }
+        }
+    }
+}
+
+/// REF at definition positions must be GRCh38's: most positions disagreeing
+/// means another build.
+fn check_reference(defs: &Definitions, sites: &[Site]) -> Result<()> {
+    let (mut same, mut differ) = (0usize, 0usize);
+    let mut example = None;
+    for s in sites {
+        let Some(entries) = defs.by_pos.get(&s.pos) else {
+            continue;
+        };
+        for (g, p) in entries {
+            let gene = &defs.genes[*g];
+            if gene.chrom != s.chrom {
+                continue;
+            }
+            let def_ref = gene.positions[*p].ref_allele.to_ascii_uppercase();
+            let site_ref = s.ref_allele.to_ascii_uppercase();
+            if site_ref == def_ref || site_ref.starts_with(&def_ref) {
+                same += 1;
+            } else {
+                differ += 1;
+                example.get_or_insert_with(|| {
+                    format!(
+                        "{}:{} has REF {} where GRCh38 has {}",
+                        s.chrom, s.pos, site_ref, def_ref
+                    )
+                });
+            }
+        }
+    }
+    if differ >= 3 && differ > same {
+        return Err(Error::UnsupportedBuild(format!(
+            "REF differs from GRCh38 at {differ} of {} definition positions (e.g. {})",
+            differ + same,
+            example.unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+fn call_sample(
+    engine: &Engine,
+    by_pos: &HashMap<(&str, u64), Vec<&Site>>,
+    sample: usize,
+    name: &str,
+    opts: &CallOptions,
+    reader_warnings: &[String],
+) -> SampleCalls {
+    let defs = engine.definitions();
+    let mut warnings: Vec<String> = reader_warnings.to_vec();
+    let mut observed: Vec<Vec<Observation>> = Vec::with_capacity(defs.genes.len());
+    for def in &defs.genes {
+        let obs = def
+            .positions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let sites = by_pos
+                    .get(&(p.chromosome.as_str(), p.position))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                observe(sites, sample, p, &def.known[i], &mut warnings)
+            })
+            .collect();
+        observed.push(obs);
+    }
+    // Sex for chrX genes: given, or read from the chrX calls.
+    let (sex, sex_source) = match opts.sex {
+        Some(s) => (Some(s), SexSource::Given),
+        None => {
+            let mut haploid = false;
+            let mut het = false;
+            for (def, obs) in defs.genes.iter().zip(&observed) {
+                if def.chrom != "chrX" {
+                    continue;
+                }
+                for o in obs {
+                    if let Observation::Called { a, b, .. } = o {
+                        match b {
+                            None => haploid = true,
+                            Some(b) if b != a => het = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            match (haploid, het) {
+                (true, false) => (Some(Sex::Male), SexSource::Inferred),
+                (false, true) => (Some(Sex::Female), SexSource::Inferred),
+                _ => (None, SexSource::Unknown),
+            }
+        }
+    };
+    let mut genes = Vec::new();
+    for (def, obs) in defs.genes.iter().zip(&observed) {
+        if def.research_only && !opts.cyp2d6 {
+            continue;
+        }
+        let Some(gene) = engine
+            .gene(Source::Cpic, &def.symbol)
+            .or_else(|| engine.gene(Source::Dpwg, &def.symbol))
+        else {
+            continue;
+        };
+        let hemizygous = def.chrom == "chrX" && sex == Some(Sex::Male);
+        let mut call = call_gene(def, gene, obs, opts, hemizygous);
+        if def.chrom == "chrX" {
+            call.notes.push(match (sex, sex_source) {
+                (Some(Sex::Male), SexSource::Given) => {
+                    "called as one X chromosome (male, as given)".into()
+                }
+                (Some(Sex::Male), _) => {
+                    "called as one X chromosome (male, inferred from haploid chrX calls)".into()
+                }
+                (Some(Sex::Female), SexSource::Given) => {
+                    "called as two X chromosomes (female, as given)".into()
+                }
+                (Some(Sex::Female), _) => {
+                    "called as two X chromosomes (female, inferred from heterozygous chrX calls)"
+                        .into()
+                }
+                (None, _) => {
+                    "sex unknown: called as two X chromosomes; give the sex for a hemizygous call"
+                        .into()
+                }
+            });
+        }
+        if def.research_only {
+            call.notes.push(format!(
+                "research mode: {} called from SNVs and small indels only; copy number, deletions (*5), duplications and hybrid alleles cannot be seen",
+                def.symbol
+            ));
+        }
+        genes.push(call);
+    }
+    genes.sort_by(|a, b| a.gene.cmp(&b.gene));
+    SampleCalls {
+        sample: name.to_string(),
+        sex,
+        sex_source,
+        genes,
+        warnings,
+    }
+}

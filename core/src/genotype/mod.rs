@@ -1,0 +1,229 @@
+//! From VCF sites to per-position genotypes, normalised against the allele
+//! definitions: REF checks, allele strings mapped to definition alleles,
+//! zygosity, phasing and the reasons a position counts as missing.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::input::{SampleCall, Site};
+use crate::pack::DefinitionPosition;
+
+/// One allele seen at a definition position.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SeenAllele {
+    /// Index into the position's allele list (0 = REF, then the defined ALTs).
+    Known(u8),
+    /// An allele the definitions do not know (undocumented variation).
+    Unknown(String),
+}
+
+/// The genotype of one sample at one definition position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observation {
+    /// No usable call; the reason says why.
+    Missing(MissingReason),
+    /// A usable call.
+    Called {
+        /// First allele.
+        a: SeenAllele,
+        /// Second allele; `None` for a haploid (hemizygous) call.
+        b: Option<SeenAllele>,
+        /// GT written with `|`.
+        phased: bool,
+        /// PS value, when given.
+        phase_set: Option<String>,
+    },
+}
+
+/// Why a definition position has no usable genotype.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingReason {
+    /// No VCF record at this position.
+    NotInVcf,
+    /// The record has no genotype for the sample (`./.` or no GT).
+    NoGenotype,
+    /// One allele called, the other not (`0/.`, `1/.`).
+    PartialGenotype,
+    /// REF in the VCF differs from the GRCh38 reference in the definitions.
+    RefMismatch,
+    /// A heterozygous GT contradicted by AD (only one allele has reads).
+    DepthConflict,
+    /// A haploid GT outside chrX, chrY and chrM.
+    HaploidAutosome,
+}
+
+impl MissingReason {
+    /// A short description for reports.
+    ///
+    /// ```
+    /// assert_eq!(dosera::genotype::MissingReason::NotInVcf.describe(), "no VCF record");
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            MissingReason::NotInVcf => "no VCF record",
+            MissingReason::NoGenotype => "no genotype called",
+            MissingReason::PartialGenotype => "only one allele called",
+            MissingReason::RefMismatch => "REF differs from GRCh38",
+            MissingReason::DepthConflict => "heterozygous call without reads for both alleles",
+            MissingReason::HaploidAutosome => "haploid call on an autosome",
+        }
+    }
+}
+
+/// The alleles a definition position knows, in VCF notation: REF first,
+/// then the defined ALTs.
+pub(crate) fn position_alleles(pos: &DefinitionPosition) -> Vec<String> {
+    let mut v = vec![pos.ref_allele.to_ascii_uppercase()];
+    for a in &pos.alts {
+        let a = a.to_ascii_uppercase();
+        if !v.contains(&a) {
+            v.push(a);
+        }
+    }
+    v
+}
+
+/// Maps a VCF allele (relative to the record's REF) onto the definition's
+/// representation. Records may carry a longer REF than the definition when
+/// several variants were merged into one row; the shared suffix is trimmed.
+fn project(site_ref: &str, allele: &str, def_ref: &str) -> Option<String> {
+    if site_ref == def_ref {
+        return Some(allele.to_string());
+    }
+    if site_ref.len() > def_ref.len() && site_ref.starts_with(def_ref) {
+        let extra = &site_ref[def_ref.len()..];
+        if allele.len() >= extra.len() && allele.ends_with(extra) {
+            return Some(allele[..allele.len() - extra.len()].to_string());
+        }
+    }
+    None
+}
+
+/// Reads one sample's genotype at one definition position from the records
+/// at that position (first usable record wins).
+pub(crate) fn observe(
+    sites: &[&Site],
+    sample: usize,
+    def: &DefinitionPosition,
+    known: &[String],
+    warnings: &mut Vec<String>,
+) -> Observation {
+    if sites.is_empty() {
+        return Observation::Missing(MissingReason::NotInVcf);
+    }
+    let def_ref = def.ref_allele.to_ascii_uppercase();
+    let mut first_problem: Option<MissingReason> = None;
+    for site in sites {
+        let Some(call) = site.calls.get(sample) else {
+            continue;
+        };
+        match observe_one(site, call, &def_ref, known) {
+            Ok(obs) => return obs,
+            Err(reason) => {
+                if reason == MissingReason::RefMismatch {
+                    warnings.push(format!(
+                        "{}:{} ({}): VCF REF {} differs from GRCh38 {}; position not used",
+                        site.chrom,
+                        site.pos,
+                        def.rsid.as_deref().unwrap_or(&def.hgvs),
+                        site.ref_allele,
+                        def_ref
+                    ));
+                }
+                // Symbolic filler rows (`<*>`, 0/0) after a real row must not
+                // hide the real call; keep looking, remember the first problem.
+                first_problem.get_or_insert(reason);
+            }
+        }
+    }
+    Observation::Missing(first_problem.unwrap_or(MissingReason::NoGenotype))
+}
+
+fn is_symbolic(a: &str) -> bool {
+    a.starts_with('<') || a == "*" || a.contains('[') || a.contains(']')
+}
+
+fn observe_one(
+    site: &Site,
+    call: &SampleCall,
+    def_ref: &str,
+    known: &[String],
+) -> Result<Observation, MissingReason> {
+    let site_ref = site.ref_allele.to_ascii_uppercase();
+    if project(&site_ref, &site_ref, def_ref).is_none() {
+        return Err(MissingReason::RefMismatch);
+    }
+    let gt: Vec<Option<u32>> = call.alleles.iter().take(2).copied().collect();
+    if gt.is_empty() || gt.iter().all(Option::is_none) {
+        return Err(MissingReason::NoGenotype);
+    }
+    if gt.iter().any(Option::is_none) {
+        return Err(MissingReason::PartialGenotype);
+    }
+    let idx: Vec<u32> = gt.into_iter().flatten().collect();
+    if idx.len() == 1 && !matches!(site.chrom.as_str(), "chrX" | "chrY" | "chrM") {
+        return Err(MissingReason::HaploidAutosome);
+    }
+    if idx.len() == 2 && idx[0] != idx[1] {
+        if let Some(ad) = &call.depths {
+            let d0 = ad.get(idx[0] as usize).copied().flatten();
+            let d1 = ad.get(idx[1] as usize).copied().flatten();
+            if let (Some(x), Some(y)) = (d0, d1) {
+                if (x == 0) != (y == 0) {
+                    return Err(MissingReason::DepthConflict);
+                }
+            }
+        }
+    }
+    let mut seen = Vec::with_capacity(2);
+    for i in &idx {
+        let Some(raw) = site.allele(*i) else {
+            return Err(MissingReason::NoGenotype);
+        };
+        let raw = raw.to_ascii_uppercase();
+        if is_symbolic(&raw) {
+            // A filler row (`<*>`, `<NON_REF>`, `*`): not a statement about
+            // this position's defined alleles.
+            if *i != 0 {
+                return Err(MissingReason::NoGenotype);
+            }
+        }
+        let projected = project(&site_ref, &raw, def_ref).unwrap_or(raw);
+        seen.push(match known.iter().position(|k| *k == projected) {
+            Some(k) => SeenAllele::Known(k as u8),
+            None => SeenAllele::Unknown(projected),
+        });
+    }
+    // A filler row that only says "reference" (0/0 with a symbolic ALT) is
+    // only trusted when no real ALT row exists; the caller tries rows in order.
+    let b = seen.get(1).cloned();
+    Ok(Observation::Called {
+        a: seen[0].clone(),
+        b,
+        phased: call.phased,
+        phase_set: call.phase_set.clone(),
+    })
+}
+
+/// Groups sites by (chromosome, position) for lookup.
+pub(crate) fn index_sites(sites: &[Site]) -> HashMap<(&str, u64), Vec<&Site>> {
+    let mut map: HashMap<(&str, u64), Vec<&Site>> = HashMap::new();
+    for s in sites {
+        map.entry((s.chrom.as_str(), s.pos)).or_default().push(s);
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_ref_is_trimmed() {
+        assert_eq!(project("TGG", "TG", "TG").as_deref(), Some("T"));
+        assert_eq!(project("TG", "T", "TG").as_deref(), Some("T"));
+        assert_eq!(project("A", "G", "C"), None);
+    }
+}
