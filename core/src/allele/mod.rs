@@ -38,8 +38,11 @@ pub struct CallOptions {
     pub cyp2d6: bool,
     /// Sex of the sample, when known (G6PD is on chrX).
     pub sex: Option<Sex>,
-    /// Sample to call (name, or 0-based index as text); the first when unset.
+    /// Sample to call (name, or 0-based index as text); every sample when
+    /// unset.
     pub sample: Option<String>,
+    /// Genes to call (symbols, any case); every VCF gene when empty.
+    pub genes: Vec<String>,
 }
 
 /// Sex as it matters for chrX genes.

@@ -234,6 +234,13 @@ fn call_sample(
     };
     let mut genes = Vec::new();
     for (def, obs) in defs.genes.iter().zip(&observed) {
+        let requested = opts
+            .genes
+            .iter()
+            .any(|g| g.eq_ignore_ascii_case(&def.symbol));
+        if !opts.genes.is_empty() && !requested {
+            continue;
+        }
         if def.research_only && !opts.cyp2d6 {
             continue;
         }
