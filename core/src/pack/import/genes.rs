@@ -320,6 +320,7 @@ fn new_gene(symbol: &str, phenotyping: Phenotyping) -> Gene {
         chromosome: None,
         definition: None,
         phenotyping,
+        call_notes: Vec::new(),
     }
 }
 
