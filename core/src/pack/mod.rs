@@ -5,9 +5,11 @@ mod check;
 pub mod import;
 mod load;
 mod model;
+mod notes;
 mod write;
 
 pub use check::check_references;
 pub use load::PackSet;
 pub use model::*;
+pub use notes::applicable_notes;
 pub use write::write_dir;

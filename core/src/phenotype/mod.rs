@@ -30,6 +30,7 @@
 //!     symbol: "CYP2C19".into(),
 //!     chromosome: None,
 //!     definition: None,
+//!     call_notes: Vec::new(),
 //!     phenotyping: Phenotyping {
 //!         version: "example".into(),
 //!         method: PhenotypeMethod::FunctionPair,
@@ -201,6 +202,7 @@ fn unknown(gene: &Gene, allele: &str) -> Error {
 ///     symbol: "G6PD".into(),
 ///     chromosome: None,
 ///     definition: None,
+///     call_notes: Vec::new(),
 ///     phenotyping: Phenotyping {
 ///         version: "example".into(),
 ///         method: PhenotypeMethod::FunctionPair,
@@ -318,6 +320,7 @@ pub fn parse_diplotype(gene: &Gene, text: &str) -> Result<Vec<String>> {
 ///     symbol: "CYP2D6".into(),
 ///     chromosome: None,
 ///     definition: None,
+///     call_notes: Vec::new(),
 ///     phenotyping: Phenotyping {
 ///         version: "example".into(),
 ///         method: PhenotypeMethod::ActivityScore,
@@ -546,6 +549,7 @@ fn hla_two_field(name: &str) -> String {
 ///     symbol: "HLA-B".into(),
 ///     chromosome: None,
 ///     definition: None,
+///     call_notes: Vec::new(),
 ///     phenotyping: Phenotyping {
 ///         version: "example".into(),
 ///         method: PhenotypeMethod::AlleleStatus,
@@ -636,6 +640,7 @@ fn by_table(gene: &Gene, names: &[String], functions: Vec<Option<String>>) -> Op
 ///     symbol: "CYP2C9".into(),
 ///     chromosome: None,
 ///     definition: None,
+///     call_notes: Vec::new(),
 ///     phenotyping: Phenotyping {
 ///         version: "example".into(),
 ///         method: PhenotypeMethod::ActivityScore,

@@ -18,6 +18,7 @@ fn gene(symbol: &str, method: PhenotypeMethod, alleles: Vec<AlleleFunction>) -> 
         symbol: symbol.into(),
         chromosome: None,
         definition: None,
+        call_notes: Vec::new(),
         phenotyping: Phenotyping {
             version: "test".into(),
             method,

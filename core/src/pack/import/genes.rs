@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::notes::attach_call_notes;
 use crate::pack::{
     ActivityBin, AlleleDefinition, AlleleFunction, DefinitionPosition, DiplotypeRule, Exemptions,
     FunctionPairRule, Gene, NamedAllele, PhenotypeMethod, Phenotyping, SingleAlleleRule,
@@ -57,6 +58,8 @@ pub struct GeneImport {
     pub dpwg: Vec<Gene>,
     /// Upstream data sets used, for the packs' metadata.
     pub upstream: Vec<UpstreamRelease>,
+    /// Notes for the operator (call notes kept, dropped or corrected).
+    pub report: Vec<String>,
 }
 
 /// Build the CPIC and DPWG genes from the upstream reference folder
@@ -243,6 +246,16 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
         gene.definition = Some(definition);
     }
 
+    // Curated call notes, as facts, on the genes with definitions (the DPWG
+    // pack has none).
+    let rename = |gene: &str, allele: &str| {
+        (gene == "G6PD")
+            .then(|| renames.get(allele).cloned())
+            .flatten()
+    };
+    let notes = attach_call_notes(reference, &mut cpic, &rename)?;
+    upstream.extend(notes.upstream);
+
     // DPWG genes.
     let mut dpwg: BTreeMap<String, Gene> = BTreeMap::new();
     let mut dpwg_versions = BTreeSet::new();
@@ -266,6 +279,7 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
         cpic: cpic.into_values().collect(),
         dpwg: dpwg.into_values().collect(),
         upstream,
+        report: notes.report,
     })
 }
 
@@ -320,6 +334,7 @@ fn new_gene(symbol: &str, phenotyping: Phenotyping) -> Gene {
         chromosome: None,
         definition: None,
         phenotyping,
+        call_notes: Vec::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod facts;
 mod genes;
+mod notes;
 mod packs;
 mod recommendations;
 

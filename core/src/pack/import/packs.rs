@@ -82,8 +82,10 @@ pub fn import(reference: &Path, options: &ImportOptions) -> Result<Imported> {
         genes: genes.dpwg,
         guidelines: guidelines.dpwg,
     };
+    let mut report = genes.report;
+    report.extend(guidelines.report);
     Ok(Imported {
         packs: vec![cpic, dpwg],
-        report: guidelines.report,
+        report,
     })
 }
