@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
+mod report_cmd;
 use dosera::pack::import::{import, ImportOptions};
 use dosera::pack::PackSet;
 use dosera::{Engine, Error, GeneInput, Request, Source};
@@ -63,6 +65,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Call genes from a VCF and report phenotypes and recommendations.
+    Report(report_cmd::ReportArgs),
     /// Knowledge packs: info, verify, import.
     #[command(subcommand)]
     Pack(PackCommand),
@@ -157,6 +161,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Recommend(args) => recommend(&engine(&cli.packs)?, args),
+        Command::Report(args) => report_cmd::run(&engine(&cli.packs)?, args),
         Command::Phenotype { gene, value, json } => {
             let engine = engine(&cli.packs)?;
             let result = engine.interpret(&GeneInput::new(gene, value))?;
@@ -282,7 +287,16 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
         }
     }
     println!();
-    for d in &result.drugs {
+    print_drugs(&result.drugs);
+    for w in &result.warnings {
+        println!("note: {w}");
+    }
+    Ok(())
+}
+
+/// Prints each drug's matched recommendations.
+fn print_drugs(drugs: &[dosera::DrugResult]) {
+    for d in drugs {
         println!(
             "{} · {} · {}{}",
             d.drug,
@@ -331,10 +345,6 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
         }
         println!();
     }
-    for w in &result.warnings {
-        println!("note: {w}");
-    }
-    Ok(())
 }
 
 fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {

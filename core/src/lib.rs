@@ -44,6 +44,7 @@ pub mod input;
 pub mod pack;
 pub mod phenotype;
 mod recommend;
+pub mod report;
 
 pub use engine::{AlleleInfo, DrugInfo, Engine, GeneInfo, ENGINE_VERSION};
 pub use error::{Error, ErrorCode, Result};

@@ -10,9 +10,11 @@ use crate::pack::{DefinitionPosition, Gene};
 /// Genes whose undocumented alleles are read as reference (the others are
 /// not called when an undocumented allele is seen).
 const UNDOCUMENTED_AS_REFERENCE: &[&str] = &["CACNA1S", "DPYD", "G6PD", "NUDT15", "RYR1", "TPMT"];
-/// Genes whose phenotype comes from the two lowest-function alleles when
-/// the data are not effectively phased.
-const LOWEST_FUNCTION: &[&str] = &["DPYD", "RYR1"];
+/// Genes whose unphased calls list the alleles found instead of diplotypes;
+/// the phenotype comes from the two lowest-function alleles. (RYR1 is
+/// phenotyped that way too, but the reference tool still returns its
+/// diplotypes, so it is called like any other gene.)
+const LOWEST_FUNCTION: &[&str] = &["DPYD"];
 /// Genes only called from VCF on request (copy number and hybrids are
 /// invisible to SNV calls).
 pub(crate) const RESEARCH_ONLY: &[&str] = &["CYP2D6"];

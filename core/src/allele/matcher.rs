@@ -91,6 +91,52 @@ pub(crate) fn call_gene(
     opts: &CallOptions,
     hemizygous: bool,
 ) -> GeneCall {
+    let mut call = match_gene(def, gene, obs, opts, hemizygous);
+    attach_curated_notes(gene, &mut call);
+    call
+}
+
+/// Curated notes that apply to this call (ambiguities unphased data cannot
+/// resolve, missing positions that hide an allele, strand).
+fn attach_curated_notes(gene: &Gene, call: &mut GeneCall) {
+    let dips: Vec<String> = call.diplotypes.iter().map(|d| d.name.clone()).collect();
+    let het: Vec<String> = call
+        .evidence
+        .positions_used
+        .iter()
+        .filter(|p| {
+            let mut parts = p.genotype.split(['/', '|']);
+            matches!((parts.next(), parts.next()), (Some(a), Some(b)) if a != b)
+        })
+        .filter_map(|p| p.rsid.clone())
+        .collect();
+    let missing: Vec<String> = call
+        .evidence
+        .missing
+        .iter()
+        .filter(|m| !m.assumed_reference)
+        .filter_map(|m| m.rsid.clone())
+        .collect();
+    let mut called: Vec<String> = call
+        .diplotypes
+        .iter()
+        .flat_map(|d| d.alleles.iter().cloned())
+        .collect();
+    called.extend(call.allele_matches.iter().cloned());
+    for note in crate::pack::applicable_notes(gene, &dips, &het, &missing, &called) {
+        if !call.notes.contains(&note.text) {
+            call.notes.push(note.text.clone());
+        }
+    }
+}
+
+fn match_gene(
+    def: &GeneDefinition,
+    gene: &Gene,
+    obs: &[Observation],
+    opts: &CallOptions,
+    hemizygous: bool,
+) -> GeneCall {
     let mut call = GeneCall {
         gene: def.symbol.clone(),
         source: CallSource::Vcf,
@@ -224,16 +270,21 @@ pub(crate) fn call_gene(
         })
         .map(|(i, _)| i)
         .collect();
-    for &i in &def.amp_tier1 {
-        if missing_idx.contains(&i) {
+    let tier1_missing: Vec<String> = def
+        .amp_tier1
+        .iter()
+        .filter(|i| missing_idx.contains(i))
+        .map(|&i| {
             let p = &def.positions[i];
-            call.notes.push(format!(
-                "{} ({}) is missing; it is one of the positions a clinical test of {} is expected to cover",
-                p.rsid.as_deref().unwrap_or(&p.hgvs),
-                p.position,
-                def.symbol
-            ));
-        }
+            p.rsid.clone().unwrap_or_else(|| p.hgvs.clone())
+        })
+        .collect();
+    if !tier1_missing.is_empty() {
+        call.notes.push(format!(
+            "missing position(s) that a clinical {} test is expected to cover: {}",
+            def.symbol,
+            tier1_missing.join(", ")
+        ));
     }
     // Scores over present positions; alleles with nothing left are uncallable.
     let n = def.alleles.len();

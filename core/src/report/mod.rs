@@ -1,0 +1,295 @@
+//! The report of one sample: gene calls (from the VCF or outside calls),
+//! phenotypes and the matching recommendations, with the evidence and the
+//! knowledge-pack release behind them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
+use crate::input::outside::ResolvedOutside;
+use crate::recommend::{DrugResult, GeneInput, GeneResult, Request};
+use crate::{Engine, Result, Source};
+
+/// Version of the report's JSON shape.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// What was read and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputSummary {
+    /// The VCF file, when one was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Sample name.
+    pub sample: String,
+    /// Genome build the calls assume.
+    pub build: String,
+    /// Sex used for chrX genes.
+    pub sex: Option<Sex>,
+    /// How the sex was known.
+    pub sex_source: SexSource,
+    /// Missing positions were assumed reference (on request).
+    pub assume_reference: bool,
+}
+
+/// One gene in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneReport {
+    /// Gene symbol.
+    pub gene: String,
+    /// Where the call came from.
+    pub source: CallSource,
+    /// Diplotypes in rank order (`*1/*2`); empty when none was called.
+    pub diplotypes: Vec<String>,
+    /// Phenotype per candidate (CPIC rules, else DPWG), in candidate order.
+    pub phenotypes: Vec<String>,
+    /// Activity score per candidate, for activity-score genes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity_scores: Vec<String>,
+    /// The gene result passed on to the recommendation step, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation_input: Option<String>,
+    /// Definition positions with no usable genotype (VCF calls).
+    pub missing_positions: Vec<u64>,
+    /// The VCF call with its evidence (also kept when an outside call replaced it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<GeneCall>,
+    /// The outside call used, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside: Option<ResolvedOutside>,
+    /// The interpretation under each source's rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<GeneResult>,
+    /// Problems with this gene's result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// A sample's full report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Version of this JSON shape.
+    pub schema_version: u32,
+    /// dosera version.
+    pub engine_version: String,
+    /// Knowledge-pack release.
+    pub packs_release: String,
+    /// SHA-256 over the pack files.
+    pub packs_sha256: String,
+    /// What was read.
+    pub input: InputSummary,
+    /// One entry per gene, alphabetical.
+    pub genes: Vec<GeneReport>,
+    /// Per drug and source: matched recommendations.
+    pub drugs: Vec<DrugResult>,
+    /// Problems with the input as a whole.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// The entry for a gene.
+    pub fn gene(&self, symbol: &str) -> Option<&GeneReport> {
+        self.genes
+            .iter()
+            .find(|g| g.gene.eq_ignore_ascii_case(symbol))
+    }
+}
+
+/// What the recommendation step is given for a VCF call, if anything.
+fn vcf_input(call: &GeneCall) -> std::result::Result<Option<String>, String> {
+    if let Some(alleles) = &call.phenotype_alleles {
+        return Ok(Some(alleles.join("/")));
+    }
+    if call.diplotypes.is_empty() {
+        return Ok(None);
+    }
+    if call.diplotypes.iter().any(|d| {
+        d.alleles
+            .iter()
+            .any(|a| a.starts_with('[') || a.starts_with("g."))
+    }) {
+        return Err(
+            "a combination call has no phenotype; the gene is reported as No Result".into(),
+        );
+    }
+    Ok(Some(
+        call.diplotypes
+            .iter()
+            .map(|d| d.alleles.join("/"))
+            .collect::<Vec<_>>()
+            .join("|"),
+    ))
+}
+
+/// Builds the report of one sample from its VCF calls and outside calls.
+///
+/// Outside calls replace the VCF call of their gene (a disagreement is a
+/// warning); genes with no usable result go to the guidelines as
+/// `No Result`, never as an assumed genotype.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
+/// let calls = engine.call_vcf(&mut reader, &CallOptions::default()).unwrap();
+/// let report = dosera::report::build(&engine, &calls[0], &[], &[]).unwrap();
+/// assert_eq!(report.input.sample, "S1");
+/// assert!(report.gene("CYP2C19").is_some());
+/// ```
+pub fn build(
+    engine: &Engine,
+    calls: &SampleCalls,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+) -> Result<Report> {
+    let mut genes: Vec<GeneReport> = Vec::new();
+    let mut inputs: Vec<GeneInput> = Vec::new();
+    for call in &calls.genes {
+        let mut g = GeneReport {
+            gene: call.gene.clone(),
+            source: CallSource::Vcf,
+            diplotypes: call.diplotypes.iter().map(|d| d.name.clone()).collect(),
+            phenotypes: Vec::new(),
+            activity_scores: Vec::new(),
+            recommendation_input: None,
+            missing_positions: call
+                .evidence
+                .missing
+                .iter()
+                .filter(|m| !m.assumed_reference)
+                .map(|m| m.position)
+                .collect(),
+            call: Some(call.clone()),
+            outside: None,
+            interpretation: None,
+            warnings: Vec::new(),
+        };
+        match vcf_input(call) {
+            Ok(v) => g.recommendation_input = v,
+            Err(w) => g.warnings.push(w),
+        }
+        genes.push(g);
+    }
+    for o in outside {
+        let idx = match genes.iter().position(|g| g.gene == o.gene) {
+            Some(i) => i,
+            None => {
+                genes.push(GeneReport {
+                    gene: o.gene.clone(),
+                    source: CallSource::Outside,
+                    diplotypes: Vec::new(),
+                    phenotypes: Vec::new(),
+                    activity_scores: Vec::new(),
+                    recommendation_input: None,
+                    missing_positions: Vec::new(),
+                    call: None,
+                    outside: None,
+                    interpretation: None,
+                    warnings: Vec::new(),
+                });
+                genes.len() - 1
+            }
+        };
+        let g = &mut genes[idx];
+        let outside_dips: Vec<String> = o.call.diplotype.iter().cloned().collect();
+        if let Some(call) = &g.call {
+            let vcf: Vec<&str> = call.diplotype_names();
+            if !vcf.is_empty()
+                && !outside_dips
+                    .iter()
+                    .any(|d| vcf.iter().any(|v| same_pair(v, d)))
+            {
+                g.warnings.push(format!(
+                    "the outside call ({}) differs from the VCF call ({}); the outside call is used",
+                    o.input.value,
+                    vcf.join(" or ")
+                ));
+            }
+        }
+        g.source = CallSource::Outside;
+        g.diplotypes = outside_dips;
+        g.recommendation_input = Some(o.input.value.clone());
+        g.warnings.extend(o.warnings.iter().cloned());
+        g.outside = Some(o.clone());
+    }
+    for g in &mut genes {
+        let Some(value) = g.recommendation_input.clone() else {
+            continue;
+        };
+        let input = GeneInput::new(g.gene.clone(), value);
+        match engine.interpret(&input) {
+            Ok(result) => {
+                for c in &result.candidates {
+                    let call = c
+                        .calls
+                        .iter()
+                        .find(|s| s.source == Source::Cpic)
+                        .or_else(|| c.calls.first());
+                    if let Some(sc) = call {
+                        if let Some(p) = &sc.phenotype {
+                            g.phenotypes.push(p.clone());
+                        }
+                        if let Some(a) = &sc.activity_score {
+                            g.activity_scores.push(a.clone());
+                        }
+                    }
+                }
+                g.interpretation = Some(result);
+                inputs.push(input);
+            }
+            Err(e) => {
+                g.warnings.push(format!(
+                    "{e}; the gene is reported to the guidelines as No Result"
+                ));
+                g.recommendation_input = None;
+            }
+        }
+    }
+    genes.sort_by(|a, b| a.gene.cmp(&b.gene));
+    // Every drug whose guidelines use a gene of the report, so a gene with
+    // no result still shows its drugs (as No Result) rather than vanishing.
+    let drug_list: Vec<String> = if drugs.is_empty() {
+        engine
+            .drugs()
+            .into_iter()
+            .filter(|d| d.genes.iter().any(|x| genes.iter().any(|g| &g.gene == x)))
+            .map(|d| d.name)
+            .collect()
+    } else {
+        drugs.to_vec()
+    };
+    let recs = engine.recommend(&Request::new(inputs).drugs(drug_list))?;
+    let mut drugs = recs.drugs;
+    drugs.sort_by_key(|d| !d.actionable);
+    let mut warnings = calls.warnings.clone();
+    warnings.extend(recs.warnings);
+    Ok(Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        engine_version: recs.engine_version,
+        packs_release: recs.packs_release,
+        packs_sha256: recs.packs_sha256,
+        input: InputSummary {
+            file: None,
+            sample: calls.sample.clone(),
+            build: "GRCh38".into(),
+            sex: calls.sex,
+            sex_source: calls.sex_source,
+            assume_reference: calls
+                .genes
+                .iter()
+                .any(|g| g.evidence.missing.iter().any(|m| m.assumed_reference)),
+        },
+        genes,
+        drugs,
+        warnings,
+    })
+}
+
+fn same_pair(x: &str, y: &str) -> bool {
+    let split = |s: &str| {
+        let mut v: Vec<String> = s.split('/').map(|p| p.trim().to_string()).collect();
+        v.sort();
+        v
+    };
+    split(x) == split(y)
+}
