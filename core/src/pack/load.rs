@@ -30,8 +30,9 @@ impl Pack {
     /// assert_eq!(pack.meta.source, dosera::Source::Cpic);
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Pack> {
-        // Check the version before the full parse so an old or new pack gets
-        // a version error rather than a confusing field error.
+        // One full parse on the happy path; when it fails or the version is
+        // not ours, a metadata-only probe gives a version error rather than a
+        // confusing field error.
         #[derive(serde::Deserialize)]
         struct Probe {
             meta: ProbeMeta,
@@ -40,15 +41,22 @@ impl Pack {
         struct ProbeMeta {
             schema_version: u32,
         }
-        let probe: Probe = serde_json::from_slice(bytes)
-            .map_err(|e| Error::InvalidPack(format!("no readable pack metadata: {e}")))?;
-        if probe.meta.schema_version != SCHEMA_VERSION {
-            return Err(Error::SchemaVersion {
-                found: probe.meta.schema_version,
-                supported: SCHEMA_VERSION,
-            });
+        let version_error = |found: u32| Error::SchemaVersion {
+            found,
+            supported: SCHEMA_VERSION,
+        };
+        match serde_json::from_slice::<Pack>(bytes) {
+            Ok(pack) if pack.meta.schema_version == SCHEMA_VERSION => Ok(pack),
+            Ok(pack) => Err(version_error(pack.meta.schema_version)),
+            Err(full) => {
+                let probe: Probe = serde_json::from_slice(bytes)
+                    .map_err(|e| Error::InvalidPack(format!("no readable pack metadata: {e}")))?;
+                if probe.meta.schema_version != SCHEMA_VERSION {
+                    return Err(version_error(probe.meta.schema_version));
+                }
+                Err(Error::InvalidPack(full.to_string()))
+            }
         }
-        serde_json::from_slice(bytes).map_err(|e| Error::InvalidPack(e.to_string()))
     }
 }
 

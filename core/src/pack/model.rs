@@ -443,7 +443,10 @@ pub struct Guideline {
 }
 
 /// The lookup value a recommendation expects for one gene.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Written as a string, or as `{"diplotype": "*1/*3"}`; read without
+/// buffering (the packs hold thousands of keys).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum LookupKey {
     /// A phenotype, activity score, allele status or `No Result`.
@@ -453,6 +456,41 @@ pub enum LookupKey {
         /// Alleles joined with `/`, sorted as published.
         diplotype: String,
     },
+}
+
+impl<'de> Deserialize<'de> for LookupKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = LookupKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a lookup key string or {\"diplotype\": \"...\"}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LookupKey, E> {
+                Ok(LookupKey::Key(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<LookupKey, E> {
+                Ok(LookupKey::Key(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LookupKey, A::Error> {
+                let mut diplotype: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "diplotype" && diplotype.is_none() {
+                        diplotype = Some(map.next_value()?);
+                    } else {
+                        return Err(serde::de::Error::unknown_field(&key, &["diplotype"]));
+                    }
+                }
+                diplotype
+                    .map(|diplotype| LookupKey::Diplotype { diplotype })
+                    .ok_or_else(|| serde::de::Error::missing_field("diplotype"))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
 }
 
 impl LookupKey {
