@@ -34,9 +34,10 @@ pub struct ReportArgs {
     /// Treat positions absent from the VCF as homozygous reference (flagged in the result).
     #[arg(long)]
     assume_reference: bool,
-    /// Keep only the top-scoring diplotypes.
+    /// Call every diplotype that fits, not only the top-scoring ones (the
+    /// lower-scoring ones are otherwise listed as evidence).
     #[arg(long)]
-    top_candidate_only: bool,
+    all_matches: bool,
     /// Research mode: describe unmatched strands by allele combinations.
     #[arg(long)]
     combinations: bool,
@@ -54,7 +55,7 @@ pub struct ReportArgs {
 pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     let options = CallOptions {
         assume_reference: args.assume_reference,
-        top_candidate_only: args.top_candidate_only,
+        top_candidate_only: !args.all_matches,
         combinations: args.combinations,
         cyp2d6: args.cyp2d6,
         sex: args.sex.map(|s| match s {
@@ -137,6 +138,12 @@ fn print_report(r: &Report) {
             }
             if !g.missing_positions.is_empty() {
                 println!("          missing positions: {}", g.missing_positions.len());
+            }
+            if !c.evidence.lower_scoring.is_empty() {
+                println!(
+                    "          also fits, lower score: {}",
+                    c.evidence.lower_scoring.join(", ")
+                );
             }
             for n in &c.notes {
                 println!("          note: {n}");

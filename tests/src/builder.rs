@@ -22,6 +22,14 @@ pub enum Op {
     Phased,
     /// Allow alleles the definition does not list.
     AllowUnknown,
+    /// Set a phased genotype within a phase set: gene, rsid, phase set, two
+    /// alleles in CPIC notation.
+    PhaseSetVariation(String, String, String, String, String),
+    /// The sample's sex: `true` for male (chrX written haploid).
+    Male(bool),
+    /// Write a GT as given with the given REF and ALTs: gene, rsid (or
+    /// position), GT, REF, ALTs.
+    AsIs(String, String, String, String, Vec<String>),
 }
 
 /// Reads the JSON operations of the corpus; unknown operations are skipped
@@ -30,26 +38,60 @@ pub fn parse_ops(ops: &Value) -> (Vec<Op>, Vec<String>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for op in ops.as_array().into_iter().flatten() {
-        let parts: Vec<&str> = op
+        // Values are strings, or `{"expr": "…"}` for Java literals.
+        let parts: Vec<String> = op
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
+            .filter_map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.get("expr").and_then(Value::as_str).map(str::to_string))
+            })
             .collect();
-        match parts.first().copied() {
-            Some("reference") if parts.len() >= 2 => out.push(Op::Reference(parts[1].into())),
-            Some("variation") if parts.len() >= 5 => out.push(Op::Variation(
-                parts[1].into(),
-                parts[2].into(),
-                parts[3].into(),
-                parts[4].into(),
-            )),
-            Some("missing") if parts.len() >= 3 => out.push(Op::Missing(
-                parts[1].into(),
-                parts[2..].iter().map(|s| s.to_string()).collect(),
-            )),
+        // A boolean literal inside `variation` is the Java per-call phased
+        // flag; the genotype is what counts here.
+        let parts: Vec<String> = if parts.first().map(String::as_str) == Some("variation") {
+            parts
+                .into_iter()
+                .filter(|v| v != "true" && v != "false")
+                .collect()
+        } else {
+            parts
+        };
+        let p = |i: usize| parts[i].clone();
+        match parts.first().map(String::as_str) {
+            Some("reference" | "forGene") if parts.len() >= 2 => out.push(Op::Reference(p(1))),
+            Some("variation") if parts.len() >= 5 => {
+                out.push(Op::Variation(p(1), p(2), p(3), p(4)))
+            }
+            // One allele: a hemizygous (male chrX) call.
+            Some("variation") if parts.len() == 4 => {
+                out.push(Op::Variation(p(1), p(2), p(3), p(3)))
+            }
+            Some("variationInPhaseSet") if parts.len() >= 6 => {
+                out.push(Op::PhaseSetVariation(p(1), p(2), p(3), p(4), p(5)))
+            }
+            // `[gene, rsid, GT, REF, ALT…]` or `[gene, chrom, pos, GT, REF, ALT…]`.
+            Some("variationAsIs") if parts.len() >= 6 => {
+                let at = if parts[2].starts_with("chr") { 3 } else { 2 };
+                if parts.len() > at + 3 {
+                    out.push(Op::AsIs(
+                        p(1),
+                        p(at),
+                        p(at + 1),
+                        p(at + 2),
+                        parts[at + 3..].to_vec(),
+                    ))
+                } else {
+                    skipped.push("variationAsIs".into())
+                }
+            }
+            Some("missing") if parts.len() >= 3 => out.push(Op::Missing(p(1), parts[2..].to_vec())),
             Some("phased") => out.push(Op::Phased),
             Some("allowUnknownAllele") => out.push(Op::AllowUnknown),
+            Some("male") => out.push(Op::Male(true)),
+            Some("female") => out.push(Op::Male(false)),
             Some(other) => skipped.push(other.to_string()),
             None => skipped.push(op.to_string()),
         }
@@ -66,8 +108,14 @@ fn definition<'a>(engine: &'a Engine, gene: &str) -> Option<&'a AlleleDefinition
 /// The VCF text for the operations, or why it cannot be written.
 pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, String> {
     let phased = ops.contains(&Op::Phased);
+    let male = ops.contains(&Op::Male(true));
+    let with_ps = ops.iter().any(|o| matches!(o, Op::PhaseSetVariation(..)));
     let mut genes: BTreeSet<String> = BTreeSet::new();
-    let mut edits: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    // (gene, rsid) → (allele 1, allele 2, phase set)
+    type Edit = (String, String, Option<String>);
+    let mut edits: BTreeMap<(String, String), Edit> = BTreeMap::new();
+    // (gene, rsid or position) → (GT, REF, ALTs)
+    let mut as_is: BTreeMap<(String, String), (String, String, Vec<String>)> = BTreeMap::new();
     let mut missing: BTreeSet<(String, String)> = BTreeSet::new();
     for op in ops {
         match op {
@@ -76,7 +124,21 @@ pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, St
             }
             Op::Variation(g, rs, a, b) => {
                 genes.insert(g.clone());
-                edits.insert((g.clone(), rs.clone()), (a.clone(), b.clone()));
+                edits.insert((g.clone(), rs.clone()), (a.clone(), b.clone(), None));
+            }
+            Op::PhaseSetVariation(g, rs, ps, a, b) => {
+                genes.insert(g.clone());
+                edits.insert(
+                    (g.clone(), rs.clone()),
+                    (a.clone(), b.clone(), Some(ps.clone())),
+                );
+            }
+            Op::AsIs(g, key, gt, r, alts) => {
+                genes.insert(g.clone());
+                as_is.insert(
+                    (g.clone(), key.clone()),
+                    (gt.clone(), r.clone(), alts.clone()),
+                );
             }
             Op::Missing(g, rss) => {
                 genes.insert(g.clone());
@@ -84,9 +146,10 @@ pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, St
                     missing.insert((g.clone(), rs.clone()));
                 }
             }
-            Op::Phased | Op::AllowUnknown => {}
+            Op::Phased | Op::AllowUnknown | Op::Male(_) => {}
         }
     }
+    let sep = if phased { "|" } else { "/" };
     let mut lines: Vec<(String, u64, String)> = Vec::new();
     for gene in &genes {
         let def = definition(engine, gene).ok_or_else(|| format!("no definition for {gene}"))?;
@@ -95,24 +158,43 @@ pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, St
             if missing.contains(&(gene.clone(), rs.clone())) {
                 continue;
             }
+            let haploid = male && p.chromosome == "chrX";
             let mut alleles: Vec<String> = vec![p.ref_allele.clone()];
             alleles.extend(p.alts.iter().cloned());
-            let gt = match edits.get(&(gene.clone(), rs.clone())) {
-                None => "0/0".replace('/', if phased { "|" } else { "/" }),
-                Some((a, b)) => {
-                    let mut idx = Vec::new();
-                    for x in [a, b] {
-                        let vcf = p.cpic_to_vcf.get(x).cloned().unwrap_or_else(|| x.clone());
-                        let i = match alleles.iter().position(|v| *v == vcf) {
-                            Some(i) => i,
-                            None => {
-                                alleles.push(vcf);
-                                alleles.len() - 1
-                            }
-                        };
-                        idx.push(i.to_string());
+            let mut ps = ".".to_string();
+            let given = as_is
+                .get(&(gene.clone(), rs.clone()))
+                .or_else(|| as_is.get(&(gene.clone(), p.position.to_string())));
+            let gt = if let Some((gt, r, alts)) = given {
+                alleles = vec![r.clone()];
+                alleles.extend(alts.iter().cloned());
+                gt.clone()
+            } else {
+                match edits.get(&(gene.clone(), rs.clone())) {
+                    None if haploid => "0".to_string(),
+                    None => format!("0{sep}0"),
+                    Some((a, b, set)) => {
+                        let mut idx = Vec::new();
+                        for x in [a, b] {
+                            let vcf = p.cpic_to_vcf.get(x).cloned().unwrap_or_else(|| x.clone());
+                            let i = match alleles.iter().position(|v| *v == vcf) {
+                                Some(i) => i,
+                                None => {
+                                    alleles.push(vcf);
+                                    alleles.len() - 1
+                                }
+                            };
+                            idx.push(i.to_string());
+                        }
+                        if let Some(set) = set {
+                            ps = set.clone();
+                            idx.join("|")
+                        } else if haploid {
+                            idx[0].clone()
+                        } else {
+                            idx.join(sep)
+                        }
                     }
-                    idx.join(if phased { "|" } else { "/" })
                 }
             };
             let alt = if alleles.len() > 1 {
@@ -120,17 +202,19 @@ pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, St
             } else {
                 ".".to_string()
             };
+            let sample_field = if with_ps { format!("{gt}:{ps}") } else { gt };
             lines.push((
                 p.chromosome.clone(),
                 p.position,
                 format!(
-                    "{}\t{}\t{}\t{}\t{}\t.\tPASS\t.\tGT\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t.\tPASS\t.\t{}\t{}",
                     p.chromosome,
                     p.position,
                     if rs.is_empty() { "." } else { &rs },
                     alleles[0],
                     alt,
-                    gt
+                    if with_ps { "GT:PS" } else { "GT" },
+                    sample_field
                 ),
             ));
         }
@@ -138,6 +222,9 @@ pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, St
     lines.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
     let mut out = String::from("##fileformat=VCFv4.2\n");
     out.push_str("##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n");
+    if with_ps {
+        out.push_str("##FORMAT=<ID=PS,Number=1,Type=Integer,Description=\"Phase set\">\n");
+    }
     out.push_str(&format!(
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{sample}\n"
     ));

@@ -7,6 +7,22 @@ use super::matcher::Present;
 use super::DiplotypeCall;
 use crate::phenotype::natural_cmp;
 
+/// Order of the two alleles within a diplotype name: named alleles first,
+/// then combinations (`[*6 + *28]`), then partial descriptions (`g.…`);
+/// numeric-aware within each kind.
+pub(crate) fn allele_name_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let kind = |s: &str| {
+        if s.starts_with('[') {
+            1
+        } else if s.starts_with("g.") {
+            2
+        } else {
+            0
+        }
+    };
+    kind(a).cmp(&kind(b)).then_with(|| natural_cmp(a, b))
+}
+
 /// Describes both strands; `None` when there is nothing to describe.
 pub(crate) fn explain(def: &GeneDefinition, present: &[Present]) -> Option<DiplotypeCall> {
     if present.is_empty() {
@@ -17,7 +33,7 @@ pub(crate) fn explain(def: &GeneDefinition, present: &[Present]) -> Option<Diplo
         present.iter().map(|p| (p.index, p.b)).collect::<Vec<_>>(),
     ];
     let mut names: Vec<String> = strands.iter().map(|s| describe(def, s)).collect();
-    names.sort_by(|a, b| natural_cmp(a, b));
+    names.sort_by(|a, b| allele_name_cmp(a, b));
     Some(DiplotypeCall {
         name: names.join("/"),
         alleles: names,

@@ -14,7 +14,7 @@ const UNDOCUMENTED_AS_REFERENCE: &[&str] = &["CACNA1S", "DPYD", "G6PD", "NUDT15"
 /// the phenotype comes from the two lowest-function alleles. (RYR1 is
 /// phenotyped that way too, but the reference tool still returns its
 /// diplotypes, so it is called like any other gene.)
-const LOWEST_FUNCTION: &[&str] = &["DPYD"];
+const LOWEST_FUNCTION: &[&str] = &["DPYD", "RYR1"];
 /// Genes only called from VCF on request (copy number and hybrids are
 /// invisible to SNV calls).
 pub(crate) const RESEARCH_ONLY: &[&str] = &["CYP2D6"];
@@ -54,6 +54,9 @@ pub(crate) struct GeneDefinition {
     pub priorities: Vec<Vec<String>>,
     pub undocumented_as_reference: bool,
     pub lowest_function: bool,
+    /// Lowest-function gene whose unphased pairs are still called (RYR1, as
+    /// the reference matcher's output shows); DPYD lists alleles only.
+    pub lowest_function_keeps_pairs: bool,
     pub research_only: bool,
 }
 
@@ -195,6 +198,7 @@ impl GeneDefinition {
                 .collect(),
             undocumented_as_reference: UNDOCUMENTED_AS_REFERENCE.contains(&gene.symbol.as_str()),
             lowest_function: LOWEST_FUNCTION.contains(&gene.symbol.as_str()),
+            lowest_function_keeps_pairs: gene.symbol == "RYR1",
             research_only: RESEARCH_ONLY.contains(&gene.symbol.as_str()),
         })
     }

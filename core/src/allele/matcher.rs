@@ -344,7 +344,9 @@ fn match_gene(
     let effectively_phased = call.evidence.phase == Some(PhaseState::EffectivelyPhased);
     if def.lowest_function && !effectively_phased && !hemi {
         lowest_function_matches(def, gene, &present, &scores, &mut call);
-        return call;
+        if !def.lowest_function_keeps_pairs {
+            return call;
+        }
     }
     let mut diplotypes: Vec<DiplotypeCall> = if hemi {
         let scored: Vec<(usize, i32)> = candidates
@@ -378,11 +380,20 @@ fn match_gene(
     });
     if opts.top_candidate_only {
         if let Some(top) = diplotypes.first().map(|d| d.score) {
+            call.evidence.lower_scoring = diplotypes
+                .iter()
+                .filter(|d| d.score != top)
+                .map(|d| d.name.clone())
+                .collect();
             diplotypes.retain(|d| d.score == top);
         }
     }
     call.diplotypes = diplotypes;
     mark_priorities(def, &mut call);
+    if call.diplotypes.is_empty() && !call.allele_matches.is_empty() {
+        // Lowest-function gene on unphased data: the allele list is the call.
+        return call;
+    }
     if call.diplotypes.is_empty() {
         let combine = opts.combinations || (def.lowest_function && effectively_phased);
         if combine && effectively_phased {
@@ -391,6 +402,19 @@ fn match_gene(
                     "no named diplotype fits; each strand is described by the named alleles and variants it carries"
                         .into(),
                 );
+                if def.lowest_function {
+                    // Each strand counts as its lowest-function named allele.
+                    let strands: Vec<String> = d
+                        .alleles
+                        .iter()
+                        .map(|strand| lowest_on_strand(gene, strand))
+                        .collect();
+                    call.notes.push(format!(
+                        "the phenotype uses the lowest-function allele on each strand ({})",
+                        strands.join(" and ")
+                    ));
+                    call.phenotype_alleles = Some(strands);
+                }
                 call.diplotypes.push(d);
                 return call;
             }
@@ -571,7 +595,7 @@ fn penalty_pair(
 }
 
 fn order(na: &str, nb: &str, a: usize, b: usize) -> (usize, usize) {
-    if natural_cmp(na, nb) == Ordering::Greater {
+    if super::combination::allele_name_cmp(na, nb) == Ordering::Greater {
         (b, a)
     } else {
         (a, b)
@@ -660,6 +684,29 @@ pub(crate) fn function_rank(gene: &Gene, name: &str) -> f64 {
     } else {
         0.75
     }
+}
+
+/// The lowest-function named allele of one strand's description
+/// (`[c.61C>T + c.313G>A]` → the lower of the two); a simple name is itself.
+fn lowest_on_strand(gene: &Gene, strand: &str) -> String {
+    let Some(inner) = strand.strip_prefix('[').and_then(|s| s.strip_suffix(']')) else {
+        return strand.to_string();
+    };
+    let mut parts: Vec<&str> = inner
+        .split(" + ")
+        .map(str::trim)
+        .filter(|p| !p.starts_with("g."))
+        .collect();
+    parts.sort_by(|a, b| {
+        function_rank(gene, a)
+            .partial_cmp(&function_rank(gene, b))
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| natural_cmp(a, b))
+    });
+    parts
+        .first()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| strand.to_string())
 }
 
 /// DPYD and RYR1 on unphased data: every named allele the genotypes show,

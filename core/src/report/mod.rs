@@ -191,7 +191,17 @@ pub fn build(
             }
         };
         let g = &mut genes[idx];
-        let outside_dips: Vec<String> = o.call.diplotype.iter().cloned().collect();
+        // Alleles in the matcher's order (`*2/*1` reads as `*1/*2`).
+        let outside_dips: Vec<String> = o
+            .call
+            .diplotype
+            .iter()
+            .map(|d| {
+                let mut parts: Vec<&str> = d.split('/').map(str::trim).collect();
+                parts.sort_by(|a, b| crate::phenotype::natural_cmp(a, b));
+                parts.join("/")
+            })
+            .collect();
         if let Some(call) = &g.call {
             let vcf: Vec<&str> = call.diplotype_names();
             if !vcf.is_empty()
