@@ -905,6 +905,21 @@ fn parse_gt(
     sample: &str,
     state: &mut State,
 ) -> (Vec<Option<u32>>, bool) {
+    // Fast path for the usual diploid `a/b` or `a|b` with one-digit alleles.
+    if let [a, sep @ (b'/' | b'|'), b] = *gt.as_bytes() {
+        let one = |c: u8| match c {
+            b'.' => Some(None),
+            b'0'..=b'9' => Some(Some(u32::from(c - b'0'))),
+            _ => None,
+        };
+        if let (Some(x), Some(y)) = (one(a), one(b)) {
+            let mut check = |i: Option<u32>| {
+                i.and_then(|i| state.allele(i, alts, loc, sample, &format_args!("`{gt}`")))
+            };
+            let alleles = vec![check(x), check(y)];
+            return (alleles, sep == b'|');
+        }
+    }
     let body = gt.strip_prefix(['|', '/']).unwrap_or(gt);
     if body.is_empty() {
         return (Vec::new(), false);

@@ -159,16 +159,27 @@ fn sample_calls(
     if gt.is_none() && !samples.is_empty() {
         state.no_gt(loc);
     }
+    let gt_only = keys.len() == 1 && gt == Some(0);
+    // Sample fields past the last one used are not split.
+    let needed = [gt, ps, ad]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |m| m + 1);
     let mut calls = Vec::with_capacity(samples.len());
     for (i, column) in columns.enumerate() {
         let Some(sample) = samples.get(i) else {
             return Err(too_many(loc, samples.len()));
         };
         let mut values: [Option<&str>; 3] = [None; 3];
-        for (k, value) in column.split(':').enumerate() {
-            for (slot, want) in values.iter_mut().zip([gt, ps, ad]) {
-                if want == Some(k) {
-                    *slot = Some(value);
+        if gt_only {
+            values[0] = Some(column);
+        } else {
+            for (k, value) in column.split(':').enumerate().take(needed) {
+                for (slot, want) in values.iter_mut().zip([gt, ps, ad]) {
+                    if want == Some(k) {
+                        *slot = Some(value);
+                    }
                 }
             }
         }
