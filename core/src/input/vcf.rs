@@ -358,7 +358,13 @@ impl VcfReader {
             source,
         };
         let mut file = File::open(path).map_err(io_error)?;
-        let tail = file_tail(&mut file).map_err(io_error)?;
+        // A pipe cannot be searched for the bgzip end marker; a file can.
+        let regular = file.metadata().map_err(io_error)?.is_file();
+        let tail = if regular {
+            Tail::Known(file_tail(&mut file).map_err(io_error)?)
+        } else {
+            Tail::Unknown
+        };
         let input = Box::new(BufReader::with_capacity(BUFFER, file));
         Self::open(input, tail, Some(shown))
     }
@@ -379,7 +385,7 @@ impl VcfReader {
             .len()
             .checked_sub(BGZF_EOF.len())
             .and_then(|start| bytes[start..].try_into().ok());
-        Self::open(Box::new(Cursor::new(bytes)), tail, None)
+        Self::open(Box::new(Cursor::new(bytes)), Tail::Known(tail), None)
     }
 
     /// Sample names, in header order.
@@ -450,7 +456,7 @@ impl VcfReader {
     }
 
     /// Sets up decompression from the first bytes, then reads the header.
-    fn open(mut input: Input, tail: Option<[u8; 28]>, path: Option<String>) -> Result<VcfReader> {
+    fn open(mut input: Input, tail: Tail, path: Option<String>) -> Result<VcfReader> {
         let mut state = State {
             warnings: Vec::new(),
             warned_no_gt: false,
@@ -464,7 +470,7 @@ impl VcfReader {
         }
         let mut input: Input = match compression(&head) {
             Compression::Bgzf => {
-                if tail != Some(BGZF_EOF) {
+                if matches!(tail, Tail::Known(t) if t != Some(BGZF_EOF)) {
                     return Err(invalid(
                         None,
                         "the bgzip file lacks its end-of-file marker: it is truncated",
@@ -605,6 +611,13 @@ fn read_bcf(input: Input, mut state: State) -> Result<VcfReader> {
         contigs: parsed.contigs,
         state,
     })
+}
+
+/// The last 28 bytes of the input, when it could be seen.
+enum Tail {
+    Known(Option<[u8; 28]>),
+    /// A pipe or other stream.
+    Unknown,
 }
 
 /// The first bytes available, without consuming them.
