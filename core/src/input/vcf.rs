@@ -112,6 +112,17 @@ impl Loc {
     }
 }
 
+impl Loc {
+    /// ` (BCF record N)` for a BCF record, nothing for a text line (the
+    /// error already names the line).
+    fn in_bcf(self) -> String {
+        match self {
+            Loc::Line(_) => String::new(),
+            Loc::Record(n) => format!(" (BCF record {n})"),
+        }
+    }
+}
+
 impl std::fmt::Display for Loc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -176,9 +187,10 @@ impl State {
             ContigKind::Unknown => Err(invalid(
                 Some(loc.number()),
                 format!(
-                    "chromosome `{raw}` ({loc}) is not a name dosera recognises: expected 1-22, X, Y \
+                    "chromosome `{raw}`{} is not a name dosera recognises: expected 1-22, X, Y \
                      or MT (M), with or without a `chr` prefix (alt, decoy, unplaced and HLA \
-                     contigs are skipped)"
+                     contigs are skipped)",
+                    loc.in_bcf()
                 ),
             )),
         }
