@@ -1,0 +1,226 @@
+//! Records of a text VCF (plain or decompressed), split by hand.
+//!
+//! A record is checked in the order that keeps unwanted lines cheap: the
+//! eight fixed columns and POS, the chromosome, the gVCF block test (ALT
+//! only), then `wanted`. Only a wanted record has its ALT, FORMAT and sample
+//! columns split.
+
+use super::{invalid, no_call, parse_gt, trim_newline, Input, Loc, State};
+use crate::input::{SampleCall, Site};
+use crate::Result;
+
+pub(super) struct TextBody {
+    input: Input,
+    buf: Vec<u8>,
+    line: u64,
+    record: u64,
+}
+
+impl TextBody {
+    /// Records start after `line` header lines.
+    pub(super) fn new(input: Input, line: u64) -> TextBody {
+        TextBody {
+            input,
+            buf: Vec::with_capacity(1 << 12),
+            line,
+            record: 0,
+        }
+    }
+
+    pub(super) fn next_site(
+        &mut self,
+        state: &mut State,
+        samples: &[String],
+        wanted: &dyn Fn(&str, u64) -> bool,
+    ) -> Result<Option<Site>> {
+        loop {
+            self.buf.clear();
+            let n = self
+                .input
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| state.read_error(e, Some(self.line + 1)))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            trim_newline(&mut self.buf);
+            if self.buf.is_empty() {
+                continue;
+            }
+            let loc = Loc::Line(self.line);
+            let line = std::str::from_utf8(&self.buf).map_err(|e| {
+                invalid(
+                    Some(self.line),
+                    format!(
+                        "the record is not UTF-8 text (byte {} of the line)",
+                        e.valid_up_to() + 1
+                    ),
+                )
+            })?;
+            if line.starts_with('#') {
+                return Err(invalid(
+                    Some(self.line),
+                    "a header line after the `#CHROM` line (are two VCFs joined?)",
+                ));
+            }
+            self.record += 1;
+            let mut columns = line.splitn(9, '\t');
+            let mut fixed = [""; 8];
+            let mut count = 0;
+            for slot in fixed.iter_mut() {
+                match columns.next() {
+                    Some(c) => {
+                        *slot = c;
+                        count += 1;
+                    }
+                    None => break,
+                }
+            }
+            if count < 8 {
+                return Err(invalid(
+                    Some(self.line),
+                    format!(
+                        "the record has {count} tab-separated column{}; a VCF record has at least 8",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+            let [chrom_raw, pos_raw, id, ref_raw, alt, _qual, _filter, info] = fixed;
+            let pos = parse_pos(pos_raw).ok_or_else(|| {
+                invalid(
+                    Some(self.line),
+                    format!("POS `{pos_raw}` is not a position"),
+                )
+            })?;
+            let Some(chrom) = state.chrom(chrom_raw, loc)? else {
+                continue;
+            };
+            if is_reference_block(alt, info) {
+                return Err(super::gvcf_error(loc, chrom, pos, alt));
+            }
+            if !wanted(chrom, pos) {
+                continue;
+            }
+            let chrom = chrom.to_string();
+            if ref_raw.is_empty() || ref_raw == "." {
+                return Err(invalid(Some(self.line), "the record has no REF allele"));
+            }
+            let alts: Vec<String> = if alt == "." || alt.is_empty() {
+                Vec::new()
+            } else {
+                alt.split(',').map(super::normalize_allele).collect()
+            };
+            let calls = sample_calls(columns.next(), alts.len(), loc, samples, state)?;
+            return Ok(Some(Site {
+                chrom,
+                pos,
+                id: (id != "." && !id.is_empty()).then(|| id.to_string()),
+                ref_allele: ref_raw.to_ascii_uppercase(),
+                alts,
+                record: self.record,
+                calls,
+            }));
+        }
+    }
+}
+
+/// POS: ASCII digits only.
+fn parse_pos(raw: &str) -> Option<u64> {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// A gVCF reference block: the only ALT is `<NON_REF>` or `<*>`, with END.
+fn is_reference_block(alt: &str, info: &str) -> bool {
+    (alt == "<NON_REF>" || alt == "<*>") && info.split(';').any(|kv| kv.starts_with("END="))
+}
+
+/// The FORMAT and sample columns (`rest`, unsplit) as one call per sample.
+fn sample_calls(
+    rest: Option<&str>,
+    alts: usize,
+    loc: Loc,
+    samples: &[String],
+    state: &mut State,
+) -> Result<Vec<SampleCall>> {
+    let Some(rest) = rest else {
+        if !samples.is_empty() {
+            state.no_gt(loc);
+        }
+        return Ok(vec![no_call(); samples.len()]);
+    };
+    let mut columns = rest.split('\t');
+    let format = columns.next().unwrap_or_default();
+    let keys: Vec<&str> = format.split(':').collect();
+    let index = |key: &str| keys.iter().position(|k| *k == key);
+    let (gt, ps, ad) = (index("GT"), index("PS"), index("AD"));
+    if gt.is_none() && !samples.is_empty() {
+        state.no_gt(loc);
+    }
+    let gt_only = keys.len() == 1 && gt == Some(0);
+    // Sample fields past the last one used are not split.
+    let needed = [gt, ps, ad]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |m| m + 1);
+    let mut calls = Vec::with_capacity(samples.len());
+    for (i, column) in columns.enumerate() {
+        let Some(sample) = samples.get(i) else {
+            return Err(too_many(loc, samples.len()));
+        };
+        let mut values: [Option<&str>; 3] = [None; 3];
+        if gt_only {
+            values[0] = Some(column);
+        } else {
+            for (k, value) in column.split(':').enumerate().take(needed) {
+                for (slot, want) in values.iter_mut().zip([gt, ps, ad]) {
+                    if want == Some(k) {
+                        *slot = Some(value);
+                    }
+                }
+            }
+        }
+        let [gt_value, ps_value, ad_value] = values;
+        let (alleles, phased) = match gt_value {
+            Some(g) => parse_gt(g, alts, loc, sample, state),
+            None => (Vec::new(), false),
+        };
+        let ad = ad_value
+            .filter(|v| *v != "." && !v.is_empty())
+            .map(|v| v.split(',').map(|d| d.parse::<u32>().ok()).collect());
+        calls.push(SampleCall {
+            alleles,
+            phased,
+            phase_set: ps_value
+                .filter(|v| *v != "." && !v.is_empty())
+                .map(str::to_string),
+            depths: state.depths(ad, alts, loc),
+        });
+    }
+    if calls.len() != samples.len() {
+        return Err(invalid(
+            Some(loc.number()),
+            format!(
+                "the record has {} sample column{} but the header names {} sample{}",
+                calls.len(),
+                if calls.len() == 1 { "" } else { "s" },
+                samples.len(),
+                if samples.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok(calls)
+}
+
+fn too_many(loc: Loc, samples: usize) -> crate::Error {
+    invalid(
+        Some(loc.number()),
+        format!(
+            "the record has more sample columns than the {samples} sample{} the header names",
+            if samples == 1 { "" } else { "s" }
+        ),
+    )
+}
