@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::matcher::Bits;
 use crate::genotype::position_alleles;
 use crate::pack::{DefinitionPosition, Gene};
 
@@ -30,6 +31,8 @@ pub(crate) struct AlleleDef {
     pub filled: Vec<u32>,
     /// Per position: the definition used an IUPAC ambiguity code.
     pub iupac: Vec<bool>,
+    /// Positions the definition sets (indexes where `defined` is `Some`).
+    pub defined_at: Vec<usize>,
     /// Reference allele of the gene.
     pub reference: bool,
 }
@@ -45,6 +48,12 @@ pub(crate) struct GeneDefinition {
     /// Per position: ignored by the matcher.
     pub ignored: Vec<bool>,
     pub alleles: Vec<AlleleDef>,
+    /// Per position and position allele: the named alleles (indexes into
+    /// `alleles`) that accept it after reference filling.
+    pub accepting: Vec<Vec<Bits>>,
+    /// The empty set of named alleles (accepting an allele index the
+    /// position does not know).
+    pub no_alleles: Bits,
     /// Index of the reference allele in `alleles`.
     pub reference: usize,
     pub required: Vec<usize>,
@@ -163,14 +172,31 @@ impl GeneDefinition {
             if a.reference {
                 reference = alleles.len();
             }
+            let defined_at = (0..n).filter(|&i| defined[i].is_some()).collect();
             alleles.push(AlleleDef {
                 name: a.name.clone(),
+                defined_at,
                 defined,
                 filled,
                 iupac: is_iupac,
                 reference: a.reference,
             });
         }
+        let accepting = (0..n)
+            .map(|i| {
+                (0..known[i].len())
+                    .map(|k| {
+                        let mut set = Bits::empty(alleles.len());
+                        for (ai, a) in alleles.iter().enumerate() {
+                            if a.filled[i] & bit(k) != 0 {
+                                set.set(ai);
+                            }
+                        }
+                        set
+                    })
+                    .collect()
+            })
+            .collect();
         let index_of = |pos: u64| def.positions.iter().position(|p| p.position == pos);
         let chrom = def.positions.first().map(|p| p.chromosome.clone())?;
         Some(GeneDefinition {
@@ -179,7 +205,9 @@ impl GeneDefinition {
             positions: def.positions.clone(),
             known,
             ignored,
+            no_alleles: Bits::empty(alleles.len()),
             alleles,
+            accepting,
             reference,
             required: ex
                 .required_positions

@@ -288,15 +288,14 @@ fn match_gene(
     }
     // Scores over present positions; alleles with nothing left are uncallable.
     let n = def.alleles.len();
+    let mut is_present = vec![false; def.positions.len()];
+    for p in &present {
+        is_present[p.index] = true;
+    }
     let scores: Vec<i32> = def
         .alleles
         .iter()
-        .map(|a| {
-            present
-                .iter()
-                .filter(|p| a.defined[p.index].is_some())
-                .count() as i32
-        })
+        .map(|a| a.defined_at.iter().filter(|&&i| is_present[i]).count() as i32)
         .collect();
     for (ai, a) in def.alleles.iter().enumerate() {
         if scores[ai] == 0 && !a.reference {
@@ -332,7 +331,7 @@ fn match_gene(
     let masks = masks(def, &present);
     let mut candidates = Bits::full(n);
     for (m0, m1) in &masks {
-        let mut either = m0.clone();
+        let mut either = (*m0).clone();
         either.or(m1);
         candidates.and(&either);
     }
@@ -456,27 +455,11 @@ pub(crate) fn phase_state(present: &[Present]) -> Option<PhaseState> {
 
 /// Per present position: (alleles accepting the first allele, alleles
 /// accepting the second).
-fn masks(def: &GeneDefinition, present: &[Present]) -> Vec<(Bits, Bits)> {
-    let n = def.alleles.len();
+fn masks<'d>(def: &'d GeneDefinition, present: &[Present]) -> Vec<(&'d Bits, &'d Bits)> {
+    let accepting = |i: usize, k: u8| def.accepting[i].get(k as usize).unwrap_or(&def.no_alleles);
     present
         .iter()
-        .map(|p| {
-            let (mut m0, mut m1) = (Bits::empty(n), Bits::empty(n));
-            let (b0, b1) = (
-                super::definitions::bit(p.a as usize),
-                super::definitions::bit(p.b as usize),
-            );
-            for (ai, a) in def.alleles.iter().enumerate() {
-                let f = a.filled[p.index];
-                if f & b0 != 0 {
-                    m0.set(ai);
-                }
-                if f & b1 != 0 {
-                    m1.set(ai);
-                }
-            }
-            (m0, m1)
-        })
+        .map(|p| (accepting(p.index, p.a), accepting(p.index, p.b)))
         .collect()
 }
 
@@ -489,7 +472,7 @@ fn masks(def: &GeneDefinition, present: &[Present]) -> Vec<(Bits, Bits)> {
 fn pairs(
     def: &GeneDefinition,
     present: &[Present],
-    masks: &[(Bits, Bits)],
+    masks: &[(&Bits, &Bits)],
     candidates: &Bits,
     scores: &[i32],
 ) -> Vec<DiplotypeCall> {
@@ -532,11 +515,7 @@ fn pairs(
                 if fits {
                     let mut partner = Bits::full(n);
                     for &k in sites {
-                        partner.and(if orient == 0 {
-                            &masks[k].1
-                        } else {
-                            &masks[k].0
-                        });
+                        partner.and(if orient == 0 { masks[k].1 } else { masks[k].0 });
                     }
                     union.or(&partner);
                     any = true;
@@ -570,7 +549,7 @@ fn pairs(
 fn penalty_pair(
     def: &GeneDefinition,
     present: &[Present],
-    masks: &[(Bits, Bits)],
+    masks: &[(&Bits, &Bits)],
     a: usize,
     b: usize,
 ) -> i32 {

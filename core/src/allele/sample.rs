@@ -1,12 +1,11 @@
 //! Calling every gene of a sample from the VCF sites at definition
 //! positions.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::definitions::GeneDefinition;
 use super::{call_gene, CallOptions, Definitions, GeneCall, Sex, SexSource};
-use crate::genotype::{index_sites, observe, Observation};
+use crate::genotype::{index_sites, observe, Observation, SiteView};
 use crate::input::vcf::VcfReader;
 use crate::input::Site;
 use crate::pack::Source;
@@ -95,24 +94,64 @@ impl Engine {
     ) -> Result<Vec<SampleCalls>> {
         let sites = self.read_sites(reader)?;
         let chosen = select_samples(&sites.samples, options.sample.as_deref())?;
+        // The records are read against the definitions once, for all samples.
+        let views = site_views(self.definitions(), &sites.sites, options);
         Ok(chosen
             .into_iter()
-            .map(|i| self.call_sites(&sites, i, options))
+            .map(|i| call_sample(self, &views, &sites, i, options))
             .collect())
     }
 
     /// Calls every gene for sample `index` of sites already read.
     pub fn call_sites(&self, sites: &VcfSites, index: usize, options: &CallOptions) -> SampleCalls {
-        let by_pos = index_sites(&sites.sites);
-        call_sample(
-            self,
-            &by_pos,
-            index,
-            &sites.samples.get(index).cloned().unwrap_or_default(),
-            options,
-            &sites.warnings,
-        )
+        let views = site_views(self.definitions(), &sites.sites, options);
+        call_sample(self, &views, sites, index, options)
     }
+}
+
+/// Genes to call under `opts`.
+fn wanted(def: &GeneDefinition, opts: &CallOptions) -> bool {
+    let named = opts.genes.is_empty()
+        || opts
+            .genes
+            .iter()
+            .any(|g| g.eq_ignore_ascii_case(&def.symbol));
+    named && (!def.research_only || opts.cyp2d6)
+}
+
+/// Per gene and definition position: the records there, read against the
+/// position. Genes that will not be called are left empty, except chrX
+/// genes when the sex has to be inferred from them.
+fn site_views<'a>(
+    defs: &Definitions,
+    sites: &'a [Site],
+    opts: &CallOptions,
+) -> Vec<Vec<Vec<SiteView<'a>>>> {
+    let by_pos = index_sites(sites);
+    defs.genes
+        .iter()
+        .map(|def| {
+            let infers_sex = opts.sex.is_none() && def.chrom == "chrX";
+            if !wanted(def, opts) && !infers_sex {
+                return Vec::new();
+            }
+            def.positions
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    by_pos
+                        .get(&(p.chromosome.as_str(), p.position))
+                        .map(|found| {
+                            found
+                                .iter()
+                                .map(|s| SiteView::new(s, p, &def.known[i]))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Sample indexes selected by name or 0-based index; all when unset.
@@ -181,30 +220,26 @@ fn check_reference(defs: &Definitions, sites: &[Site]) -> Result<()> {
 
 fn call_sample(
     engine: &Engine,
-    by_pos: &HashMap<(&str, u64), Vec<&Site>>,
+    views: &[Vec<Vec<SiteView<'_>>>],
+    sites: &VcfSites,
     sample: usize,
-    name: &str,
     opts: &CallOptions,
-    reader_warnings: &[String],
 ) -> SampleCalls {
     let defs = engine.definitions();
-    let mut warnings: Vec<String> = reader_warnings.to_vec();
-    let mut observed: Vec<Vec<Observation>> = Vec::with_capacity(defs.genes.len());
-    for def in &defs.genes {
-        let obs = def
-            .positions
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let sites = by_pos
-                    .get(&(p.chromosome.as_str(), p.position))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                observe(sites, sample, p, &def.known[i], &mut warnings)
-            })
-            .collect();
-        observed.push(obs);
-    }
+    let name = sites.samples.get(sample).cloned().unwrap_or_default();
+    let mut warnings: Vec<String> = sites.warnings.clone();
+    let observed: Vec<Vec<Observation>> = defs
+        .genes
+        .iter()
+        .zip(views)
+        .map(|(def, gene_views)| {
+            gene_views
+                .iter()
+                .zip(&def.positions)
+                .map(|(v, p)| observe(v, sample, p, &mut warnings))
+                .collect()
+        })
+        .collect();
     // Sex for chrX genes: given, or read from the chrX calls.
     let (sex, sex_source) = match opts.sex {
         Some(s) => (Some(s), SexSource::Given),
@@ -234,14 +269,7 @@ fn call_sample(
     };
     let mut genes = Vec::new();
     for (def, obs) in defs.genes.iter().zip(&observed) {
-        let requested = opts
-            .genes
-            .iter()
-            .any(|g| g.eq_ignore_ascii_case(&def.symbol));
-        if !opts.genes.is_empty() && !requested {
-            continue;
-        }
-        if def.research_only && !opts.cyp2d6 {
+        if !wanted(def, opts) {
             continue;
         }
         let Some(gene) = engine

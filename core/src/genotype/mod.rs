@@ -101,35 +101,79 @@ fn project(site_ref: &str, allele: &str, def_ref: &str) -> Option<String> {
     None
 }
 
+/// One VCF record read against one definition position: what each of its
+/// GT indexes means there. The same for every sample, so it is worked out
+/// once per record and position.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteView<'a> {
+    site: &'a Site,
+    /// REF differs from the definition's (no sample's call is used).
+    ref_mismatch: bool,
+    /// Per GT index (0 = REF): the allele, or `None` for a symbolic ALT
+    /// (`<*>`, `<NON_REF>`, `*`), which says nothing about the position.
+    alleles: Vec<Option<SeenAllele>>,
+}
+
+impl<'a> SiteView<'a> {
+    /// Reads a record's alleles against a definition position (`known`: its
+    /// alleles in VCF notation, REF first).
+    pub(crate) fn new(site: &'a Site, def: &DefinitionPosition, known: &[String]) -> SiteView<'a> {
+        let def_ref = def.ref_allele.to_ascii_uppercase();
+        let site_ref = site.ref_allele.to_ascii_uppercase();
+        let ref_mismatch = project(&site_ref, &site_ref, &def_ref).is_none();
+        let mut alleles = Vec::with_capacity(site.alts.len() + 1);
+        if !ref_mismatch {
+            let mut i = 0;
+            while let Some(raw) = site.allele(i) {
+                let raw = raw.to_ascii_uppercase();
+                if i != 0 && is_symbolic(&raw) {
+                    alleles.push(None);
+                } else {
+                    let projected = project(&site_ref, &raw, &def_ref).unwrap_or(raw);
+                    alleles.push(Some(match known.iter().position(|k| *k == projected) {
+                        Some(k) => SeenAllele::Known(k as u8),
+                        None => SeenAllele::Unknown(projected),
+                    }));
+                }
+                i += 1;
+            }
+        }
+        SiteView {
+            site,
+            ref_mismatch,
+            alleles,
+        }
+    }
+}
+
 /// Reads one sample's genotype at one definition position from the records
 /// at that position (first usable record wins).
 pub(crate) fn observe(
-    sites: &[&Site],
+    views: &[SiteView<'_>],
     sample: usize,
     def: &DefinitionPosition,
-    known: &[String],
     warnings: &mut Vec<String>,
 ) -> Observation {
-    if sites.is_empty() {
+    if views.is_empty() {
         return Observation::Missing(MissingReason::NotInVcf);
     }
-    let def_ref = def.ref_allele.to_ascii_uppercase();
     let mut first_problem: Option<MissingReason> = None;
-    for site in sites {
-        let Some(call) = site.calls.get(sample) else {
+    for view in views {
+        let Some(call) = view.site.calls.get(sample) else {
             continue;
         };
-        match observe_one(site, call, &def_ref, known) {
+        match observe_one(view, call) {
             Ok(obs) => return obs,
             Err(reason) => {
                 if reason == MissingReason::RefMismatch {
+                    let site = view.site;
                     warnings.push(format!(
                         "{}:{} ({}): VCF REF {} differs from GRCh38 {}; position not used",
                         site.chrom,
                         site.pos,
                         def.rsid.as_deref().unwrap_or(&def.hgvs),
                         site.ref_allele,
-                        def_ref
+                        def.ref_allele.to_ascii_uppercase()
                     ));
                 }
                 // Symbolic filler rows (`<*>`, 0/0) after a real row must not
@@ -145,31 +189,26 @@ fn is_symbolic(a: &str) -> bool {
     a.starts_with('<') || a == "*" || a.contains('[') || a.contains(']')
 }
 
-fn observe_one(
-    site: &Site,
-    call: &SampleCall,
-    def_ref: &str,
-    known: &[String],
-) -> Result<Observation, MissingReason> {
-    let site_ref = site.ref_allele.to_ascii_uppercase();
-    if project(&site_ref, &site_ref, def_ref).is_none() {
+fn observe_one(view: &SiteView<'_>, call: &SampleCall) -> Result<Observation, MissingReason> {
+    if view.ref_mismatch {
         return Err(MissingReason::RefMismatch);
     }
-    let gt: Vec<Option<u32>> = call.alleles.iter().take(2).copied().collect();
+    let gt = &call.alleles[..call.alleles.len().min(2)];
     if gt.is_empty() || gt.iter().all(Option::is_none) {
         return Err(MissingReason::NoGenotype);
     }
     if gt.iter().any(Option::is_none) {
         return Err(MissingReason::PartialGenotype);
     }
-    let idx: Vec<u32> = gt.into_iter().flatten().collect();
-    if idx.len() == 1 && !matches!(site.chrom.as_str(), "chrX" | "chrY" | "chrM") {
+    let first = gt[0].unwrap_or_default();
+    let second = gt.get(1).copied().flatten();
+    if second.is_none() && !matches!(view.site.chrom.as_str(), "chrX" | "chrY" | "chrM") {
         return Err(MissingReason::HaploidAutosome);
     }
-    if idx.len() == 2 && idx[0] != idx[1] {
+    if let Some(second) = second.filter(|s| *s != first) {
         if let Some(ad) = &call.depths {
-            let d0 = ad.get(idx[0] as usize).copied().flatten();
-            let d1 = ad.get(idx[1] as usize).copied().flatten();
+            let d0 = ad.get(first as usize).copied().flatten();
+            let d1 = ad.get(second as usize).copied().flatten();
             if let (Some(x), Some(y)) = (d0, d1) {
                 if (x == 0) != (y == 0) {
                     return Err(MissingReason::DepthConflict);
@@ -177,30 +216,24 @@ fn observe_one(
             }
         }
     }
-    let mut seen = Vec::with_capacity(2);
-    for i in &idx {
-        let Some(raw) = site.allele(*i) else {
-            return Err(MissingReason::NoGenotype);
-        };
-        let raw = raw.to_ascii_uppercase();
-        if is_symbolic(&raw) {
-            // A filler row (`<*>`, `<NON_REF>`, `*`): not a statement about
-            // this position's defined alleles.
-            if *i != 0 {
-                return Err(MissingReason::NoGenotype);
-            }
-        }
-        let projected = project(&site_ref, &raw, def_ref).unwrap_or(raw);
-        seen.push(match known.iter().position(|k| *k == projected) {
-            Some(k) => SeenAllele::Known(k as u8),
-            None => SeenAllele::Unknown(projected),
-        });
-    }
+    // An index past the ALTs, or a symbolic ALT (a filler row such as `<*>`,
+    // `<NON_REF>`, `*`): not a statement about this position's alleles.
+    let seen = |i: u32| -> Result<SeenAllele, MissingReason> {
+        view.alleles
+            .get(i as usize)
+            .cloned()
+            .flatten()
+            .ok_or(MissingReason::NoGenotype)
+    };
+    let a = seen(first)?;
+    let b = match second {
+        Some(i) => Some(seen(i)?),
+        None => None,
+    };
     // A filler row that only says "reference" (0/0 with a symbolic ALT) is
     // only trusted when no real ALT row exists; the caller tries rows in order.
-    let b = seen.get(1).cloned();
     Ok(Observation::Called {
-        a: seen[0].clone(),
+        a,
         b,
         phased: call.phased,
         phase_set: call.phase_set.clone(),
