@@ -285,7 +285,8 @@ pub struct Exemptions {
     /// Positions that must be present for any call.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_positions: Vec<u64>,
-    /// Positions the matcher ignores.
+    /// Definition positions the matcher ignores (an exemption entry naming
+    /// a variant that is not in the definitions ignores nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_positions: Vec<u64>,
     /// Positions reported but not used for calling.

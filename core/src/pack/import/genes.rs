@@ -479,7 +479,7 @@ fn read_definitions(ctx: &Ctx) -> Result<(Definitions, String)> {
             });
         }
         let exemptions = match exemptions.get(&gene) {
-            Some(e) => read_exemptions(e)?,
+            Some(e) => read_exemptions(e, &positions)?,
             None => Exemptions::default(),
         };
         let definition = AlleleDefinition {
@@ -523,7 +523,40 @@ fn position(p: &Value, file: &str) -> Result<DefinitionPosition> {
     })
 }
 
-fn read_exemptions(e: &Value) -> Result<Exemptions> {
+/// Ignored positions that are definition positions. An entry written as a
+/// variant (position, REF, ALTs) names that variant only: the published
+/// entries are variants already left out of the definitions (a deletion at
+/// the coordinate of a defined SNV, e.g. G6PD Chatham's rs5030869), and
+/// ignoring the coordinate would make the SNV's alleles uncallable.
+fn ignored_positions(e: &Value, positions: &[DefinitionPosition]) -> Result<Vec<u64>> {
+    let f = EXEMPTIONS;
+    let Some(items) = e.get("ignoredPositions").and_then(Value::as_array) else {
+        return u64_list(e, "ignoredPositions", f);
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if let Some(pos) = item.as_u64() {
+            out.push(pos);
+            continue;
+        }
+        let v = position(item, f)?;
+        let same = |p: &&DefinitionPosition| {
+            p.position == v.position
+                && p.chromosome == v.chromosome
+                && p.ref_allele.eq_ignore_ascii_case(&v.ref_allele)
+                && p.alts.len() == v.alts.len()
+                && p.alts
+                    .iter()
+                    .all(|a| v.alts.iter().any(|b| a.eq_ignore_ascii_case(b)))
+        };
+        if positions.iter().any(|p| same(&p)) && !out.contains(&v.position) {
+            out.push(v.position);
+        }
+    }
+    Ok(out)
+}
+
+fn read_exemptions(e: &Value, positions: &[DefinitionPosition]) -> Result<Exemptions> {
     let f = EXEMPTIONS;
     let extra_positions = match e.get("extraPositions").and_then(Value::as_array) {
         Some(items) => items
@@ -552,7 +585,7 @@ fn read_exemptions(e: &Value) -> Result<Exemptions> {
     }
     Ok(Exemptions {
         required_positions: u64_list(e, "requiredPositions", f)?,
-        ignored_positions: u64_list(e, "ignoredPositions", f)?,
+        ignored_positions: ignored_positions(e, positions)?,
         extra_positions,
         ignored_alleles: string_list(e, "ignoredAlleles", f)?,
         unphased_priorities,
