@@ -377,18 +377,32 @@ fn match_gene(
             Ordering::Equal
         })
     });
+    // Priorities are judged on every fitting pair, before the top-scoring
+    // ones are kept: a curated pick can score lower than the pair it is
+    // preferred over.
+    call.diplotypes = diplotypes;
+    let losers = mark_priorities(def, &mut call);
     if opts.top_candidate_only {
-        if let Some(top) = diplotypes.first().map(|d| d.score) {
-            call.evidence.lower_scoring = diplotypes
-                .iter()
-                .filter(|d| d.score != top)
-                .map(|d| d.name.clone())
-                .collect();
-            diplotypes.retain(|d| d.score == top);
+        // The call: the top-scoring pairs and the curated picks, without the
+        // pairs a pick is preferred over.
+        let kept = |d: &DiplotypeCall, top: i32| {
+            d.preferred || (d.score == top && !losers.iter().any(|l| same_diplotype(&d.name, l)))
+        };
+        let top = call
+            .diplotypes
+            .iter()
+            .filter(|d| !losers.iter().any(|l| same_diplotype(&d.name, l)))
+            .map(|d| d.score)
+            .max();
+        if let Some(top) = top {
+            let (keep, drop): (Vec<DiplotypeCall>, Vec<DiplotypeCall>) =
+                std::mem::take(&mut call.diplotypes)
+                    .into_iter()
+                    .partition(|d| kept(d, top));
+            call.evidence.lower_scoring = drop.into_iter().map(|d| d.name).collect();
+            call.diplotypes = keep;
         }
     }
-    call.diplotypes = diplotypes;
-    mark_priorities(def, &mut call);
     if call.diplotypes.is_empty() && !call.allele_matches.is_empty() {
         // Lowest-function gene on unphased data: the allele list is the call.
         return call;
@@ -588,9 +602,11 @@ fn penalty_single(def: &GeneDefinition, present: &[Present], a: usize) -> i32 {
         .count() as i32
 }
 
-/// NAT2-style priority groups: when every diplotype of a group was
-/// returned, its first is marked preferred.
-fn mark_priorities(def: &GeneDefinition, call: &mut GeneCall) {
+/// NAT2-style priority groups: when every diplotype of a group fits, its
+/// first is marked preferred. Returns the group members a pick is
+/// preferred over.
+fn mark_priorities(def: &GeneDefinition, call: &mut GeneCall) -> Vec<String> {
+    let mut losers = Vec::new();
     for group in &def.priorities {
         let all = group
             .iter()
@@ -606,8 +622,10 @@ fn mark_priorities(def: &GeneDefinition, call: &mut GeneCall) {
                 group.join(", "),
                 group[0]
             ));
+            losers.extend(group[1..].iter().cloned());
         }
     }
+    losers
 }
 
 fn same_diplotype(x: &str, y: &str) -> bool {

@@ -163,9 +163,10 @@ pub struct Evidence {
     /// Named alleles whose every defining position is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uncallable_alleles: Vec<String>,
-    /// Diplotypes that also fit the genotypes but scored lower than the
-    /// call (kept out of the call by `top_candidate_only`; listed so a
-    /// reader can see what unphased data cannot rule out).
+    /// Diplotypes that also fit the genotypes but were kept out of the call
+    /// by `top_candidate_only`: lower scores, or a curated unphased
+    /// priority preferring another pair. Listed so a reader can see what
+    /// unphased data cannot rule out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lower_scoring: Vec<String>,
     /// Phase state, when any position was used.
