@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod builder;
+pub mod exhaustive;
 
 /// `../shared` beside the checkout, when present.
 ///
