@@ -500,24 +500,6 @@ fn run(
             }
         }
     }
-    let mut outside_genes: BTreeSet<String> = BTreeSet::new();
-    for line in row["outside_calls"].as_array().into_iter().flatten() {
-        let gene = line
-            .as_str()
-            .unwrap_or_default()
-            .trim()
-            .split(['\t', '\\'])
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if row["outside_calls"].as_array().map_or(0, Vec::len) > 1
-            && !outside_genes.insert(gene.clone())
-        {
-            return Err(format!(
-                "several runs in one test: outside calls for {gene} listed more than once"
-            ));
-        }
-    }
     let mut vcf: Option<Vec<u8>> = None;
     let mut outside_text = String::new();
     for r in row["vcf_resources"].as_array().into_iter().flatten() {

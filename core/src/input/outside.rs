@@ -17,7 +17,18 @@
 //! * Spaces around each field are dropped. Empty fields after the fourth
 //!   (trailing tabs from a spreadsheet export) are tolerated; text there is
 //!   an error.
-//! * A gene may appear once per file.
+//! * A gene on several lines is an ambiguous result: each line is one
+//!   candidate (a lab that cannot tell `*1/*4` from `*1/*10` lists both),
+//!   every candidate is reported and looked up, and the report says the
+//!   call is ambiguous. The lines of one gene must drive the same field
+//!   (all diplotypes, or all phenotypes, …).
+//! * A diplotype written only with dots (`.`, `./.`) means the lab has no
+//!   result for the gene: it is reported as not called, with a warning,
+//!   and goes to the guidelines as No Result.
+//! * A diplotype naming an allele the definitions do not know (`*1/*XXX`)
+//!   is kept as written and flagged: its function is unknown, so the gene
+//!   goes to the guidelines as No Result unless a phenotype or activity
+//!   score on the same line says more.
 //! * The activity score must be a number (`1.5`, `≥3.0`, `>=3`); the
 //!   diplotype field also takes HLA carrier status (`*57:01 positive`), and
 //!   the phenotype field carrier status or a guideline lookup key. A value
@@ -55,12 +66,12 @@
 //! let engine = dosera::Engine::bundled()?;
 //! let calls = dosera::input::outside::parse("CYP2D6\tCYP2D6*3/CYP2D6*4\nHLA-B\t*15:02/*57:01\n")?;
 //! let resolved = dosera::input::outside::resolve(&engine, &calls)?;
-//! assert_eq!(resolved[0].input.to_string(), "CYP2D6=*3/*4");
-//! assert_eq!(resolved[1].input.to_string(), "HLA-B=*15:02/*57:01");
+//! assert_eq!(resolved[0].input.as_ref().unwrap().to_string(), "CYP2D6=*3/*4");
+//! assert_eq!(resolved[1].input.as_ref().unwrap().to_string(), "HLA-B=*15:02/*57:01");
 //! # Ok::<(), dosera::Error>(())
 //! ```
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -155,7 +166,7 @@ impl OutsideCall {
 /// let r = &resolve(&engine, &calls).unwrap()[0];
 /// assert_eq!(r.gene, "CYP2D6");
 /// assert_eq!(r.used, UsedField::ActivityScore);
-/// assert_eq!(r.input.value, "0.5");
+/// assert_eq!(r.input.as_ref().unwrap().value, "0.5");
 /// assert_eq!(r.warnings.len(), 1); // *1/*1 scores 2.0, not 0.5
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,8 +176,11 @@ pub struct ResolvedOutside {
     /// Canonical gene symbol.
     pub gene: String,
     /// What the engine will use: the canonical symbol and the value of the
-    /// field that drives the result (after any respelling).
-    pub input: GeneInput,
+    /// field that drives the result (after any respelling); `None` when the
+    /// line gives no usable result (a no-call `.`, or only a diplotype with
+    /// an allele the definitions do not know), in which case the gene goes
+    /// to the guidelines as No Result and `warnings` says why.
+    pub input: Option<GeneInput>,
     /// The field that drives the result.
     pub used: UsedField,
     /// Respellings made and disagreements between fields, in words.
@@ -223,7 +237,8 @@ fn bad_line(line: u64, reason: impl Into<String>) -> Error {
 ///
 /// Errors ([`Error::MalformedOutsideCall`], naming the line): a line with
 /// fields but no gene, a gene with no value in any field, text beyond the
-/// fourth field, a gene given twice.
+/// fourth field. A gene on several lines is kept (an ambiguous result, see
+/// the [module documentation](self)).
 ///
 /// ```
 /// use dosera::input::outside::parse;
@@ -234,12 +249,11 @@ fn bad_line(line: u64, reason: impl Into<String>) -> Error {
 /// assert_eq!(calls[1].diplotype.as_deref(), Some("*02:02/*03:02"));
 /// assert_eq!(calls[1].line, 4);
 ///
-/// let err = parse("CYP2D6\t*1/*1\ncyp2d6\t*1/*2\n").unwrap_err();
-/// assert_eq!(err.to_string(), "outside call line 2: CYP2D6 was already given on line 1");
+/// let err = parse("CYP2D6 *1/*1\n").unwrap_err();
+/// assert_eq!(err.to_string(), "outside call line 1: `CYP2D6 *1/*1` is not a gene symbol; fields must be separated by tabs");
 /// ```
 pub fn parse(text: &str) -> Result<Vec<OutsideCall>> {
     let mut calls = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i as u64 + 1;
         let raw = if i == 0 {
@@ -284,14 +298,6 @@ pub fn parse(text: &str) -> Result<Vec<OutsideCall>> {
                 format!("{gene} has no diplotype, phenotype or activity score"),
             ));
         }
-        let key = gene.to_ascii_uppercase();
-        if let Some(first) = seen.get(&key) {
-            return Err(bad_line(
-                line,
-                format!("{key} was already given on line {first}"),
-            ));
-        }
-        seen.insert(key, line);
         calls.push(OutsideCall {
             gene: gene.to_string(),
             diplotype: diplotype.map(|d| tidy_diplotype(gene, &d)),
@@ -438,8 +444,8 @@ fn tidy_phenotype(gene: &str, value: &str) -> String {
 /// that drives each gene's result (see the [module documentation](self)).
 ///
 /// Errors: [`Error::UnknownGene`] for a gene no pack knows; every other
-/// problem (an unknown allele, a value the gene cannot take, a value in the
-/// wrong field, a gene given twice, a line with no value) is an
+/// problem (a value the gene cannot take, a value in the wrong field, a
+/// gene whose lines drive different fields, a line with no value) is an
 /// [`Error::MalformedOutsideCall`] naming the line and carrying the
 /// engine's own message.
 ///
@@ -449,29 +455,74 @@ fn tidy_phenotype(gene: &str, value: &str) -> String {
 ///
 /// let calls = parse("G6PD\tB (wildtype)/B (wildtype)\nCYP2D6\t*36+*10/*1\n").unwrap();
 /// let resolved = resolve(&engine, &calls).unwrap();
-/// assert_eq!(resolved[0].input.value, "B (reference)/B (reference)");
+/// assert_eq!(resolved[0].input.as_ref().unwrap().value, "B (reference)/B (reference)");
 /// assert_eq!(resolved[0].used, UsedField::Diplotype);
-/// assert_eq!(resolved[1].input.value, "*36 + *10/*1");
+/// assert_eq!(resolved[1].input.as_ref().unwrap().value, "*36 + *10/*1");
 ///
+/// // An allele the definitions do not know is flagged, not guessed at.
 /// let calls = parse("CYP2C19\t*1/*99\n").unwrap();
-/// let err = resolve(&engine, &calls).unwrap_err();
-/// assert_eq!(err.to_string(), "outside call line 1: CYP2C19 diplotype `*1/*99`: unknown allele `*99` for CYP2C19");
+/// let r = &resolve(&engine, &calls).unwrap()[0];
+/// assert!(r.input.is_none());
+/// assert!(r.warnings[0].contains("unknown allele `*99`"), "{:?}", r.warnings);
+///
+/// // Several lines for one gene: an ambiguous result, every line kept.
+/// let calls = parse("CYP2D6\t*1/*4\nCYP2D6\t*1/*10\n").unwrap();
+/// assert_eq!(resolve(&engine, &calls).unwrap().len(), 2);
+/// let calls = parse("CYP2D6\t*1/*4\nCYP2D6\t\tPM\n").unwrap();
+/// assert!(resolve(&engine, &calls).is_err()); // a diplotype and a phenotype
 ///
 /// let calls = parse("CYP9Z9\t*1/*1\n").unwrap();
 /// assert_eq!(resolve(&engine, &calls).unwrap_err().to_string(), "unknown gene `CYP9Z9`");
 /// ```
 pub fn resolve(engine: &Engine, calls: &[OutsideCall]) -> Result<Vec<ResolvedOutside>> {
     let mut out: Vec<ResolvedOutside> = Vec::with_capacity(calls.len());
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    // gene → (first line, field used, whether it gave a result)
+    let mut seen: BTreeMap<String, (u64, UsedField, bool)> = BTreeMap::new();
     for call in calls {
         let symbol = engine.gene_symbol(&call.gene)?.to_string();
-        if let Some(first) = seen.insert(symbol.clone(), call.line) {
+        let r = resolve_one(engine, &symbol, call)?;
+        let this = (call.line, r.used, r.input.is_some());
+        if let Some((first, used, had)) = seen.get(&symbol).copied() {
+            if used != r.used || had != this.2 {
+                let says = |u: UsedField, has: bool| {
+                    if has {
+                        format!("a {u}")
+                    } else {
+                        "no usable result".to_string()
+                    }
+                };
+                return Err(bad_line(
+                    call.line,
+                    format!(
+                        "{symbol} gives {} here and {} on line {first}; the lines of one gene are candidates of one result and must agree in kind",
+                        says(r.used, this.2),
+                        says(used, had)
+                    ),
+                ));
+            }
+        } else {
+            seen.insert(symbol.clone(), this);
+        }
+        out.push(r);
+    }
+    // The candidates of one gene are looked up together: they must read as
+    // one ambiguous result (diplotypes; not phenotypes or carrier status).
+    for (symbol, (first, _, had)) in &seen {
+        let values: Vec<&str> = out
+            .iter()
+            .filter(|r| &r.gene == symbol)
+            .filter_map(|r| r.input.as_ref().map(|i| i.value.as_str()))
+            .collect();
+        if !*had || values.len() < 2 {
+            continue;
+        }
+        let joined = values.join(&crate::recommend::CANDIDATE_SEPARATOR.to_string());
+        if let Err(e) = engine.interpret(&GeneInput::new(symbol, &joined)) {
             return Err(bad_line(
-                call.line,
-                format!("{symbol} was already given on line {first}"),
+                *first,
+                format!("{symbol} is given on several lines, which cannot be read as candidates of one result ({e}); give one line, or one diplotype per line"),
             ));
         }
-        out.push(resolve_one(engine, &symbol, call)?);
     }
     Ok(out)
 }
@@ -483,18 +534,48 @@ struct Reading {
     result: GeneResult,
 }
 
+/// True for a diplotype written only with no-call dots (`.`, `./.`).
+fn is_no_call(value: &str) -> bool {
+    value.contains('.') && value.chars().all(|c| matches!(c, '.' | '/' | '|' | ' '))
+}
+
 fn resolve_one(engine: &Engine, symbol: &str, call: &OutsideCall) -> Result<ResolvedOutside> {
     let mut warnings = Vec::new();
     let mut readings = Vec::new();
+    let mut unread_diplotype = false;
+    let mut no_call = false;
     for (field, value) in call.fields() {
-        readings.push(read_field(
-            engine,
-            symbol,
-            call.line,
-            field,
-            value,
-            &mut warnings,
-        )?);
+        if field == UsedField::Diplotype && is_no_call(value) {
+            warnings.push(format!(
+                "line {}: {symbol} diplotype `{value}` is a no-call",
+                call.line
+            ));
+            unread_diplotype = true;
+            no_call = true;
+            continue;
+        }
+        match read_field(engine, symbol, call.line, field, value, &mut warnings)? {
+            Some(r) => readings.push(r),
+            None => unread_diplotype = true,
+        }
+    }
+    if readings.is_empty() && unread_diplotype {
+        let shown = if no_call {
+            "is reported as not called"
+        } else {
+            "has no phenotype"
+        };
+        warnings.push(format!(
+            "line {}: {symbol} {shown} and goes to the guidelines as No Result",
+            call.line
+        ));
+        return Ok(ResolvedOutside {
+            call: call.clone(),
+            gene: symbol.to_string(),
+            input: None,
+            used: UsedField::Diplotype,
+            warnings,
+        });
     }
     let scored = Source::ALL.iter().any(|s| {
         engine
@@ -539,14 +620,15 @@ fn resolve_one(engine: &Engine, symbol: &str, call: &OutsideCall) -> Result<Reso
     Ok(ResolvedOutside {
         call: call.clone(),
         gene: symbol.to_string(),
-        input: GeneInput::new(symbol, chosen.value.clone()),
+        input: Some(GeneInput::new(symbol, chosen.value.clone())),
         used: chosen.field,
         warnings,
     })
 }
 
 /// Interprets one field, respelling a diplotype the packs do not accept as
-/// written, and checks the value suits its field.
+/// written, and checks the value suits its field. `None` for a diplotype
+/// naming an allele the gene does not know (flagged in `warnings`).
 fn read_field(
     engine: &Engine,
     symbol: &str,
@@ -554,8 +636,19 @@ fn read_field(
     field: UsedField,
     value: &str,
     warnings: &mut Vec<String>,
-) -> Result<Reading> {
+) -> Result<Option<Reading>> {
     let wrap = |shown: String, e: Error| bad_line(line, format!("{symbol} {field} {shown}: {e}"));
+    // A diplotype with an allele no definition knows: kept as written and
+    // flagged; its function is unknown.
+    let unknown = |shown: String, e: &Error, warnings: &mut Vec<String>| {
+        let flagged = field == UsedField::Diplotype && matches!(e, Error::UnknownAllele { .. });
+        if flagged {
+            warnings.push(format!(
+                "line {line}: {symbol} {field} {shown}: {e}; its function is unknown, so the diplotype gives no phenotype"
+            ));
+        }
+        flagged
+    };
     if field == UsedField::ActivityScore && phenotype::parse_score(value).is_none() {
         return Err(bad_line(
             line,
@@ -571,6 +664,9 @@ fn read_field(
                 .then(|| respell(engine, symbol, value))
                 .flatten();
             let Some((new, notes)) = respelled else {
+                if unknown(format!("`{value}`"), &e, warnings) {
+                    return Ok(None);
+                }
                 return Err(wrap(format!("`{value}`"), e));
             };
             match engine.interpret(&GeneInput::new(symbol, &new)) {
@@ -578,7 +674,13 @@ fn read_field(
                     warnings.extend(notes.into_iter().map(|n| format!("line {line}: {n}")));
                     (new, r)
                 }
-                Err(e) => return Err(wrap(format!("`{value}` (read as `{new}`)"), e)),
+                Err(e) => {
+                    let shown = format!("`{value}` (read as `{new}`)");
+                    if unknown(shown.clone(), &e, warnings) {
+                        return Ok(None);
+                    }
+                    return Err(wrap(shown, e));
+                }
             }
         }
     };
@@ -605,11 +707,11 @@ fn read_field(
             format!("{symbol} {field} field holds `{value}`, which reads as {kind}; it belongs in another field"),
         ));
     }
-    Ok(Reading {
+    Ok(Some(Reading {
         field,
         value,
         result,
-    })
+    }))
 }
 
 /// Every allele name the loaded packs know for a gene.
@@ -660,6 +762,13 @@ fn main_allele(name: &str) -> Option<String> {
 
 /// Rewrites the allele names of a diplotype the packs did not accept into
 /// names they know. `None` when nothing could be rewritten.
+/// `*1x3` → `*1x≥3`: a copy number of three or more written as a number.
+fn at_least_copies(token: &str) -> Option<String> {
+    let (stem, copies) = token.rsplit_once('x')?;
+    let n: u32 = copies.trim().parse().ok()?;
+    (n >= 3 && stem.starts_with('*')).then(|| format!("{stem}x≥3"))
+}
+
 fn respell(engine: &Engine, symbol: &str, value: &str) -> Option<(String, Vec<String>)> {
     let known = known_names(engine, symbol);
     let references = reference_names(engine, symbol);
@@ -702,7 +811,9 @@ fn respell(engine: &Engine, symbol: &str, value: &str) -> Option<(String, Vec<St
                 _ => None,
             }
         } else {
-            None
+            at_least_copies(t)
+                .filter(|n| known.contains(n))
+                .map(|n| (n, "copy numbers of three or more share one activity bin"))
         };
         match found {
             Some((name, why)) => {
@@ -954,7 +1065,7 @@ mod tests {
             assert_eq!(c.phenotype.as_deref(), Some(read), "{written}");
         }
         let r = resolved("CYP2C19\t\tpm");
-        assert_eq!(r.input.value, "Poor Metabolizer");
+        assert_eq!(r.input.as_ref().unwrap().value, "Poor Metabolizer");
         assert_eq!(r.used, UsedField::Phenotype);
     }
 
@@ -980,7 +1091,7 @@ mod tests {
             Some("A- 202A_376G/B (reference)")
         );
         let r = resolved("CYP2D6\tCYP2D6*3/CYP2D6*4");
-        assert_eq!(r.input, GeneInput::new("CYP2D6", "*3/*4"));
+        assert_eq!(r.input, Some(GeneInput::new("CYP2D6", "*3/*4")));
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     }
 
@@ -995,10 +1106,13 @@ mod tests {
             assert_eq!(c.diplotype.as_deref(), Some(value), "{gene}");
         }
         let r = resolved("DPYD\tc.1905+1G>A (*2A)/Reference");
-        assert_eq!(r.input.value, "c.1905+1G>A (*2A)/Reference");
+        assert_eq!(
+            r.input.as_ref().unwrap().value,
+            "c.1905+1G>A (*2A)/Reference"
+        );
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         let r = resolved("UGT1A1\t*80 + *28/*1");
-        assert_eq!(r.input.value, "*80+*28/*1");
+        assert_eq!(r.input.as_ref().unwrap().value, "*80+*28/*1");
     }
 
     #[test]
@@ -1011,7 +1125,7 @@ mod tests {
         let (_, reason) = line_error(resolve(&engine(), &parse("CYP2D6\t\t\tlow").unwrap()));
         assert!(reason.contains("`low` is not a number"), "{reason}");
         let r = resolved("CYP2D6\t\t\t>=3");
-        assert_eq!(r.input.value, ">=3");
+        assert_eq!(r.input.as_ref().unwrap().value, ">=3");
     }
 
     #[test]
@@ -1038,13 +1152,13 @@ mod tests {
             Some("*1:01:01/*2")
         );
         let r = resolved("HLA-A\tA*31:01:02/*03:02:01");
-        assert_eq!(r.input.value, "*31:01/*03:02");
+        assert_eq!(r.input.as_ref().unwrap().value, "*31:01/*03:02");
     }
 
     #[test]
     fn sub_alleles_truncated_when_the_gene_does_not_define_them() {
         let r = resolved("CYP2D6\t*1.001/*2.034");
-        assert_eq!(r.input.value, "*1/*2");
+        assert_eq!(r.input.as_ref().unwrap().value, "*1/*2");
         assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
         assert!(
             r.warnings[0].contains("`*1.001` read as `*1`"),
@@ -1058,50 +1172,53 @@ mod tests {
         // SLCO1B1 defines *45.001 itself: kept as written.
         assert!(known_names(&engine(), "SLCO1B1").contains("*45.001"));
         let r = resolved("SLCO1B1\t*1/*45.001");
-        assert_eq!(r.input.value, "*1/*45.001");
+        assert_eq!(r.input.as_ref().unwrap().value, "*1/*45.001");
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     }
 
     #[test]
     fn old_reference_name_read_from_definitions() {
         let r = resolved("G6PD\tB (wildtype)/B (wildtype)");
-        assert_eq!(r.input.value, "B (reference)/B (reference)");
+        assert_eq!(
+            r.input.as_ref().unwrap().value,
+            "B (reference)/B (reference)"
+        );
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].contains("`B (wildtype)` read as `B (reference)`"));
-        let gr = engine().interpret(&r.input).unwrap();
+        let gr = engine().interpret(r.input.as_ref().unwrap()).unwrap();
         assert_eq!(
             gr.candidates[0].calls[0].phenotype.as_deref(),
             Some("Normal")
         );
-        // Only reference qualifiers are rewritten.
-        let err = resolve(&engine(), &parse("G6PD\tB (variant)/B (variant)").unwrap());
-        let (line, reason) = line_error(err);
-        assert_eq!(line, 1);
-        assert!(reason.contains("B (variant)"), "{reason}");
+        // Only reference qualifiers are rewritten: another name is an
+        // unknown allele, flagged.
+        let r = resolved("G6PD\tB (variant)/B (variant)");
+        assert!(r.input.is_none());
+        assert!(r.warnings[0].contains("B (variant)"), "{:?}", r.warnings);
     }
 
     #[test]
     fn single_allele_for_hemizygous_genes() {
         let r = resolved("G6PD\tB (wildtype)");
-        assert_eq!(r.input.value, "B (reference)");
+        assert_eq!(r.input.as_ref().unwrap().value, "B (reference)");
         assert_eq!(r.used, UsedField::Diplotype);
         let r = resolved("G6PD\tA- 202A_376G");
-        assert_eq!(r.input.value, "A- 202A_376G");
+        assert_eq!(r.input.as_ref().unwrap().value, "A- 202A_376G");
         let r = resolved("MT-RNR1\tm.1555A>G");
-        assert_eq!(r.input, GeneInput::new("MT-RNR1", "m.1555A>G"));
-        let gr = engine().interpret(&r.input).unwrap();
+        assert_eq!(r.input, Some(GeneInput::new("MT-RNR1", "m.1555A>G")));
+        let gr = engine().interpret(r.input.as_ref().unwrap()).unwrap();
         assert_eq!(gr.kind, InputKind::Diplotype);
     }
 
     #[test]
     fn cyp2d6_copy_numbers_and_hybrids() {
         let r = resolved("CYP2D6\t*1x2/*4");
-        assert_eq!(r.input.value, "*1x2/*4");
+        assert_eq!(r.input.as_ref().unwrap().value, "*1x2/*4");
         assert!(r.warnings.is_empty());
         let r = resolved("CYP2D6\t*1x≥3/*4");
-        assert_eq!(r.input.value, "*1x≥3/*4");
+        assert_eq!(r.input.as_ref().unwrap().value, "*1x≥3/*4");
         let r = resolved("CYP2D6\t*36+*10/*1");
-        assert_eq!(r.input.value, "*36 + *10/*1");
+        assert_eq!(r.input.as_ref().unwrap().value, "*36 + *10/*1");
         assert!(r.warnings[0].contains("`*36+*10` read as `*36 + *10`"));
         let r = resolved("CYP2D6\t*36 + *10/*1");
         assert!(r.warnings.is_empty());
@@ -1131,19 +1248,65 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_gene() {
-        let (line, reason) = line_error(parse("CYP2D6\t*1/*1\n# again\nCYP2D6\t\tPM\n"));
-        assert_eq!(line, 3);
-        assert_eq!(reason, "CYP2D6 was already given on line 1");
-        // Calls built by hand are checked again after resolving the symbol.
-        let mut calls = parse("CYP2D6\t*1/*1\n").unwrap();
-        let mut again = calls[0].clone();
-        again.gene = "cyp2d6".into();
-        again.line = 9;
-        calls.push(again);
+    fn several_lines_for_one_gene() {
+        // Parsing keeps every line; resolving checks they can be candidates.
+        let calls = parse("CYP2D6\t*1/*1\n# again\ncyp2d6\t\tPM\n").unwrap();
+        assert_eq!(calls.len(), 2);
         let (line, reason) = line_error(resolve(&engine(), &calls));
-        assert_eq!(line, 9);
-        assert!(reason.contains("line 1"), "{reason}");
+        assert_eq!(line, 3);
+        assert!(
+            reason.contains("a phenotype here and a diplotype on line 1"),
+            "{reason}"
+        );
+        let calls = parse("CYP2D6\t*1/*4\nCYP2C19\t*1/*1\nCYP2D6\t*1/*10\n").unwrap();
+        let r = resolve(&engine(), &calls).unwrap();
+        let d6: Vec<&str> = r
+            .iter()
+            .filter(|x| x.gene == "CYP2D6")
+            .map(|x| x.input.as_ref().unwrap().value.as_str())
+            .collect();
+        assert_eq!(d6, ["*1/*4", "*1/*10"]);
+        // Phenotypes cannot be candidates of one result.
+        let calls = parse("CYP2C19\t\tPM\nCYP2C19\t\tIM\n").unwrap();
+        let (line, reason) = line_error(resolve(&engine(), &calls));
+        assert_eq!(line, 1);
+        assert!(reason.contains("several lines"), "{reason}");
+        // A no-call line and a result for the same gene contradict.
+        let calls = parse("NAT2\t./.\nNAT2\t*4/*4\n").unwrap();
+        let (line, reason) = line_error(resolve(&engine(), &calls));
+        assert_eq!(line, 2);
+        assert!(reason.contains("no usable result on line 1"), "{reason}");
+    }
+
+    #[test]
+    fn copy_numbers_of_three_or_more() {
+        let r = resolved("CYP2D6\t*1x3/*1");
+        assert_eq!(r.input.as_ref().unwrap().value, "*1x≥3/*1");
+        assert!(
+            r.warnings[0].contains("`*1x3` read as `*1x≥3`"),
+            "{:?}",
+            r.warnings
+        );
+        let r = resolved("CYP2D6\t*2x4/*4");
+        assert_eq!(r.input.as_ref().unwrap().value, "*2x≥3/*4");
+        assert_eq!(at_least_copies("*1x2"), None);
+        assert_eq!(at_least_copies("*1xN"), None);
+    }
+
+    #[test]
+    fn no_call_dots() {
+        for text in ["HLA-B\t.", "NAT2\t./.", "NAT2\t.|."] {
+            let r = resolved(text);
+            assert!(r.input.is_none(), "{text}");
+            assert!(
+                r.warnings.iter().any(|w| w.contains("no-call")),
+                "{text}: {:?}",
+                r.warnings
+            );
+        }
+        // With a phenotype on the line, the phenotype is used.
+        let r = resolved("CYP2C19\t./.\tPM");
+        assert_eq!(r.input.unwrap().value, "Poor Metabolizer");
     }
 
     #[test]
@@ -1153,20 +1316,28 @@ mod tests {
             Err(Error::UnknownGene(g)) => assert_eq!(g, "NOPE1"),
             other => panic!("{other:?}"),
         }
+        // An unknown allele in a diplotype is kept as written and flagged.
         let calls = parse("CYP2C19\t*1/*1\n\nCYP2D6\t*1/*999\n").unwrap();
-        let err = resolve(&engine(), &calls).unwrap_err();
-        assert_eq!(err.code(), crate::ErrorCode::MalformedOutsideCall);
+        let r = resolve(&engine(), &calls).unwrap();
+        assert_eq!(r[1].input, None);
         assert_eq!(
-            err.to_string(),
-            "outside call line 3: CYP2D6 diplotype `*1/*999`: unknown allele `*999` for CYP2D6"
+            r[1].warnings[0],
+            "line 3: CYP2D6 diplotype `*1/*999`: unknown allele `*999` for CYP2D6; its function is unknown, so the diplotype gives no phenotype"
         );
+        // With a phenotype on the same line, the phenotype is used.
+        let r = resolved("CYP2D6\t*1/*999\tPM");
+        assert_eq!(r.input.unwrap().value, "Poor Metabolizer");
         // A respelled value that still fails names both spellings.
-        let err = resolve(&engine(), &parse("CYP2D6\t*1.001/*999").unwrap()).unwrap_err();
-        let text = err.to_string();
+        let r = resolved("CYP2D6\t*1.001/*999");
+        let text = &r.warnings[0];
         assert!(
             text.contains("`*1.001/*999` (read as `*1/*999`)") && text.contains("`*999`"),
             "{text}"
         );
+        // A malformed diplotype is still an error.
+        let (line, reason) = line_error(resolve(&engine(), &parse("CYP2D6\t*1/").unwrap()));
+        assert_eq!(line, 1);
+        assert!(reason.contains("*1/"), "{reason}");
         let (line, reason) = line_error(resolve(
             &engine(),
             &parse("HLA-B\t\t*99:01 positive").unwrap(),
@@ -1198,7 +1369,7 @@ mod tests {
     fn precedence_for_activity_score_genes() {
         let r = resolved("CYP2D6\t*3/*4\tPoor Metabolizer\t0.0");
         assert_eq!(r.used, UsedField::ActivityScore);
-        assert_eq!(r.input, GeneInput::new("CYP2D6", "0.0"));
+        assert_eq!(r.input, Some(GeneInput::new("CYP2D6", "0.0")));
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         let r = resolved("CYP2D6\t*3/*4\tPM");
         assert_eq!(r.used, UsedField::Phenotype);
@@ -1220,14 +1391,14 @@ mod tests {
     fn precedence_for_other_genes() {
         let r = resolved("CYP2C19\t*1/*2\tIntermediate Metabolizer");
         assert_eq!(r.used, UsedField::Diplotype);
-        assert_eq!(r.input.value, "*1/*2");
+        assert_eq!(r.input.as_ref().unwrap().value, "*1/*2");
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         let r = resolved("HLA-B\t*15:02/*57:01\t*57:01 positive");
         assert_eq!(r.used, UsedField::Diplotype);
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         let r = resolved("HLA-A\t\t*31:01 positive");
         assert_eq!(r.used, UsedField::Phenotype);
-        assert_eq!(r.input, GeneInput::new("HLA-A", "*31:01 positive"));
+        assert_eq!(r.input, Some(GeneInput::new("HLA-A", "*31:01 positive")));
     }
 
     #[test]
@@ -1321,7 +1492,11 @@ mod tests {
                 resolve(&engine, &calls).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             assert_eq!(resolved.len(), calls.len());
             for r in &resolved {
-                let gr = engine.interpret(&r.input).unwrap();
+                let Some(input) = &r.input else {
+                    println!("  line {}: {} → no usable result", r.call.line, r.call.gene);
+                    continue;
+                };
+                let gr = engine.interpret(input).unwrap();
                 let calls: Vec<String> = gr
                     .candidates
                     .iter()
@@ -1332,7 +1507,7 @@ mod tests {
                     "  line {}: {} → {} from the {} [{}]",
                     r.call.line,
                     r.call.gene,
-                    r.input,
+                    input,
                     r.used,
                     calls.join("; ")
                 );

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
-use crate::input::outside::ResolvedOutside;
+use crate::input::outside::{ResolvedOutside, UsedField};
 use crate::recommend::{DrugResult, GeneInput, GeneResult, Request};
 use crate::{Engine, Result, Source};
 
@@ -52,9 +52,10 @@ pub struct GeneReport {
     /// The VCF call with its evidence (also kept when an outside call replaced it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<GeneCall>,
-    /// The outside call used, when one was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outside: Option<ResolvedOutside>,
+    /// The outside-call lines used for this gene (several lines are the
+    /// candidates of one ambiguous result).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside: Vec<ResolvedOutside>,
     /// The interpretation under each source's rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpretation: Option<GeneResult>,
@@ -160,7 +161,7 @@ pub fn build(
                 .map(|m| m.position)
                 .collect(),
             call: Some(call.clone()),
-            outside: None,
+            outside: Vec::new(),
             interpretation: None,
             warnings: Vec::new(),
         };
@@ -170,12 +171,21 @@ pub fn build(
         }
         genes.push(g);
     }
+    // Outside calls, grouped by gene in file order; several lines for one
+    // gene are the candidates of one ambiguous result.
+    let mut order: Vec<&str> = Vec::new();
     for o in outside {
-        let idx = match genes.iter().position(|g| g.gene == o.gene) {
+        if !order.contains(&o.gene.as_str()) {
+            order.push(&o.gene);
+        }
+    }
+    for gene in order {
+        let lines: Vec<&ResolvedOutside> = outside.iter().filter(|o| o.gene == gene).collect();
+        let idx = match genes.iter().position(|g| g.gene == gene) {
             Some(i) => i,
             None => {
                 genes.push(GeneReport {
-                    gene: o.gene.clone(),
+                    gene: gene.to_string(),
                     source: CallSource::Outside,
                     diplotypes: Vec::new(),
                     phenotypes: Vec::new(),
@@ -183,7 +193,7 @@ pub fn build(
                     recommendation_input: None,
                     missing_positions: Vec::new(),
                     call: None,
-                    outside: None,
+                    outside: Vec::new(),
                     interpretation: None,
                     warnings: Vec::new(),
                 });
@@ -191,17 +201,38 @@ pub fn build(
             }
         };
         let g = &mut genes[idx];
-        // Alleles in the matcher's order (`*2/*1` reads as `*1/*2`).
-        let outside_dips: Vec<String> = o
-            .call
-            .diplotype
+        // Alleles in the matcher's order (`*2/*1` reads as `*1/*2`); lines
+        // that give no result show no diplotype.
+        let mut outside_dips: Vec<String> = Vec::new();
+        for o in lines
             .iter()
-            .map(|d| {
-                let mut parts: Vec<&str> = d.split('/').map(str::trim).collect();
-                parts.sort_by(|a, b| crate::phenotype::natural_cmp(a, b));
-                parts.join("/")
-            })
+            .filter(|o| o.input.is_some() || o.used == UsedField::Diplotype)
+        {
+            let Some(d) = o.call.diplotype.as_deref() else {
+                continue;
+            };
+            if o.input.is_none() && d.chars().all(|c| matches!(c, '.' | '/' | '|' | ' ')) {
+                continue;
+            }
+            let mut parts: Vec<&str> = d.split('/').map(str::trim).collect();
+            parts.sort_by(|a, b| crate::phenotype::natural_cmp(a, b));
+            let d = parts.join("/");
+            if !outside_dips.contains(&d) {
+                outside_dips.push(d);
+            }
+        }
+        let inputs: Option<Vec<String>> = lines
+            .iter()
+            .map(|o| o.input.as_ref().map(|i| i.value.clone()))
             .collect();
+        let shown = if outside_dips.is_empty() {
+            inputs
+                .as_ref()
+                .map(|v| v.join(" or "))
+                .unwrap_or_else(|| "no result".to_string())
+        } else {
+            outside_dips.join(" or ")
+        };
         if let Some(call) = &g.call {
             let vcf: Vec<&str> = call.diplotype_names();
             if !vcf.is_empty()
@@ -210,17 +241,37 @@ pub fn build(
                     .any(|d| vcf.iter().any(|v| same_pair(v, d)))
             {
                 g.warnings.push(format!(
-                    "the outside call ({}) differs from the VCF call ({}); the outside call is used",
-                    o.input.value,
+                    "the outside call ({shown}) differs from the VCF call ({}); the outside call is used",
                     vcf.join(" or ")
                 ));
             }
         }
+        if lines.len() > 1 {
+            g.warnings.push(format!(
+                "{} outside-call lines for {gene} (lines {}): each is a candidate of an ambiguous result, and every one is looked up",
+                lines.len(),
+                lines
+                    .iter()
+                    .map(|o| o.call.line.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         g.source = CallSource::Outside;
         g.diplotypes = outside_dips;
-        g.recommendation_input = Some(o.input.value.clone());
-        g.warnings.extend(o.warnings.iter().cloned());
-        g.outside = Some(o.clone());
+        g.recommendation_input = inputs.map(|v| {
+            let mut unique: Vec<String> = Vec::new();
+            for x in v {
+                if !unique.contains(&x) {
+                    unique.push(x);
+                }
+            }
+            unique.join(&crate::recommend::CANDIDATE_SEPARATOR.to_string())
+        });
+        for o in &lines {
+            g.warnings.extend(o.warnings.iter().cloned());
+        }
+        g.outside = lines.into_iter().cloned().collect();
     }
     for g in &mut genes {
         let Some(value) = g.recommendation_input.clone() else {
