@@ -140,8 +140,113 @@ fn op_gene(ops: &[Op]) -> Option<String> {
     (genes.len() == 1).then(|| genes.into_iter().next().unwrap().clone())
 }
 
-/// The checks of one test method, or why an assertion cannot be read.
-fn checks(row: &Value, ops: &[Op]) -> Vec<(String, Result<Check, String>)> {
+/// One check planned for replay.
+struct Planned {
+    label: String,
+    /// The pipeline run the assertion belongs to; `None` for expected
+    /// values kept in variables, which hold what the last run was checked
+    /// against.
+    run: Option<usize>,
+    /// Builder operations written inside the assertion itself
+    /// (`testMatchNamedAlleles(…, new TestVcfBuilder(…).variation(…)…)`).
+    own_ops: Option<Vec<Op>>,
+    check: Result<Check, String>,
+}
+
+/// The checks of one test method with the run each belongs to.
+///
+/// A method that runs the pipeline several times asserts on each run in
+/// turn; a run's assertions start with `testCalledByMatcher` /
+/// `testNotCalledByMatcher`, so one of those after any other assertion
+/// starts the next run.
+fn checks(row: &Value, ops: &[Op]) -> Vec<Planned> {
+    let mut run = 0usize;
+    let mut previous_was_called = true;
+    let mut runs: Vec<usize> = Vec::new();
+    let mut own: Vec<Option<Vec<Op>>> = Vec::new();
+    for a in row["assertions"].as_array().into_iter().flatten() {
+        let kind = a.get(0).and_then(Value::as_str).unwrap_or_default();
+        let called = matches!(kind, "testCalledByMatcher" | "testNotCalledByMatcher");
+        if called && !previous_was_called {
+            run += 1;
+        }
+        previous_was_called = called;
+        runs.push(run);
+        own.push(
+            a.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.get("expr").and_then(Value::as_str))
+                .find_map(builder_chain),
+        );
+    }
+    checks_flat(row, ops)
+        .into_iter()
+        .map(|(label, index, check)| Planned {
+            label,
+            run: index.and_then(|i| runs.get(i).copied()),
+            own_ops: index.and_then(|i| own.get(i).cloned().flatten()),
+            check,
+        })
+        .collect()
+}
+
+/// Builder operations written as a Java chain inside an assertion:
+/// `new TestVcfBuilder(…) .phased() .variation("G", "rs1", "A", "G") …`.
+fn builder_chain(expr: &str) -> Option<Vec<Op>> {
+    let (_, chain) = expr.split_once("new TestVcfBuilder(")?;
+    let mut json: Vec<Value> = Vec::new();
+    for call in chain.split(" .").skip(1) {
+        let (name, args) = call.split_once('(')?;
+        let args = args.split(')').next().unwrap_or_default();
+        let mut op = vec![Value::String(name.trim().to_string())];
+        for a in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            op.push(Value::String(a.trim_matches('"').to_string()));
+        }
+        if name.trim() != "generate" {
+            json.push(Value::Array(op));
+        }
+    }
+    let (ops, skipped) = parse_ops(&Value::Array(json));
+    skipped.is_empty().then_some(ops)
+}
+
+/// The operations of each pipeline run of a method: a new run starts when a
+/// variation sets a position the current run has already set; a `phased`
+/// flag just before it belongs to the new run.
+fn op_runs(ops: &[Op]) -> Vec<Vec<Op>> {
+    let mut runs: Vec<Vec<Op>> = vec![Vec::new()];
+    let mut set: BTreeSet<(String, String)> = BTreeSet::new();
+    for op in ops {
+        if let Op::Variation(g, rs, ..) | Op::PhaseSetVariation(g, rs, ..) = op {
+            if !set.insert((g.clone(), rs.clone())) {
+                // A `phased` flag written just before the repeated position
+                // opens the new run (`new TestVcfBuilder(…).phased()…`).
+                let mut carried = Vec::new();
+                if let Some(last) = runs.last_mut() {
+                    while last.last() == Some(&Op::Phased) {
+                        carried.push(Op::Phased);
+                        last.pop();
+                    }
+                }
+                runs.push(carried);
+                set.clear();
+                set.insert((g.clone(), rs.clone()));
+            }
+        }
+        if let Some(last) = runs.last_mut() {
+            last.push(op.clone());
+        }
+    }
+    runs
+}
+
+/// The checks of one test method, each with the index of the assertion it
+/// came from (`None` for expected values kept in variables).
+fn checks_flat(
+    row: &Value,
+    ops: &[Op],
+) -> Vec<(String, Option<usize>, Result<Check, String>)> {
     let vars = &row["vars"];
     let class = row["class"].as_str().unwrap_or_default();
     let default_gene = vars
@@ -150,9 +255,10 @@ fn checks(row: &Value, ops: &[Op]) -> Vec<(String, Result<Check, String>)> {
         .map(str::to_string)
         .or_else(|| op_gene(ops))
         .or_else(|| class_gene(class));
-    let mut out: Vec<(String, Result<Check, String>)> = Vec::new();
+    let mut out: Vec<(String, Option<usize>, Result<Check, String>)> = Vec::new();
     let mut used = String::new();
-    for a in row["assertions"].as_array().into_iter().flatten() {
+    for (index, a) in row["assertions"].as_array().into_iter().flatten().enumerate() {
+        let at = Some(index);
         let Some(kind) = a.get(0).and_then(Value::as_str) else {
             continue;
         };
@@ -182,22 +288,27 @@ fn checks(row: &Value, ops: &[Op]) -> Vec<(String, Result<Check, String>)> {
                             }
                         })
                         .ok_or_else(|| "gene argument not readable".to_string());
-                    out.push((label.clone(), c));
+                    out.push((label.clone(), at, c));
                 }
             }
             "testSourceDiplotypes" => {
                 used.push_str(&a.to_string());
-                out.push((label, with_gene(&|g| Ok(Check::Source(g, values(1)?)))));
+                out.push((label, at, with_gene(&|g| Ok(Check::Source(g, values(1)?)))));
             }
             "testRecommendedDiplotypes" => {
                 used.push_str(&a.to_string());
-                out.push((label, with_gene(&|g| Ok(Check::Recommended(g, values(1)?)))));
+                out.push((
+                    label,
+                    at,
+                    with_gene(&|g| Ok(Check::Recommended(g, values(1)?))),
+                ));
             }
             "testPrintCpicCalls" | "testPrintCalls" => {
                 used.push_str(&a.to_string());
                 let cpic = kind == "testPrintCpicCalls";
                 out.push((
                     label,
+                    at,
                     with_gene(&|g| Ok(Check::Printed(g, values(1)?, cpic))),
                 ));
             }
@@ -208,7 +319,7 @@ fn checks(row: &Value, ops: &[Op]) -> Vec<(String, Result<Check, String>)> {
                     (None, _) => Err("gene not known".to_string()),
                     (_, None) => Err("expected value not readable".to_string()),
                 };
-                out.push((label, c));
+                out.push((label, at, c));
             }
             _ => {}
         }
@@ -248,7 +359,7 @@ fn checks(row: &Value, ops: &[Op]) -> Vec<(String, Result<Check, String>)> {
         } else {
             continue;
         };
-        out.push((label, c));
+        out.push((label, None, c));
     }
     out
 }
@@ -588,16 +699,44 @@ fn pharmcat_java_call_assertions() {
         if list.is_empty() {
             continue;
         }
-        let opts = options(class, method, &flags, &ops);
-        let report = run(&engine, &unit, &row, &ops, &skipped, &opts);
-        for (n, (label, check)) in list.iter().enumerate() {
+        // Pipeline runs: one per group of assertions when the operations
+        // split into as many runs; otherwise one run of all operations.
+        let assertion_runs = list.iter().filter_map(|p| p.run).max().map_or(0, |m| m + 1);
+        let runs = op_runs(&ops);
+        let split = runs.len() > 1 && (assertion_runs == runs.len() || assertion_runs == 0);
+        let run_of = |p: &Planned| -> usize {
+            if split {
+                p.run.unwrap_or(runs.len() - 1)
+            } else {
+                0
+            }
+        };
+        let mut reports: BTreeMap<usize, Result<Report, String>> = BTreeMap::new();
+        for (n, planned) in list.iter().enumerate() {
             total += 1;
             let key = format!(
                 "{class}.{method} #{} {}",
                 n + 1,
-                check.as_ref().map(Check::label).unwrap_or(label.clone())
+                planned
+                    .check
+                    .as_ref()
+                    .map(Check::label)
+                    .unwrap_or(planned.label.clone())
             );
-            let outcome = match (&report, check) {
+            let own_report;
+            let report = if let Some(own) = &planned.own_ops {
+                let opts = options(class, method, &flags, own);
+                own_report = run(&engine, &unit, &row, own, &skipped, &opts);
+                &own_report
+            } else {
+                let r = run_of(planned);
+                reports.entry(r).or_insert_with(|| {
+                    let ops = if split { &runs[r] } else { &ops };
+                    let opts = options(class, method, &flags, ops);
+                    run(&engine, &unit, &row, ops, &skipped, &opts)
+                })
+            };
+            let outcome = match (report, &planned.check) {
                 (Err(e), _) => Err(format!("not replayed: {e}")),
                 (_, Err(e)) => Err(format!("not replayed: {e}")),
                 (Ok(r), Ok(c)) => evaluate(c, r),
