@@ -997,3 +997,70 @@ fn slco1b1_fallback(def: &GeneDefinition, present: &[Present], call: &mut GeneCa
     ));
     call.phenotype_alleles = Some(pair);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(index: usize, a: u8, b: u8, block: Option<&str>) -> Present {
+        Present {
+            index,
+            a,
+            b,
+            block: block.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn phase_sets_group_heterozygous_sites_in_order_of_first_occurrence() {
+        let present = [
+            site(0, 0, 1, Some("20")),
+            site(1, 1, 1, None),
+            site(2, 1, 0, Some("10")),
+            site(3, 0, 1, Some("20")),
+        ];
+        assert_eq!(phase_sets(&present), Some(vec![vec![0, 3], vec![2]]));
+    }
+
+    #[test]
+    fn phase_sets_need_every_het_phased_and_two_sets() {
+        let one_set = [site(0, 0, 1, Some("1")), site(1, 1, 0, Some("1"))];
+        assert_eq!(phase_sets(&one_set), None);
+        let with_unphased = [
+            site(0, 0, 1, Some("1")),
+            site(1, 1, 0, Some("2")),
+            site(2, 0, 1, None),
+        ];
+        assert_eq!(phase_sets(&with_unphased), None);
+        // Phased calls without PS are a set of their own.
+        let no_ps = [site(0, 0, 1, Some("")), site(1, 1, 0, Some("7"))];
+        assert_eq!(phase_sets(&no_ps), Some(vec![vec![0], vec![1]]));
+    }
+
+    #[test]
+    fn strand_pairs_order_named_alleles_before_combinations() {
+        let d = |a: &str, b: &str| DiplotypeCall {
+            name: format!("{a}/{b}"),
+            alleles: vec![a.into(), b.into()],
+            score: 0,
+            preferred: false,
+        };
+        let mut v = [
+            d("[c.85T>C + c.632A>G]", "[c.1679T>G + c.2846A>T]"),
+            d("c.2846A>T", "[c.85T>C + c.632A>G + c.1679T>G]"),
+            d("Reference", "[c.85T>C + c.632A>G]"),
+            d("c.1679T>G", "[c.85T>C + c.632A>G + c.2846A>T]"),
+        ];
+        v.sort_by(strand_pair_cmp);
+        let first: Vec<&str> = v.iter().map(|x| x.alleles[0].as_str()).collect();
+        assert_eq!(
+            first,
+            [
+                "Reference",
+                "c.1679T>G",
+                "c.2846A>T",
+                "[c.85T>C + c.632A>G]"
+            ]
+        );
+    }
+}
