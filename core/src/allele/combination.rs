@@ -24,7 +24,14 @@ pub(crate) fn allele_name_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Describes both strands; `None` when there is nothing to describe.
-pub(crate) fn explain(def: &GeneDefinition, present: &[Present]) -> Option<DiplotypeCall> {
+/// Variants at `quiet` positions that no named allele on their strand
+/// explains are left unnamed (DPYD's exonic HapB3 site when the intronic
+/// one decides).
+pub(crate) fn explain(
+    def: &GeneDefinition,
+    present: &[Present],
+    quiet: &[usize],
+) -> Option<DiplotypeCall> {
     if present.is_empty() {
         return None;
     }
@@ -32,17 +39,27 @@ pub(crate) fn explain(def: &GeneDefinition, present: &[Present]) -> Option<Diplo
         present.iter().map(|p| (p.index, p.a)).collect::<Vec<_>>(),
         present.iter().map(|p| (p.index, p.b)).collect::<Vec<_>>(),
     ];
-    let mut names: Vec<String> = strands.iter().map(|s| describe(def, s)).collect();
+    Some(pair_of_strands(def, &strands, quiet))
+}
+
+/// A diplotype from two strands given as (position index, allele index)
+/// lists: each strand described, the two names in display order.
+pub(crate) fn pair_of_strands(
+    def: &GeneDefinition,
+    strands: &[Vec<(usize, u8)>; 2],
+    quiet: &[usize],
+) -> DiplotypeCall {
+    let mut names: Vec<String> = strands.iter().map(|s| describe(def, s, quiet)).collect();
     names.sort_by(|a, b| allele_name_cmp(a, b));
-    Some(DiplotypeCall {
+    DiplotypeCall {
         name: names.join("/"),
         alleles: names,
         score: 0,
         preferred: false,
-    })
+    }
 }
 
-fn describe(def: &GeneDefinition, strand: &[(usize, u8)]) -> String {
+fn describe(def: &GeneDefinition, strand: &[(usize, u8)], quiet: &[usize]) -> String {
     let base_at = |i: usize| strand.iter().find(|(p, _)| *p == i).map(|(_, b)| *b);
     let variants: Vec<usize> = strand
         .iter()
@@ -91,7 +108,7 @@ fn describe(def: &GeneDefinition, strand: &[(usize, u8)]) -> String {
     }
     parts.sort_by(|a, b| natural_cmp(a, b));
     for i in variants {
-        if !used.contains(&i) {
+        if !used.contains(&i) && !quiet.contains(&i) {
             let p = &def.positions[i];
             let alt = strand
                 .iter()

@@ -66,6 +66,10 @@ pub(crate) struct GeneDefinition {
     /// Lowest-function gene whose unphased pairs are still called (RYR1, as
     /// the reference matcher's output shows); DPYD lists alleles only.
     pub lowest_function_keeps_pairs: bool,
+    /// Lowest-function gene whose heterozygous sites, when every one is
+    /// phased but they lie in several phase sets, are called by trying each
+    /// relative orientation of the sets (DPYD, as the reference tool does).
+    pub orients_phase_sets: bool,
     pub research_only: bool,
 }
 
@@ -227,6 +231,7 @@ impl GeneDefinition {
             undocumented_as_reference: UNDOCUMENTED_AS_REFERENCE.contains(&gene.symbol.as_str()),
             lowest_function: LOWEST_FUNCTION.contains(&gene.symbol.as_str()),
             lowest_function_keeps_pairs: gene.symbol == "RYR1",
+            orients_phase_sets: gene.symbol == "DPYD",
             research_only: RESEARCH_ONLY.contains(&gene.symbol.as_str()),
         })
     }

@@ -342,6 +342,18 @@ fn match_gene(
     }
     let effectively_phased = call.evidence.phase == Some(PhaseState::EffectivelyPhased);
     if def.lowest_function && !effectively_phased && !hemi {
+        if def.orients_phase_sets {
+            if let Some(sets) = phase_sets(&present) {
+                if sets.len() <= MAX_ORIENTED_SETS {
+                    orient_phase_sets(def, gene, &present, &sets, &mut call);
+                    return call;
+                }
+                call.notes.push(format!(
+                    "heterozygous sites in {} phase sets, more than the {MAX_ORIENTED_SETS} whose orientations are tried; read as unphased",
+                    sets.len()
+                ));
+            }
+        }
         lowest_function_matches(def, gene, &present, &scores, &mut call);
         if !def.lowest_function_keeps_pairs {
             return call;
@@ -410,11 +422,19 @@ fn match_gene(
     if call.diplotypes.is_empty() {
         let combine = opts.combinations || (def.lowest_function && effectively_phased);
         if combine && effectively_phased {
-            if let Some(d) = combination::explain(def, &present) {
+            let quiet = hapb3_quiet(def, &present);
+            if let Some(d) = combination::explain(def, &present, &quiet) {
                 call.notes.push(
                     "no named diplotype fits; each strand is described by the named alleles and variants it carries"
                         .into(),
                 );
+                let strands = [
+                    present.iter().map(|p| (p.index, p.a)).collect::<Vec<_>>(),
+                    present.iter().map(|p| (p.index, p.b)).collect::<Vec<_>>(),
+                ];
+                if hapb3_conflict(def, &strands) {
+                    call.notes.push(HAPB3_CONFLICT_NOTE.into());
+                }
                 if def.lowest_function {
                     // Each strand counts as its lowest-function named allele.
                     let strands: Vec<String> = d
@@ -637,13 +657,174 @@ fn same_diplotype(x: &str, y: &str) -> bool {
     split(x) == split(y)
 }
 
-fn hapb3_note(def: &GeneDefinition, present: &[Present], missing: &[usize], call: &mut GeneCall) {
+/// DPYD's two HapB3 sites as position indexes: (intronic rs75017182,
+/// exonic rs56038477); `None` for other genes.
+fn hapb3_sites(def: &GeneDefinition) -> Option<(usize, usize)> {
+    if def.symbol != "DPYD" {
+        return None;
+    }
     let idx = |rs: &str| {
         def.positions
             .iter()
             .position(|p| p.rsid.as_deref() == Some(rs))
     };
-    if let (Some(intronic), Some(exonic)) = (idx("rs75017182"), idx("rs56038477")) {
+    Some((idx("rs75017182")?, idx("rs56038477")?))
+}
+
+/// Positions whose variant is left unnamed when no named allele on its
+/// strand explains it. HapB3's reduced function is carried by the intronic
+/// site, so when that site has a genotype it alone decides: a strand with
+/// the exonic variant but not the intronic one carries no HapB3 and the
+/// exonic variant is not reported as a leftover (a strand with the intronic
+/// variant alone is the named allele `c.1129-5923C>G`). Without the intronic
+/// genotype, the exonic site stands in for HapB3 as usual.
+fn hapb3_quiet(def: &GeneDefinition, present: &[Present]) -> Vec<usize> {
+    match hapb3_sites(def) {
+        Some((intronic, exonic)) if present.iter().any(|p| p.index == intronic) => vec![exonic],
+        _ => Vec::new(),
+    }
+}
+
+const HAPB3_CONFLICT_NOTE: &str = "a strand carries the exonic HapB3 variant (rs56038477) without the intronic one (rs75017182); HapB3 is judged from the intronic site, so that exonic variant is not named";
+
+/// True when, on either strand, the exonic HapB3 site shows a variant while
+/// the intronic site (present) shows the reference allele.
+fn hapb3_conflict(def: &GeneDefinition, strands: &[Vec<(usize, u8)>; 2]) -> bool {
+    let Some((intronic, exonic)) = hapb3_sites(def) else {
+        return false;
+    };
+    strands.iter().any(|s| {
+        let at = |i: usize| s.iter().find(|(p, _)| *p == i).map(|(_, a)| *a);
+        matches!((at(intronic), at(exonic)), (Some(0), Some(e)) if e != 0)
+    })
+}
+
+/// Most phase sets whose relative orientations are tried: 2^(n-1)
+/// orientations, so at most 1,024.
+const MAX_ORIENTED_SETS: usize = 11;
+
+/// Heterozygous sites (indexes into `present`) grouped by phase set, sets in
+/// the order they first occur. `None` unless every heterozygous site is
+/// phased and there are at least two sets (one set is effectively phased;
+/// an unphased heterozygous site leaves the gene unphased, as in the
+/// reference tool, whose phased path needs every heterozygous site phased).
+/// Phased calls with no `PS` form one set of their own.
+fn phase_sets(present: &[Present]) -> Option<Vec<Vec<usize>>> {
+    let mut sets: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (k, p) in present.iter().enumerate() {
+        if !p.het() {
+            continue;
+        }
+        let block = p.block.as_deref()?;
+        match sets.iter_mut().find(|(b, _)| *b == block) {
+            Some((_, v)) => v.push(k),
+            None => sets.push((block, vec![k])),
+        }
+    }
+    (sets.len() >= 2).then(|| sets.into_iter().map(|(_, v)| v).collect())
+}
+
+/// Order of returned diplotypes when each strand is described: by the first
+/// allele, then the second, each in display order (named alleles, then
+/// combinations, then partials; numeric-aware).
+fn strand_pair_cmp(x: &DiplotypeCall, y: &DiplotypeCall) -> Ordering {
+    for (a, b) in x.alleles.iter().zip(&y.alleles) {
+        let o = combination::allele_name_cmp(a, b);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    x.alleles.len().cmp(&y.alleles.len())
+}
+
+/// A lowest-function gene (DPYD) whose heterozygous sites are all phased
+/// but in several phase sets. Within a set the two strands are known; how
+/// the sets line up with each other is not. So every relative orientation
+/// is tried: the first set is held fixed and each other set is either kept
+/// or flipped (2^(n-1) orientations for n sets). Homozygous sites are the
+/// same on both strands. Each orientation's two strands are described the
+/// way effectively phased data is when no named pair fits: each strand by
+/// the non-overlapping named alleles it carries (`[a + b]` when more than
+/// one, the reference allele when none) plus any variant no named allele
+/// explains. Every distinct resulting diplotype is returned, ordered by its
+/// first allele and then its second (named alleles before combinations).
+///
+/// The phenotype: each diplotype counts as the lowest-function named allele
+/// on each of its strands; the diplotype whose pair has the lowest summed
+/// activity (function rank) is used, the earliest in the returned order
+/// when several tie. The work is linear in the number of sites per
+/// orientation; only the orientations of the sets are enumerated.
+fn orient_phase_sets(
+    def: &GeneDefinition,
+    gene: &Gene,
+    present: &[Present],
+    sets: &[Vec<usize>],
+    call: &mut GeneCall,
+) {
+    let quiet = hapb3_quiet(def, present);
+    let mut set_of: Vec<Option<usize>> = vec![None; present.len()];
+    for (j, set) in sets.iter().enumerate() {
+        for &k in set {
+            if let Some(slot) = set_of.get_mut(k) {
+                *slot = Some(j);
+            }
+        }
+    }
+    let orientations = 1u32 << (sets.len().saturating_sub(1));
+    let mut diplotypes: Vec<DiplotypeCall> = Vec::new();
+    let mut conflict = false;
+    for flips in 0..orientations {
+        let flipped = |j: usize| j > 0 && flips & (1 << (j - 1)) != 0;
+        let mut strands: [Vec<(usize, u8)>; 2] = [
+            Vec::with_capacity(present.len()),
+            Vec::with_capacity(present.len()),
+        ];
+        for (k, p) in present.iter().enumerate() {
+            let (x, y) = match set_of[k] {
+                Some(j) if flipped(j) => (p.b, p.a),
+                _ => (p.a, p.b),
+            };
+            strands[0].push((p.index, x));
+            strands[1].push((p.index, y));
+        }
+        conflict |= hapb3_conflict(def, &strands);
+        let d = combination::pair_of_strands(def, &strands, &quiet);
+        if !diplotypes.iter().any(|e| e.name == d.name) {
+            diplotypes.push(d);
+        }
+    }
+    diplotypes.sort_by(strand_pair_cmp);
+    let mut best: Option<(f64, Vec<String>)> = None;
+    for d in &diplotypes {
+        let pair: Vec<String> = d
+            .alleles
+            .iter()
+            .map(|strand| lowest_on_strand(gene, strand))
+            .collect();
+        let total: f64 = pair.iter().map(|a| function_rank(gene, a)).sum();
+        if best.as_ref().is_none_or(|(t, _)| total < *t) {
+            best = Some((total, pair));
+        }
+    }
+    call.notes.push(format!(
+        "heterozygous sites in {} phase sets whose relative orientation is unknown; each of the {orientations} orientations is described strand by strand",
+        sets.len()
+    ));
+    if conflict {
+        call.notes.push(HAPB3_CONFLICT_NOTE.into());
+    }
+    if let Some((_, pair)) = best {
+        call.notes.push(format!(
+            "the phenotype uses the lowest-function allele on each strand of the orientation with the lowest activity ({})",
+            pair.join(" and ")
+        ));
+        call.phenotype_alleles = Some(pair);
+    }
+    call.diplotypes = diplotypes;
+}
+
+fn hapb3_note(def: &GeneDefinition, present: &[Present], missing: &[usize], call: &mut GeneCall) {
+    if let Some((intronic, exonic)) = hapb3_sites(def) {
         if missing.contains(&intronic) && present.iter().any(|p| p.index == exonic) {
             call.notes.push(
                 "HapB3 is judged from the exonic rs56038477 alone because the intronic rs75017182 is missing"
@@ -815,4 +996,71 @@ fn slco1b1_fallback(def: &GeneDefinition, present: &[Present], call: &mut GeneCa
         pair.join("/")
     ));
     call.phenotype_alleles = Some(pair);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(index: usize, a: u8, b: u8, block: Option<&str>) -> Present {
+        Present {
+            index,
+            a,
+            b,
+            block: block.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn phase_sets_group_heterozygous_sites_in_order_of_first_occurrence() {
+        let present = [
+            site(0, 0, 1, Some("20")),
+            site(1, 1, 1, None),
+            site(2, 1, 0, Some("10")),
+            site(3, 0, 1, Some("20")),
+        ];
+        assert_eq!(phase_sets(&present), Some(vec![vec![0, 3], vec![2]]));
+    }
+
+    #[test]
+    fn phase_sets_need_every_het_phased_and_two_sets() {
+        let one_set = [site(0, 0, 1, Some("1")), site(1, 1, 0, Some("1"))];
+        assert_eq!(phase_sets(&one_set), None);
+        let with_unphased = [
+            site(0, 0, 1, Some("1")),
+            site(1, 1, 0, Some("2")),
+            site(2, 0, 1, None),
+        ];
+        assert_eq!(phase_sets(&with_unphased), None);
+        // Phased calls without PS are a set of their own.
+        let no_ps = [site(0, 0, 1, Some("")), site(1, 1, 0, Some("7"))];
+        assert_eq!(phase_sets(&no_ps), Some(vec![vec![0], vec![1]]));
+    }
+
+    #[test]
+    fn strand_pairs_order_named_alleles_before_combinations() {
+        let d = |a: &str, b: &str| DiplotypeCall {
+            name: format!("{a}/{b}"),
+            alleles: vec![a.into(), b.into()],
+            score: 0,
+            preferred: false,
+        };
+        let mut v = [
+            d("[c.85T>C + c.632A>G]", "[c.1679T>G + c.2846A>T]"),
+            d("c.2846A>T", "[c.85T>C + c.632A>G + c.1679T>G]"),
+            d("Reference", "[c.85T>C + c.632A>G]"),
+            d("c.1679T>G", "[c.85T>C + c.632A>G + c.2846A>T]"),
+        ];
+        v.sort_by(strand_pair_cmp);
+        let first: Vec<&str> = v.iter().map(|x| x.alleles[0].as_str()).collect();
+        assert_eq!(
+            first,
+            [
+                "Reference",
+                "c.1679T>G",
+                "c.2846A>T",
+                "[c.85T>C + c.632A>G]"
+            ]
+        );
+    }
 }
