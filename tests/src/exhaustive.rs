@@ -207,21 +207,48 @@ pub fn write_vcf(def: &AlleleDefinition, cases: &[Case]) -> String {
     out
 }
 
+/// True when `called` names the allele `written`: the same name, or its
+/// parent (`*45` for the sub-allele `*45.001`, which the engine reports by
+/// the name the function tables use).
+pub fn names_allele(called: &str, written: &str) -> bool {
+    called == written
+        || written
+            .strip_prefix(called)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The definitions a called name may stand for: the allele of that name,
+/// or every sub-allele of a parent name.
+fn definitions_named<'a>(def: &'a AlleleDefinition, called: &str) -> Vec<&'a NamedAllele> {
+    match def.alleles.iter().find(|a| a.name == called) {
+        Some(a) => vec![a],
+        None => def
+            .alleles
+            .iter()
+            .filter(|a| names_allele(called, &a.name))
+            .collect(),
+    }
+}
+
 /// Whether the named alleles (two, or one when hemizygous) could have
-/// produced the case's genotypes at every genotyped position.
+/// produced the case's genotypes at every genotyped position. A parent name
+/// fits when one of its sub-alleles does.
 pub fn fits(def: &AlleleDefinition, case: &Case, names: &[String]) -> bool {
-    let by_name: BTreeMap<&str, &NamedAllele> =
-        def.alleles.iter().map(|a| (a.name.as_str(), a)).collect();
-    let Some(found) = names
-        .iter()
-        .map(|n| by_name.get(n.as_str()).copied())
-        .collect::<Option<Vec<_>>>()
-    else {
-        return false;
-    };
-    if found.len() != case.haps.first().map_or(0, Vec::len) {
+    if names.len() != case.haps.first().map_or(0, Vec::len) {
         return false;
     }
+    let options: Vec<Vec<&NamedAllele>> = names.iter().map(|n| definitions_named(def, n)).collect();
+    match options.as_slice() {
+        [xs] => xs.iter().any(|x| fits_alleles(def, case, &[x])),
+        [xs, ys] => xs
+            .iter()
+            .any(|x| ys.iter().any(|y| fits_alleles(def, case, &[x, y]))),
+        _ => false,
+    }
+}
+
+fn fits_alleles(def: &AlleleDefinition, case: &Case, found: &[&NamedAllele]) -> bool {
     def.positions.iter().enumerate().all(|(k, p)| {
         if case.dropped == Some(k) {
             return true;
@@ -293,13 +320,17 @@ pub fn judge(def: &AlleleDefinition, case: &Case, call: &GeneCall) -> Verdict {
             call.no_call_reason.as_deref().unwrap_or("no reason given")
         ));
     }
-    let mut sorted_written = written.clone();
-    sorted_written.sort();
     let mut equivalent = false;
     for d in &call.diplotypes {
-        let mut got = d.alleles.clone();
-        got.sort();
-        if got == sorted_written {
+        let same = match (d.alleles.as_slice(), written.as_slice()) {
+            ([x], [w]) => names_allele(x, w),
+            ([x, y], [v, w]) => {
+                (names_allele(x, v) && names_allele(y, w))
+                    || (names_allele(x, w) && names_allele(y, v))
+            }
+            _ => false,
+        };
+        if same {
             return Verdict::Exact;
         }
         if fits(def, case, &d.alleles) {
@@ -354,7 +385,7 @@ fn judge_allele_matches(
     };
     let missing: Vec<&String> = written
         .iter()
-        .filter(|w| **w != reference && !listed.contains(w))
+        .filter(|w| **w != reference && !listed.iter().any(|l| names_allele(l, w)))
         .collect();
     if missing.is_empty() {
         Verdict::Exact

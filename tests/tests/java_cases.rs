@@ -243,10 +243,7 @@ fn op_runs(ops: &[Op]) -> Vec<Vec<Op>> {
 
 /// The checks of one test method, each with the index of the assertion it
 /// came from (`None` for expected values kept in variables).
-fn checks_flat(
-    row: &Value,
-    ops: &[Op],
-) -> Vec<(String, Option<usize>, Result<Check, String>)> {
+fn checks_flat(row: &Value, ops: &[Op]) -> Vec<(String, Option<usize>, Result<Check, String>)> {
     let vars = &row["vars"];
     let class = row["class"].as_str().unwrap_or_default();
     let default_gene = vars
@@ -257,7 +254,12 @@ fn checks_flat(
         .or_else(|| class_gene(class));
     let mut out: Vec<(String, Option<usize>, Result<Check, String>)> = Vec::new();
     let mut used = String::new();
-    for (index, a) in row["assertions"].as_array().into_iter().flatten().enumerate() {
+    for (index, a) in row["assertions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let at = Some(index);
         let Some(kind) = a.get(0).and_then(Value::as_str) else {
             continue;
@@ -437,6 +439,12 @@ fn printed(g: &GeneReport, cpic: bool) -> Vec<String> {
             })
             .collect();
     }
+    // A call decided by one variant prints that variant's genotype.
+    if let Some(shown) = g.call.as_ref().and_then(|c| c.decided_by.clone()) {
+        if g.source == CallSource::Vcf {
+            return vec![shown];
+        }
+    }
     source_calls(g)
 }
 
@@ -580,6 +588,14 @@ fn options(class: &str, method: &str, flags: &BTreeMap<String, String>, ops: &[O
     }
     if method.ends_with("AndCombo") {
         opts.combinations = true;
+    }
+    // A test that writes CYP2D6 positions runs PharmCAT's CYP2D6 matcher
+    // mode, which dosera offers as an opt-in.
+    if ops
+        .iter()
+        .any(|o| matches!(o, Op::Reference(g) | Op::Variation(g, ..) if g == "CYP2D6"))
+    {
+        opts.cyp2d6 = true;
     }
     if ops.contains(&Op::Male(true)) {
         opts.sex = Some(Sex::Male);

@@ -92,8 +92,70 @@ pub(crate) fn call_gene(
     hemizygous: bool,
 ) -> GeneCall {
     let mut call = match_gene(def, gene, obs, opts, hemizygous);
+    report_parent_names(gene, &mut call);
     attach_curated_notes(gene, &mut call);
     call
+}
+
+/// The name a matched allele is reported by: a sub-allele (`*45.001`)
+/// whose function the gene's tables give only for its parent (`*45`) is
+/// reported as the parent, as the reference tool does; the sub-allele
+/// matched is kept in a note. Other names are unchanged.
+///
+/// ```text
+/// SLCO1B1 *45.001 → *45   (function tables list *45 only)
+/// SLCO1B1 *1      → *1
+/// ```
+fn parent_name(gene: &Gene, name: &str) -> Option<String> {
+    let (parent, suffix) = name.rsplit_once('.')?;
+    if suffix.is_empty() || !suffix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let listed = |n: &str| gene.phenotyping.alleles.iter().any(|a| a.name == n);
+    (!listed(name) && listed(parent)).then(|| parent.to_string())
+}
+
+/// Applies [`parent_name`] to every allele of a call, merging diplotypes
+/// that become the same, and notes each renaming.
+fn report_parent_names(gene: &Gene, call: &mut GeneCall) {
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut rename = |n: &mut String| {
+        if let Some(p) = parent_name(gene, n) {
+            if !renamed.iter().any(|(from, _)| from == n) {
+                renamed.push((n.clone(), p.clone()));
+            }
+            *n = p;
+        }
+    };
+    for d in &mut call.diplotypes {
+        for a in &mut d.alleles {
+            rename(a);
+        }
+    }
+    for a in &mut call.allele_matches {
+        rename(a);
+    }
+    if let Some(pair) = &mut call.phenotype_alleles {
+        for a in pair {
+            rename(a);
+        }
+    }
+    if renamed.is_empty() {
+        return;
+    }
+    let mut kept: Vec<DiplotypeCall> = Vec::with_capacity(call.diplotypes.len());
+    for mut d in std::mem::take(&mut call.diplotypes) {
+        d.name = d.alleles.join("/");
+        if !kept.iter().any(|k| k.name == d.name) {
+            kept.push(d);
+        }
+    }
+    call.diplotypes = kept;
+    for (from, to) in renamed {
+        call.notes.push(format!(
+            "{from} matched; reported as {to}, the allele the function tables define"
+        ));
+    }
 }
 
 /// Curated notes that apply to this call (ambiguities unphased data cannot
@@ -143,6 +205,7 @@ fn match_gene(
         diplotypes: Vec::new(),
         allele_matches: Vec::new(),
         phenotype_alleles: None,
+        decided_by: None,
         hemizygous,
         no_call_reason: None,
         notes: Vec::new(),
@@ -979,6 +1042,14 @@ fn slco1b1_fallback(def: &GeneDefinition, present: &[Present], call: &mut GeneCa
         return;
     };
     let alt = |k: u8| k != 0;
+    let rsid = "rs4149056";
+    let base = |k: u8| def.known[i].get(k as usize).cloned().unwrap_or_default();
+    let mut shown = [
+        format!("{rsid} {}", base(p.a)),
+        format!("{rsid} {}", base(p.b)),
+    ];
+    shown.sort();
+    call.decided_by = Some(shown.join("/"));
     let (a, b) = (
         if alt(p.a) { "*5" } else { "*1" },
         if alt(p.b) { "*5" } else { "*1" },

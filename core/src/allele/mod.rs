@@ -192,6 +192,11 @@ pub struct GeneCall {
     /// the diplotype (lowest-function genes, SLCO1B1 fallback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phenotype_alleles: Option<Vec<String>>,
+    /// When no diplotype fits but one variant alone decides the phenotype
+    /// (the SLCO1B1 rs4149056 fallback): that variant's genotype as a
+    /// report shows it (`rs4149056 C/rs4149056 T`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     /// True for a hemizygous call (G6PD in a male sample).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hemizygous: bool,
@@ -213,7 +218,7 @@ impl GeneCall {
     /// let call = GeneCall {
     ///     gene: "CYP2C19".into(), source: CallSource::Vcf,
     ///     diplotypes: vec![DiplotypeCall { name: "*1/*2".into(), alleles: vec!["*1".into(), "*2".into()], score: 40, preferred: false }],
-    ///     allele_matches: vec![], phenotype_alleles: None, hemizygous: false,
+    ///     allele_matches: vec![], phenotype_alleles: None, decided_by: None, hemizygous: false,
     ///     no_call_reason: None, notes: vec![], evidence: Evidence::default(),
     /// };
     /// assert_eq!(call.diplotype_names(), vec!["*1/*2"]);

@@ -37,7 +37,10 @@ pub struct GeneReport {
     pub gene: String,
     /// Where the call came from.
     pub source: CallSource,
-    /// Diplotypes in rank order (`*1/*2`); empty when none was called.
+    /// Diplotypes in rank order (`*1/*2`); empty when none was called. When
+    /// no diplotype fits but one variant decides the phenotype (the SLCO1B1
+    /// rs4149056 fallback), that variant's genotype
+    /// (`rs4149056 C/rs4149056 T`); the VCF call stays uncalled.
     pub diplotypes: Vec<String>,
     /// Phenotype per candidate (CPIC rules, else DPWG), in candidate order.
     pub phenotypes: Vec<String>,
@@ -149,7 +152,13 @@ pub fn build(
         let mut g = GeneReport {
             gene: call.gene.clone(),
             source: CallSource::Vcf,
-            diplotypes: call.diplotypes.iter().map(|d| d.name.clone()).collect(),
+            // With no diplotype, a single deciding variant is shown instead
+            // (SLCO1B1 rs4149056); the call itself stays uncalled.
+            diplotypes: if call.diplotypes.is_empty() {
+                call.decided_by.iter().cloned().collect()
+            } else {
+                call.diplotypes.iter().map(|d| d.name.clone()).collect()
+            },
             phenotypes: Vec::new(),
             activity_scores: Vec::new(),
             recommendation_input: None,
@@ -180,7 +189,27 @@ pub fn build(
         }
     }
     for gene in order {
-        let lines: Vec<&ResolvedOutside> = outside.iter().filter(|o| o.gene == gene).collect();
+        // The candidates in allele-name order of the diplotypes as written
+        // (`*1/*1`, `*1x2/*9`, `*1x2/*10`, `*1x3/*1`, `*4/*4`).
+        let mut lines: Vec<&ResolvedOutside> = outside.iter().filter(|o| o.gene == gene).collect();
+        lines.sort_by(|a, b| {
+            let halves = |o: &ResolvedOutside| -> Vec<String> {
+                o.call
+                    .diplotype
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split('/')
+                    .map(|h| h.trim().to_string())
+                    .collect()
+            };
+            let (x, y) = (halves(a), halves(b));
+            x.iter()
+                .zip(&y)
+                .map(|(p, q)| crate::phenotype::natural_cmp(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| x.len().cmp(&y.len()))
+                .then(a.call.line.cmp(&b.call.line))
+        });
         let idx = match genes.iter().position(|g| g.gene == gene) {
             Some(i) => i,
             None => {
@@ -250,11 +279,15 @@ pub fn build(
             g.warnings.push(format!(
                 "{} outside-call lines for {gene} (lines {}): each is a candidate of an ambiguous result, and every one is looked up",
                 lines.len(),
-                lines
-                    .iter()
-                    .map(|o| o.call.line.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                {
+                    let mut numbers: Vec<u64> = lines.iter().map(|o| o.call.line).collect();
+                    numbers.sort_unstable();
+                    numbers
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
             ));
         }
         g.source = CallSource::Outside;
