@@ -39,17 +39,27 @@ pub(crate) fn explain(
         present.iter().map(|p| (p.index, p.a)).collect::<Vec<_>>(),
         present.iter().map(|p| (p.index, p.b)).collect::<Vec<_>>(),
     ];
-    Some(pair_of_strands(def, &strands, quiet))
+    Some(pair_of_strands(
+        def,
+        &strands,
+        &[quiet.to_vec(), quiet.to_vec()],
+    ))
 }
 
 /// A diplotype from two strands given as (position index, allele index)
-/// lists: each strand described, the two names in display order.
+/// lists, a position absent from a strand being missing there: each strand
+/// described (with its own `quiet` positions), the two names in display
+/// order.
 pub(crate) fn pair_of_strands(
     def: &GeneDefinition,
     strands: &[Vec<(usize, u8)>; 2],
-    quiet: &[usize],
+    quiet: &[Vec<usize>; 2],
 ) -> DiplotypeCall {
-    let mut names: Vec<String> = strands.iter().map(|s| describe(def, s, quiet)).collect();
+    let mut names: Vec<String> = strands
+        .iter()
+        .zip(quiet)
+        .map(|(s, q)| describe(def, s, q))
+        .collect();
     names.sort_by(|a, b| allele_name_cmp(a, b));
     DiplotypeCall {
         name: names.join("/"),
