@@ -272,6 +272,12 @@ fn match_gene(
     let mut present: Vec<Present> = Vec::new();
     let mut halves: Vec<HalfCall> = Vec::new();
     let read_halves = reads_half_calls(def, obs, hemizygous);
+    // Combination mode keeps the undocumented alleles of genes that would
+    // read them as reference (lowest-function genes excepted), to name them
+    // as leftover variants: (position index, allele code, allele).
+    let keep_undocumented =
+        opts.combinations && def.undocumented_as_reference && !def.lowest_function;
+    let mut undocumented: Vec<(usize, u8, String)> = Vec::new();
     let mut blocked_by_undocumented = Vec::new();
     let mut het_in_male = false;
     for (i, p) in def.positions.iter().enumerate() {
@@ -343,13 +349,30 @@ fn match_gene(
             match s {
                 SeenAllele::Known(k) => Some(k),
                 SeenAllele::Unknown(text) => {
+                    // Kept: coded after the position's known alleles, so no
+                    // named allele (reference included) accepts it.
+                    let kept = keep_undocumented
+                        .then(
+                            || match undocumented.iter().find(|u| u.0 == i && u.2 == text) {
+                                Some(u) => Some(u.1),
+                                None => {
+                                    let taken = undocumented.iter().filter(|u| u.0 == i).count();
+                                    let code = u8::try_from(def.known[i].len() + taken).ok()?;
+                                    undocumented.push((i, code, text.clone()));
+                                    Some(code)
+                                }
+                            },
+                        )
+                        .flatten();
                     call.evidence.undocumented.push(Undocumented {
                         position: p.position,
                         rsid: p.rsid.clone(),
                         allele: text.clone(),
-                        treated_as_reference: def.undocumented_as_reference,
+                        treated_as_reference: def.undocumented_as_reference && kept.is_none(),
                     });
-                    if def.undocumented_as_reference {
+                    if kept.is_some() {
+                        kept
+                    } else if def.undocumented_as_reference {
                         Some(0)
                     } else {
                         blocked_by_undocumented.push(format!(
@@ -373,7 +396,18 @@ fn match_gene(
         if hemizygous && a != b {
             het_in_male = true;
         }
-        let shown = |k: u8| def.known[i].get(k as usize).cloned().unwrap_or_default();
+        let shown = |k: u8| {
+            def.known[i]
+                .get(k as usize)
+                .or_else(|| {
+                    undocumented
+                        .iter()
+                        .find(|u| u.0 == i && u.1 == k)
+                        .map(|u| &u.2)
+                })
+                .cloned()
+                .unwrap_or_default()
+        };
         let genotype = if a == b && hemizygous {
             shown(a)
         } else {
@@ -597,7 +631,7 @@ fn match_gene(
         let combine = opts.combinations || (def.lowest_function && effectively_phased);
         if combine && effectively_phased {
             let quiet = hapb3_quiet(def, &present);
-            if let Some(d) = combination::explain(def, &present, &quiet) {
+            if let Some(d) = combination::explain(def, &present, &quiet, &undocumented) {
                 call.notes.push(
                     "no named diplotype fits; each strand is described by the named alleles and variants it carries"
                         .into(),
@@ -1012,7 +1046,7 @@ fn orient_phase_sets(
         conflict |= hapb3_conflict(def, &strands);
         exonic_only |= hapb3_exonic_only(def, &strands);
         let quiet = hapb3_quiet_strands(def, &strands);
-        let d = combination::pair_of_strands(def, &strands, &quiet);
+        let d = combination::pair_of_strands(def, &strands, &quiet, &[]);
         if !diplotypes.iter().any(|e| e.name == d.name) {
             diplotypes.push(d);
         }
