@@ -14,7 +14,8 @@ use serde_json::Value;
 pub enum Op {
     /// Write the gene all-reference.
     Reference(String),
-    /// Set a genotype: gene, rsid, two alleles in CPIC notation.
+    /// Set a genotype: gene, rsid, two alleles in CPIC notation (`.`: that
+    /// allele is not called, written as `.` in GT).
     Variation(String, String, String, String),
     /// Drop positions.
     Missing(String, Vec<String>),
@@ -176,6 +177,12 @@ pub fn build_vcf(engine: &Engine, ops: &[Op], sample: &str) -> Result<String, St
                     Some((a, b, set)) => {
                         let mut idx = Vec::new();
                         for x in [a, b] {
+                            // `.` is an allele not called: missing in GT,
+                            // never an ALT.
+                            if x == "." {
+                                idx.push(".".to_string());
+                                continue;
+                            }
                             let vcf = p.cpic_to_vcf.get(x).cloned().unwrap_or_else(|| x.clone());
                             let i = match alleles.iter().position(|v| *v == vcf) {
                                 Some(i) => i,

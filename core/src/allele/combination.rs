@@ -31,6 +31,7 @@ pub(crate) fn explain(
     def: &GeneDefinition,
     present: &[Present],
     quiet: &[usize],
+    undocumented: &[(usize, u8, String)],
 ) -> Option<DiplotypeCall> {
     if present.is_empty() {
         return None;
@@ -39,17 +40,31 @@ pub(crate) fn explain(
         present.iter().map(|p| (p.index, p.a)).collect::<Vec<_>>(),
         present.iter().map(|p| (p.index, p.b)).collect::<Vec<_>>(),
     ];
-    Some(pair_of_strands(def, &strands, quiet))
+    Some(pair_of_strands(
+        def,
+        &strands,
+        &[quiet.to_vec(), quiet.to_vec()],
+        undocumented,
+    ))
 }
 
 /// A diplotype from two strands given as (position index, allele index)
-/// lists: each strand described, the two names in display order.
+/// lists, a position absent from a strand being missing there: each strand
+/// described (with its own `quiet` positions), the two names in display
+/// order. `undocumented` gives the allele behind each code past a
+/// position's known alleles (position index, code, allele), for alleles no
+/// definition knows that are kept and named as leftover variants.
 pub(crate) fn pair_of_strands(
     def: &GeneDefinition,
     strands: &[Vec<(usize, u8)>; 2],
-    quiet: &[usize],
+    quiet: &[Vec<usize>; 2],
+    undocumented: &[(usize, u8, String)],
 ) -> DiplotypeCall {
-    let mut names: Vec<String> = strands.iter().map(|s| describe(def, s, quiet)).collect();
+    let mut names: Vec<String> = strands
+        .iter()
+        .zip(quiet)
+        .map(|(s, q)| describe(def, s, q, undocumented))
+        .collect();
     names.sort_by(|a, b| allele_name_cmp(a, b));
     DiplotypeCall {
         name: names.join("/"),
@@ -59,7 +74,12 @@ pub(crate) fn pair_of_strands(
     }
 }
 
-fn describe(def: &GeneDefinition, strand: &[(usize, u8)], quiet: &[usize]) -> String {
+fn describe(
+    def: &GeneDefinition,
+    strand: &[(usize, u8)],
+    quiet: &[usize],
+    undocumented: &[(usize, u8, String)],
+) -> String {
     let base_at = |i: usize| strand.iter().find(|(p, _)| *p == i).map(|(_, b)| *b);
     let variants: Vec<usize> = strand
         .iter()
@@ -113,7 +133,14 @@ fn describe(def: &GeneDefinition, strand: &[(usize, u8)], quiet: &[usize]) -> St
             let alt = strand
                 .iter()
                 .find(|(x, _)| *x == i)
-                .and_then(|(_, b)| def.known[i].get(*b as usize))
+                .and_then(|(_, b)| {
+                    def.known[i].get(*b as usize).or_else(|| {
+                        undocumented
+                            .iter()
+                            .find(|u| u.0 == i && u.1 == *b)
+                            .map(|u| &u.2)
+                    })
+                })
                 .cloned()
                 .unwrap_or_default();
             parts.push(format!("g.{}{}>{}", p.position, def.known[i][0], alt));
@@ -121,7 +148,9 @@ fn describe(def: &GeneDefinition, strand: &[(usize, u8)], quiet: &[usize]) -> St
     }
     match parts.len() {
         0 => def.alleles[def.reference].name.clone(),
-        1 if !parts[0].starts_with("g.") => parts.remove(0),
+        // A lone leftover variant is named as it is (`g.41006968T>A`), as
+        // the reference tool does.
+        1 => parts.remove(0),
         _ => format!("[{}]", parts.join(" + ")),
     }
 }

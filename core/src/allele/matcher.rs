@@ -82,6 +82,64 @@ impl Present {
     }
 }
 
+/// A phased half-call (`T|.`, `.|C`) the matcher uses: the called allele
+/// sits on one strand; on the other strand the position is missing.
+#[derive(Debug, Clone)]
+pub(crate) struct HalfCall {
+    /// Position index in the gene definition.
+    pub index: usize,
+    /// The allele called (a variant: `0|.` is read as missing).
+    pub allele: u8,
+    /// The strand carrying it: 0 for the first GT allele, 1 for the second.
+    pub strand: usize,
+    /// Phase set (empty when the GT is phased without `PS`).
+    pub block: String,
+}
+
+/// Whether a gene's phased half-calls are read strand by strand: only for
+/// genes whose phased data is described strand by strand (DPYD), when every
+/// heterozygous call is phased and the phase sets (half-calls included) are
+/// few enough to orient. Everywhere else a half-call is a missing position.
+fn reads_half_calls(def: &GeneDefinition, obs: &[Observation], hemizygous: bool) -> bool {
+    if !(def.lowest_function && def.orients_phase_sets) || hemizygous {
+        return false;
+    }
+    let mut blocks: Vec<&str> = Vec::new();
+    let mut any_half = false;
+    for (i, o) in obs.iter().enumerate() {
+        if def.ignored.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let block = match o {
+            Observation::Called {
+                a,
+                b: Some(b),
+                phased,
+                phase_set,
+            } if a != b => {
+                if !phased {
+                    return false;
+                }
+                phase_set.as_deref().unwrap_or_default()
+            }
+            Observation::Half {
+                allele: SeenAllele::Known(k),
+                phased: true,
+                phase_set,
+                ..
+            } if *k != 0 => {
+                any_half = true;
+                phase_set.as_deref().unwrap_or_default()
+            }
+            _ => continue,
+        };
+        if !blocks.contains(&block) {
+            blocks.push(block);
+        }
+    }
+    any_half && blocks.len() <= MAX_ORIENTED_SETS
+}
+
 /// Calls one gene from the sample's observations at its positions
 /// (`obs[i]` for position `i` of the definition).
 pub(crate) fn call_gene(
@@ -212,6 +270,14 @@ fn match_gene(
         evidence: Evidence::default(),
     };
     let mut present: Vec<Present> = Vec::new();
+    let mut halves: Vec<HalfCall> = Vec::new();
+    let read_halves = reads_half_calls(def, obs, hemizygous);
+    // Combination mode keeps the undocumented alleles of genes that would
+    // read them as reference (lowest-function genes excepted), to name them
+    // as leftover variants: (position index, allele code, allele).
+    let keep_undocumented =
+        opts.combinations && def.undocumented_as_reference && !def.lowest_function;
+    let mut undocumented: Vec<(usize, u8, String)> = Vec::new();
     let mut blocked_by_undocumented = Vec::new();
     let mut het_in_male = false;
     for (i, p) in def.positions.iter().enumerate() {
@@ -222,6 +288,35 @@ fn match_gene(
             .get(i)
             .cloned()
             .unwrap_or(Observation::Missing(MissingReason::NotInVcf));
+        let o = match o {
+            Observation::Half {
+                allele: SeenAllele::Known(k),
+                strand,
+                phased: true,
+                phase_set,
+            } if read_halves && k != 0 => {
+                let shown = def.known[i].get(k as usize).cloned().unwrap_or_default();
+                call.evidence.positions_used.push(PositionEvidence {
+                    position: p.position,
+                    rsid: p.rsid.clone(),
+                    genotype: if strand == 0 {
+                        format!("{shown}|.")
+                    } else {
+                        format!(".|{shown}")
+                    },
+                    phase_set: phase_set.clone(),
+                });
+                halves.push(HalfCall {
+                    index: i,
+                    allele: k,
+                    strand: usize::from(strand != 0),
+                    block: phase_set.unwrap_or_default(),
+                });
+                continue;
+            }
+            Observation::Half { .. } => Observation::Missing(MissingReason::PartialGenotype),
+            o => o,
+        };
         let (a, b, phased, phase_set) = match o {
             Observation::Missing(reason) => {
                 let assumed = opts.assume_reference;
@@ -247,18 +342,37 @@ fn match_gene(
                 phased,
                 phase_set,
             } => (a, b, phased, phase_set),
+            // Turned into a missing position or used above.
+            Observation::Half { .. } => continue,
         };
         let mut resolve = |s: SeenAllele| -> Option<u8> {
             match s {
                 SeenAllele::Known(k) => Some(k),
                 SeenAllele::Unknown(text) => {
+                    // Kept: coded after the position's known alleles, so no
+                    // named allele (reference included) accepts it.
+                    let kept = keep_undocumented
+                        .then(
+                            || match undocumented.iter().find(|u| u.0 == i && u.2 == text) {
+                                Some(u) => Some(u.1),
+                                None => {
+                                    let taken = undocumented.iter().filter(|u| u.0 == i).count();
+                                    let code = u8::try_from(def.known[i].len() + taken).ok()?;
+                                    undocumented.push((i, code, text.clone()));
+                                    Some(code)
+                                }
+                            },
+                        )
+                        .flatten();
                     call.evidence.undocumented.push(Undocumented {
                         position: p.position,
                         rsid: p.rsid.clone(),
                         allele: text.clone(),
-                        treated_as_reference: def.undocumented_as_reference,
+                        treated_as_reference: def.undocumented_as_reference && kept.is_none(),
                     });
-                    if def.undocumented_as_reference {
+                    if kept.is_some() {
+                        kept
+                    } else if def.undocumented_as_reference {
                         Some(0)
                     } else {
                         blocked_by_undocumented.push(format!(
@@ -282,7 +396,18 @@ fn match_gene(
         if hemizygous && a != b {
             het_in_male = true;
         }
-        let shown = |k: u8| def.known[i].get(k as usize).cloned().unwrap_or_default();
+        let shown = |k: u8| {
+            def.known[i]
+                .get(k as usize)
+                .or_else(|| {
+                    undocumented
+                        .iter()
+                        .find(|u| u.0 == i && u.1 == k)
+                        .map(|u| &u.2)
+                })
+                .cloned()
+                .unwrap_or_default()
+        };
         let genotype = if a == b && hemizygous {
             shown(a)
         } else {
@@ -352,8 +477,12 @@ fn match_gene(
     // Scores over present positions; alleles with nothing left are uncallable.
     let n = def.alleles.len();
     let mut is_present = vec![false; def.positions.len()];
-    for p in &present {
-        is_present[p.index] = true;
+    for i in present
+        .iter()
+        .map(|p| p.index)
+        .chain(halves.iter().map(|h| h.index))
+    {
+        is_present[i] = true;
     }
     let scores: Vec<i32> = def
         .alleles
@@ -365,7 +494,19 @@ fn match_gene(
             call.evidence.uncallable_alleles.push(a.name.clone());
         }
     }
-    call.evidence.phase = phase_state(&present);
+    call.evidence.phase = if halves.is_empty() {
+        phase_state(&present)
+    } else {
+        // A half-call is phased and differs between the strands.
+        let mut all = present.clone();
+        all.extend(halves.iter().map(|h| Present {
+            index: h.index,
+            a: h.allele,
+            b: u8::MAX,
+            block: Some(h.block.clone()),
+        }));
+        phase_state(&all)
+    };
     if !blocked_by_undocumented.is_empty() {
         call.no_call_reason = Some(format!(
             "allele(s) no definition knows: {}",
@@ -382,12 +523,16 @@ fn match_gene(
         ));
         return call;
     }
-    if present.is_empty() {
+    if present.is_empty() && halves.is_empty() {
         call.no_call_reason = Some("no definition position has a usable genotype".into());
         return call;
     }
     if def.symbol == "DPYD" {
         hapb3_note(def, &present, &missing_idx, &mut call);
+    }
+    if !halves.is_empty() {
+        orient_phase_sets(def, gene, &present, &halves, &mut call);
+        return call;
     }
 
     let hemi = call.hemizygous;
@@ -408,7 +553,7 @@ fn match_gene(
         if def.orients_phase_sets {
             if let Some(sets) = phase_sets(&present) {
                 if sets.len() <= MAX_ORIENTED_SETS {
-                    orient_phase_sets(def, gene, &present, &sets, &mut call);
+                    orient_phase_sets(def, gene, &present, &[], &mut call);
                     return call;
                 }
                 call.notes.push(format!(
@@ -486,7 +631,7 @@ fn match_gene(
         let combine = opts.combinations || (def.lowest_function && effectively_phased);
         if combine && effectively_phased {
             let quiet = hapb3_quiet(def, &present);
-            if let Some(d) = combination::explain(def, &present, &quiet) {
+            if let Some(d) = combination::explain(def, &present, &quiet, &undocumented) {
                 call.notes.push(
                     "no named diplotype fits; each strand is described by the named alleles and variants it carries"
                         .into(),
@@ -748,6 +893,33 @@ fn hapb3_quiet(def: &GeneDefinition, present: &[Present]) -> Vec<usize> {
     }
 }
 
+/// [`hapb3_quiet`] strand by strand, for strands on which a position may be
+/// missing (a phased half-call): the exonic site is quiet on a strand that
+/// has the intronic site.
+fn hapb3_quiet_strands(def: &GeneDefinition, strands: &[Vec<(usize, u8)>; 2]) -> [Vec<usize>; 2] {
+    let quiet = |s: &Vec<(usize, u8)>| match hapb3_sites(def) {
+        Some((intronic, exonic)) if s.iter().any(|(p, _)| *p == intronic) => vec![exonic],
+        _ => Vec::new(),
+    };
+    [quiet(&strands[0]), quiet(&strands[1])]
+}
+
+const HAPB3_EXONIC_ONLY_STRAND_NOTE: &str = "the intronic HapB3 site (rs75017182) is called on one strand only: on the other strand HapB3 is judged from the exonic rs56038477 alone";
+
+/// True when one strand has the exonic HapB3 site but not the intronic one
+/// while the other strand has the intronic site (a half-call at the
+/// intronic site; when it is missing on both strands the gene-wide note
+/// says so).
+fn hapb3_exonic_only(def: &GeneDefinition, strands: &[Vec<(usize, u8)>; 2]) -> bool {
+    let Some((intronic, exonic)) = hapb3_sites(def) else {
+        return false;
+    };
+    let has = |s: &Vec<(usize, u8)>, i: usize| s.iter().any(|(p, _)| *p == i);
+    (0..2).any(|k| {
+        has(&strands[k], exonic) && !has(&strands[k], intronic) && has(&strands[1 - k], intronic)
+    })
+}
+
 const HAPB3_CONFLICT_NOTE: &str = "a strand carries the exonic HapB3 variant (rs56038477) without the intronic one (rs75017182); HapB3 is judged from the intronic site, so that exonic variant is not named";
 
 /// True when, on either strand, the exonic HapB3 site shows a variant while
@@ -801,14 +973,16 @@ fn strand_pair_cmp(x: &DiplotypeCall, y: &DiplotypeCall) -> Ordering {
 }
 
 /// A lowest-function gene (DPYD) whose heterozygous sites are all phased
-/// but in several phase sets. Within a set the two strands are known; how
-/// the sets line up with each other is not. So every relative orientation
-/// is tried: the first set is held fixed and each other set is either kept
-/// or flipped (2^(n-1) orientations for n sets). Homozygous sites are the
-/// same on both strands. Each orientation's two strands are described the
-/// way effectively phased data is when no named pair fits: each strand by
-/// the non-overlapping named alleles it carries (`[a + b]` when more than
-/// one, the reference allele when none) plus any variant no named allele
+/// but in several phase sets, or that has phased half-calls (`T|.`).
+/// Within a set the two strands are known; how the sets line up with each
+/// other is not. So every relative orientation is tried: the first set is
+/// held fixed and each other set is either kept or flipped (2^(n-1)
+/// orientations for n sets). Homozygous sites are the same on both strands;
+/// a half-call puts its allele on its strand and leaves the position missing
+/// on the other. Each orientation's two strands are described the way
+/// effectively phased data is when no named pair fits: each strand by the
+/// non-overlapping named alleles it carries (`[a + b]` when more than one,
+/// the reference allele when none) plus any variant no named allele
 /// explains. Every distinct resulting diplotype is returned, ordered by its
 /// first allele and then its second (named alleles before combinations).
 ///
@@ -821,37 +995,58 @@ fn orient_phase_sets(
     def: &GeneDefinition,
     gene: &Gene,
     present: &[Present],
-    sets: &[Vec<usize>],
+    halves: &[HalfCall],
     call: &mut GeneCall,
 ) {
-    let quiet = hapb3_quiet(def, present);
-    let mut set_of: Vec<Option<usize>> = vec![None; present.len()];
-    for (j, set) in sets.iter().enumerate() {
-        for &k in set {
-            if let Some(slot) = set_of.get_mut(k) {
-                *slot = Some(j);
-            }
+    // Phase sets numbered in order of first occurrence along the gene.
+    let mut sites: Vec<(usize, &str, bool)> = present
+        .iter()
+        .filter(|p| p.het())
+        .map(|p| (p.index, p.block.as_deref().unwrap_or_default(), false))
+        .chain(halves.iter().map(|h| (h.index, h.block.as_str(), true)))
+        .collect();
+    sites.sort_by_key(|(i, _, _)| *i);
+    let mut blocks: Vec<&str> = Vec::new();
+    for (_, b, _) in &sites {
+        if !blocks.contains(b) {
+            blocks.push(b);
         }
     }
-    let orientations = 1u32 << (sets.len().saturating_sub(1));
+    let set_number = |b: &str| blocks.iter().position(|x| *x == b).unwrap_or(0);
+    let n_sets = blocks.len().max(1);
+    let orientations = 1u32 << (n_sets - 1).min(MAX_ORIENTED_SETS);
     let mut diplotypes: Vec<DiplotypeCall> = Vec::new();
     let mut conflict = false;
+    let mut exonic_only = false;
     for flips in 0..orientations {
         let flipped = |j: usize| j > 0 && flips & (1 << (j - 1)) != 0;
         let mut strands: [Vec<(usize, u8)>; 2] = [
             Vec::with_capacity(present.len()),
             Vec::with_capacity(present.len()),
         ];
-        for (k, p) in present.iter().enumerate() {
-            let (x, y) = match set_of[k] {
-                Some(j) if flipped(j) => (p.b, p.a),
+        for p in present {
+            let (x, y) = match &p.block {
+                Some(b) if p.het() && flipped(set_number(b)) => (p.b, p.a),
                 _ => (p.a, p.b),
             };
             strands[0].push((p.index, x));
             strands[1].push((p.index, y));
         }
+        for h in halves {
+            let strand = if flipped(set_number(&h.block)) {
+                1 - h.strand
+            } else {
+                h.strand
+            };
+            strands[strand].push((h.index, h.allele));
+        }
+        for s in &mut strands {
+            s.sort_by_key(|(i, _)| *i);
+        }
         conflict |= hapb3_conflict(def, &strands);
-        let d = combination::pair_of_strands(def, &strands, &quiet);
+        exonic_only |= hapb3_exonic_only(def, &strands);
+        let quiet = hapb3_quiet_strands(def, &strands);
+        let d = combination::pair_of_strands(def, &strands, &quiet, &[]);
         if !diplotypes.iter().any(|e| e.name == d.name) {
             diplotypes.push(d);
         }
@@ -869,18 +1064,42 @@ fn orient_phase_sets(
             best = Some((total, pair));
         }
     }
-    call.notes.push(format!(
-        "heterozygous sites in {} phase sets whose relative orientation is unknown; each of the {orientations} orientations is described strand by strand",
-        sets.len()
-    ));
+    if !halves.is_empty() {
+        let shown: Vec<String> = halves
+            .iter()
+            .map(|h| {
+                let p = &def.positions[h.index];
+                p.rsid.clone().unwrap_or_else(|| p.hgvs.clone())
+            })
+            .collect();
+        call.notes.push(format!(
+            "only one allele called at {} (a phased half-call): the called allele is read on its strand and the position as missing on the other; each strand is described by the named alleles and variants it carries",
+            shown.join(", ")
+        ));
+    }
+    if n_sets > 1 {
+        call.notes.push(format!(
+            "heterozygous sites in {n_sets} phase sets whose relative orientation is unknown; each of the {orientations} orientations is described strand by strand"
+        ));
+    }
     if conflict {
         call.notes.push(HAPB3_CONFLICT_NOTE.into());
     }
+    if exonic_only {
+        call.notes.push(HAPB3_EXONIC_ONLY_STRAND_NOTE.into());
+    }
     if let Some((_, pair)) = best {
-        call.notes.push(format!(
-            "the phenotype uses the lowest-function allele on each strand of the orientation with the lowest activity ({})",
-            pair.join(" and ")
-        ));
+        call.notes.push(if n_sets > 1 {
+            format!(
+                "the phenotype uses the lowest-function allele on each strand of the orientation with the lowest activity ({})",
+                pair.join(" and ")
+            )
+        } else {
+            format!(
+                "the phenotype uses the lowest-function allele on each strand ({})",
+                pair.join(" and ")
+            )
+        });
         call.phenotype_alleles = Some(pair);
     }
     call.diplotypes = diplotypes;

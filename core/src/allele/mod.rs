@@ -31,7 +31,10 @@ pub struct CallOptions {
     /// Return only the top-scoring diplotypes.
     pub top_candidate_only: bool,
     /// Research mode: when no exact diplotype fits, explain each strand by
-    /// combinations of named alleles and leftover variants.
+    /// combinations of named alleles and leftover variants. In this mode an
+    /// undocumented allele in a gene that otherwise reads it as reference
+    /// (TPMT, NUDT15, CACNA1S, G6PD; not the lowest-function genes DPYD and
+    /// RYR1) is kept and named as a leftover variant (`*1/g.18143724C>T`).
     pub combinations: bool,
     /// Research mode: call CYP2D6 from SNVs and small indels (copy number
     /// and hybrid alleles cannot be seen).

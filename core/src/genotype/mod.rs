@@ -34,6 +34,21 @@ pub enum Observation {
         /// PS value, when given.
         phase_set: Option<String>,
     },
+    /// A diploid GT with one allele called and the other `.` (`1/.`,
+    /// `.|T`, `0/.`): what was called, and on which side of the GT. Most
+    /// genes read it as missing ([`MissingReason::PartialGenotype`]); a
+    /// phased call with a variant allele can tell what one strand carries.
+    Half {
+        /// The allele called.
+        allele: SeenAllele,
+        /// Which GT allele was called: 0 for the first (`1|.`), 1 for the
+        /// second (`.|1`).
+        strand: u8,
+        /// GT written with `|`.
+        phased: bool,
+        /// PS value, when given.
+        phase_set: Option<String>,
+    },
 }
 
 /// Why a definition position has no usable genotype.
@@ -147,7 +162,8 @@ impl<'a> SiteView<'a> {
 }
 
 /// Reads one sample's genotype at one definition position from the records
-/// at that position (first usable record wins).
+/// at that position (first usable record wins; a half-call only when no
+/// record has a full call).
 pub(crate) fn observe(
     views: &[SiteView<'_>],
     sample: usize,
@@ -157,12 +173,17 @@ pub(crate) fn observe(
     if views.is_empty() {
         return Observation::Missing(MissingReason::NotInVcf);
     }
-    let mut first_problem: Option<MissingReason> = None;
+    // The first row that gave no full call: its half-call or its problem.
+    let mut first_problem: Option<Observation> = None;
     for view in views {
         let Some(call) = view.site.calls.get(sample) else {
             continue;
         };
         match observe_one(view, call) {
+            // A half-call is not a full call: a later row may have one.
+            Ok(half @ Observation::Half { .. }) => {
+                first_problem.get_or_insert(half);
+            }
             Ok(obs) => return obs,
             Err(reason) => {
                 if reason == MissingReason::RefMismatch {
@@ -178,11 +199,11 @@ pub(crate) fn observe(
                 }
                 // Symbolic filler rows (`<*>`, 0/0) after a real row must not
                 // hide the real call; keep looking, remember the first problem.
-                first_problem.get_or_insert(reason);
+                first_problem.get_or_insert(Observation::Missing(reason));
             }
         }
     }
-    Observation::Missing(first_problem.unwrap_or(MissingReason::NoGenotype))
+    first_problem.unwrap_or(Observation::Missing(MissingReason::NoGenotype))
 }
 
 fn is_symbolic(a: &str) -> bool {
@@ -198,7 +219,24 @@ fn observe_one(view: &SiteView<'_>, call: &SampleCall) -> Result<Observation, Mi
         return Err(MissingReason::NoGenotype);
     }
     if gt.iter().any(Option::is_none) {
-        return Err(MissingReason::PartialGenotype);
+        // Two alleles, one of them `.` (one `.` alone was caught above).
+        let (strand, index) = match (gt[0], gt.get(1).copied().flatten()) {
+            (Some(i), None) => (0, i),
+            (None, Some(i)) => (1, i),
+            _ => return Err(MissingReason::PartialGenotype),
+        };
+        let allele = view
+            .alleles
+            .get(index as usize)
+            .cloned()
+            .flatten()
+            .ok_or(MissingReason::PartialGenotype)?;
+        return Ok(Observation::Half {
+            allele,
+            strand,
+            phased: call.phased,
+            phase_set: call.phase_set.clone(),
+        });
     }
     let first = gt[0].unwrap_or_default();
     let second = gt.get(1).copied().flatten();
