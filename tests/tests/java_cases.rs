@@ -12,7 +12,7 @@
 //! Every assertion that does not pass (or cannot be replayed) must be listed
 //! with its reason in `tests/conformance/java-cases-deviations.tsv`; a listed
 //! one that passes fails the test too, so the list stays true. The goal is
-//! 95%; the test holds a floor at today's level so nothing slips back.
+//! 95% of all call assertions, and the test holds that bar.
 //! Regenerate the list (reasons kept) with
 //! `DOSERA_REGENERATE=1 cargo test -p dosera-conformance --test java_cases`.
 //!
@@ -837,9 +837,7 @@ fn pharmcat_java_call_assertions() {
         "of the {replayed} replayable ones: {passed} pass ({:.1}%)",
         100.0 * passed as f64 / replayed.max(1) as f64
     );
-    // A floor against regressions; the goal is 95% (see the deviations file).
-    assert!(
-        passed * 100 >= total * 83,
-        "{passed}/{total} is under the 83% floor"
-    );
+    // The acceptance bar: at least 95% of all call assertions, replayable
+    // or not.
+    assert!(passed * 100 >= total * 95, "{passed}/{total} is under 95%");
 }
