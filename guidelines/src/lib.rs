@@ -17,6 +17,6 @@
 pub mod assemble;
 
 /// Schema version the bundled data was validated against.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));

@@ -138,12 +138,10 @@ impl GeneDefinition {
             .collect();
         let reference_def = def.alleles.iter().find(|a| a.reference)?;
         let ref_masks: Vec<u32> = (0..n)
-            .map(
-                |i| match reference_def.alleles.get(i).and_then(|a| a.as_deref()) {
-                    Some(s) => accept_mask(&known[i], s).0,
-                    None => bit(0),
-                },
-            )
+            .map(|i| match reference_def.allele_at(i) {
+                Some(s) => accept_mask(&known[i], s).0,
+                None => bit(0),
+            })
             .collect();
         let mut alleles = Vec::new();
         let mut reference = 0;
@@ -151,28 +149,22 @@ impl GeneDefinition {
             if a.structural_variant || ex.ignored_alleles.contains(&a.name) {
                 continue;
             }
-            let mut defined = Vec::with_capacity(n);
-            let mut filled = Vec::with_capacity(n);
-            let mut is_iupac = Vec::with_capacity(n);
-            for i in 0..n {
-                match a.alleles.get(i).and_then(|x| x.as_deref()) {
-                    Some(s) => {
-                        let (m, iu) = accept_mask(&known[i], s);
-                        defined.push(Some(m));
-                        filled.push(m);
-                        is_iupac.push(iu);
-                    }
-                    None => {
-                        defined.push(None);
-                        filled.push(ref_masks[i]);
-                        is_iupac.push(false);
-                    }
-                }
+            let mut defined = vec![None; n];
+            let mut filled = ref_masks.clone();
+            let mut is_iupac = vec![false; n];
+            let mut defined_at = Vec::with_capacity(a.alleles.len());
+            // Indexes beyond the positions are not part of the definition
+            // (`check_references` reports them).
+            for (&i, s) in a.alleles.range(..n) {
+                let (m, iu) = accept_mask(&known[i], s);
+                defined[i] = Some(m);
+                filled[i] = m;
+                is_iupac[i] = iu;
+                defined_at.push(i);
             }
             if a.reference {
                 reference = alleles.len();
             }
-            let defined_at = (0..n).filter(|&i| defined[i].is_some()).collect();
             alleles.push(AlleleDef {
                 name: a.name.clone(),
                 defined_at,

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The schema version written into every pack and checked on load.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Who published the guideline content of a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -225,7 +225,8 @@ pub struct AlleleDefinition {
     pub genome_build: String,
     /// RefSeq accession of the chromosome.
     pub refseq_chromosome: String,
-    /// Definition positions in genomic order; allele vectors index into this.
+    /// Definition positions in genomic order; the alleles' position indexes
+    /// point into this.
     pub positions: Vec<DefinitionPosition>,
     /// Named alleles.
     pub alleles: Vec<NamedAllele>,
@@ -256,7 +257,8 @@ pub struct DefinitionPosition {
     pub cpic_to_vcf: BTreeMap<String, String>,
 }
 
-/// A named allele: one expected allele (or none) per definition position.
+/// A named allele: the expected allele at each definition position its
+/// definition sets (positions it leaves out are not part of it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedAllele {
     /// Allele name (`*2`, `c.1905+1G>A (*2A)`, `Reference`).
@@ -270,9 +272,66 @@ pub struct NamedAllele {
     /// True for structural variants (not callable from SNVs alone).
     #[serde(default, skip_serializing_if = "is_false")]
     pub structural_variant: bool,
-    /// Per position: the VCF allele required, an IUPAC code, or `None` when
-    /// the position is not part of this allele's definition.
-    pub alleles: Vec<Option<String>>,
+    /// Position index (into [`AlleleDefinition::positions`]) → the VCF
+    /// allele required there or an IUPAC code. Positions not listed are not
+    /// part of this allele's definition. Stored sparsely (most alleles set
+    /// a few of many positions); on disk a JSON object with the indexes as
+    /// keys, in ascending order, each at most once.
+    #[serde(deserialize_with = "sparse_alleles")]
+    pub alleles: BTreeMap<usize, String>,
+}
+
+impl NamedAllele {
+    /// The allele the definition requires at position `index`, if it sets
+    /// that position.
+    ///
+    /// ```
+    /// use dosera::pack::NamedAllele;
+    /// let a = NamedAllele {
+    ///     name: "*2".into(),
+    ///     id: None,
+    ///     reference: false,
+    ///     structural_variant: false,
+    ///     alleles: [(1, "T".to_string())].into_iter().collect(),
+    /// };
+    /// assert_eq!(a.allele_at(1), Some("T"));
+    /// assert_eq!(a.allele_at(0), None);
+    /// ```
+    pub fn allele_at(&self, index: usize) -> Option<&str> {
+        self.alleles.get(&index).map(String::as_str)
+    }
+}
+
+/// Reads [`NamedAllele::alleles`] strictly: keys are position indexes in
+/// ascending order, each given once.
+fn sparse_alleles<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<usize, String>, D::Error> {
+    struct SparseVisitor;
+    impl<'de> serde::de::Visitor<'de> for SparseVisitor {
+        type Value = BTreeMap<usize, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of position index → allele, indexes ascending")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            let mut last: Option<usize> = None;
+            while let Some(index) = map.next_key::<usize>()? {
+                if last.is_some_and(|l| index <= l) {
+                    return Err(serde::de::Error::custom(format!(
+                        "position index {index} out of order or repeated"
+                    )));
+                }
+                last = Some(index);
+                out.insert(index, map.next_value::<String>()?);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(SparseVisitor)
 }
 
 fn is_false(b: &bool) -> bool {

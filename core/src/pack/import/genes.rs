@@ -449,23 +449,26 @@ fn read_definitions(ctx: &Ctx) -> Result<(Definitions, String)> {
         let mut alleles = Vec::new();
         for a in array(&v, "namedAlleles", &file)? {
             let name = str_field(a, "name", &file)?.to_string();
-            let calls = array(a, "alleles", &file)?
-                .iter()
-                .map(|x| match x {
-                    Value::Null => Ok(None),
-                    Value::String(s) => Ok(Some(s.clone())),
-                    _ => Err(import_err(&file, format!("allele {name}: non-text call"))),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            if calls.len() != positions.len() {
+            let dense = array(a, "alleles", &file)?;
+            if dense.len() != positions.len() {
                 return Err(import_err(
                     &file,
                     format!(
                         "allele {name} has {} calls for {} positions",
-                        calls.len(),
+                        dense.len(),
                         positions.len()
                     ),
                 ));
+            }
+            let mut calls = BTreeMap::new();
+            for (i, x) in dense.iter().enumerate() {
+                match x {
+                    Value::Null => {}
+                    Value::String(s) => {
+                        calls.insert(i, s.clone());
+                    }
+                    _ => return Err(import_err(&file, format!("allele {name}: non-text call"))),
+                }
             }
             alleles.push(NamedAllele {
                 name,
