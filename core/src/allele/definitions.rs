@@ -183,7 +183,7 @@ impl GeneDefinition {
             let mut sets = Vec::with_capacity(a.alleles.len());
             // Indexes beyond the positions are not part of the definition
             // (`check_references` reports them).
-            for (&index, s) in a.alleles.range(..n) {
+            for (&index, s) in a.alleles.iter().take_while(|(&i, _)| i < n) {
                 let (mask, iupac) = accept_mask(&known[index], s);
                 sets.push(SetPosition { index, mask, iupac });
                 setting[index].push((ai, mask));

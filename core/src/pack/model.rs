@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::SortedMap;
+
 /// The schema version written into every pack and checked on load.
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -254,7 +256,7 @@ pub struct DefinitionPosition {
     /// Alleles as written by CPIC (may include IUPAC codes).
     pub cpic_alleles: Vec<String>,
     /// CPIC notation to VCF notation.
-    pub cpic_to_vcf: BTreeMap<String, String>,
+    pub cpic_to_vcf: SortedMap<String, String>,
 }
 
 /// A named allele: the expected allele at each definition position its
@@ -276,9 +278,8 @@ pub struct NamedAllele {
     /// allele required there or an IUPAC code. Positions not listed are not
     /// part of this allele's definition. Stored sparsely (most alleles set
     /// a few of many positions); on disk a JSON object with the indexes as
-    /// keys, in ascending order, each at most once.
-    #[serde(deserialize_with = "sparse_alleles")]
-    pub alleles: BTreeMap<usize, String>,
+    /// keys, each at most once.
+    pub alleles: SortedMap<usize, String>,
 }
 
 impl NamedAllele {
@@ -292,7 +293,7 @@ impl NamedAllele {
     ///     id: None,
     ///     reference: false,
     ///     structural_variant: false,
-    ///     alleles: [(1, "T".to_string())].into_iter().collect(),
+    ///     alleles: [(1, "T".to_string())].into(),
     /// };
     /// assert_eq!(a.allele_at(1), Some("T"));
     /// assert_eq!(a.allele_at(0), None);
@@ -300,38 +301,6 @@ impl NamedAllele {
     pub fn allele_at(&self, index: usize) -> Option<&str> {
         self.alleles.get(&index).map(String::as_str)
     }
-}
-
-/// Reads [`NamedAllele::alleles`] strictly: keys are position indexes in
-/// ascending order, each given once.
-fn sparse_alleles<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<BTreeMap<usize, String>, D::Error> {
-    struct SparseVisitor;
-    impl<'de> serde::de::Visitor<'de> for SparseVisitor {
-        type Value = BTreeMap<usize, String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of position index → allele, indexes ascending")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            let mut last: Option<usize> = None;
-            while let Some(index) = map.next_key::<usize>()? {
-                if last.is_some_and(|l| index <= l) {
-                    return Err(serde::de::Error::custom(format!(
-                        "position index {index} out of order or repeated"
-                    )));
-                }
-                last = Some(index);
-                out.insert(index, map.next_value::<String>()?);
-            }
-            Ok(out)
-        }
-    }
-    deserializer.deserialize_map(SparseVisitor)
 }
 
 fn is_false(b: &bool) -> bool {
@@ -662,7 +631,7 @@ pub struct Recommendation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<String>,
     /// Gene → expected lookup value. Every gene must match.
-    pub lookup: BTreeMap<String, LookupKey>,
+    pub lookup: SortedMap<String, LookupKey>,
     /// The action.
     pub action: Action,
     /// Dose change, where the guideline gives one.

@@ -478,7 +478,7 @@ fn read_definitions(ctx: &Ctx) -> Result<(Definitions, String)> {
                     .get("structuralVariant")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
-                alleles: calls,
+                alleles: calls.into(),
             });
         }
         let exemptions = match exemptions.get(&gene) {
@@ -522,7 +522,7 @@ fn position(p: &Value, file: &str) -> Result<DefinitionPosition> {
         ref_allele: str_field(p, "ref", file)?.to_string(),
         alts: string_list(p, "alts", file)?,
         cpic_alleles: string_list(p, "cpicAlleles", file)?,
-        cpic_to_vcf,
+        cpic_to_vcf: cpic_to_vcf.into(),
     })
 }
 
