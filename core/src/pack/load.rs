@@ -107,11 +107,17 @@ impl PackSet {
         if packs.is_empty() {
             return Err(Error::InvalidPack("this build has no bundled packs".into()));
         }
-        let manifest =
-            assemble::parse_manifest(dosera_guidelines::MANIFEST, SCHEMA_VERSION).map_err(map)?;
+        // The build script verified the manifest (checksums, schema) and
+        // read its release; only the schema this build expects is checked.
+        if dosera_guidelines::SCHEMA_VERSION != SCHEMA_VERSION {
+            return Err(Error::SchemaVersion {
+                found: dosera_guidelines::SCHEMA_VERSION,
+                supported: SCHEMA_VERSION,
+            });
+        }
         Ok(PackSet::new(
             packs,
-            manifest.release,
+            dosera_guidelines::RELEASE.to_string(),
             dosera_guidelines::PACKS_SHA256.to_string(),
         ))
     }
