@@ -188,6 +188,13 @@ impl<K: Ord, V> SortedMap<K, V> {
 }
 
 /// Iterator over the entries of a [`SortedMap`], in key order.
+///
+/// ```
+/// use dosera::pack::{SortedMap, SortedMapIter};
+/// let m: SortedMap<u64, &str> = [(2, "b"), (1, "a")].into_iter().collect();
+/// let it: SortedMapIter<'_, u64, &str> = m.iter();
+/// assert_eq!(it.rev().map(|(k, _)| *k).collect::<Vec<_>>(), [2, 1]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Iter<'a, K, V>(std::slice::Iter<'a, (K, V)>);
 
