@@ -7,7 +7,7 @@ mod assemble;
 
 use std::path::PathBuf;
 
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -26,6 +26,9 @@ fn main() {
         code.push_str("/// Text of the bundled manifest.\npub const MANIFEST: &str = \"\";\n");
         code.push_str("/// sha256 of the bundled manifest (covers every file).\npub const PACKS_SHA256: &str = \"\";\n");
         code.push_str("/// Each bundled pack: (source, assembled JSON).\npub static BUNDLED: &[(&str, &[u8])] = &[];\n");
+        code.push_str(
+            "/// Release string of the bundled manifest.\npub const RELEASE: &str = \"\";\n",
+        );
     } else {
         let (text, packs) = match assemble::assemble_dir(&data, SCHEMA_VERSION) {
             Ok(v) => v,
@@ -43,6 +46,18 @@ fn main() {
         code.push_str(&format!(
             "/// sha256 of the bundled manifest (covers every file).\npub const PACKS_SHA256: &str = {:?};\n",
             assemble::sha256_hex(text.as_bytes())
+        ));
+        // Read here, where the manifest is verified, so loading the bundled
+        // packs need not parse it again.
+        let release = match assemble::parse_manifest(&text, SCHEMA_VERSION) {
+            Ok(m) => m.release,
+            Err(e) => {
+                eprintln!("bundled knowledge packs are invalid: {e}");
+                std::process::exit(1);
+            }
+        };
+        code.push_str(&format!(
+            "/// Release string of the bundled manifest.\npub const RELEASE: &str = {release:?};\n"
         ));
         code.push_str("/// Each bundled pack: (source, assembled JSON).\npub static BUNDLED: &[(&str, &[u8])] = &[\n");
         for (source, blob) in &packs {

@@ -86,7 +86,8 @@ impl Engine {
         let mut gene_names = HashMap::new();
         let mut genes = HashMap::new();
         let mut drug_recs: BTreeMap<String, Vec<DrugGuideline>> = BTreeMap::new();
-        let mut vocabulary: HashMap<(Source, String), BTreeSet<String>> = HashMap::new();
+        // Gathered borrowed, owned once per distinct entry after the loop.
+        let mut vocab: HashMap<(Source, &str), BTreeSet<&str>> = HashMap::new();
         for pack in &set.packs {
             let source = pack.meta.source;
             for (i, gene) in pack.genes.iter().enumerate() {
@@ -104,16 +105,27 @@ impl Engine {
                     per_drug.entry(d.to_lowercase()).or_default();
                 }
                 for (ri, rec) in guideline.recommendations.iter().enumerate() {
-                    per_drug
-                        .entry(rec.drug.to_lowercase())
-                        .or_default()
-                        .push(ri);
+                    // Drug names are nearly always lower-case ASCII already.
+                    let drug = &rec.drug;
+                    if drug
+                        .bytes()
+                        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                    {
+                        match per_drug.get_mut(drug.as_str()) {
+                            Some(recs) => recs.push(ri),
+                            None => {
+                                per_drug.insert(drug.clone(), vec![ri]);
+                            }
+                        }
+                    } else {
+                        per_drug.entry(drug.to_lowercase()).or_default().push(ri);
+                    }
                     for (gene, key) in &rec.lookup {
                         if let LookupKey::Key(k) = key {
-                            vocabulary
-                                .entry((source, gene.clone()))
+                            vocab
+                                .entry((source, gene.as_str()))
                                 .or_default()
-                                .insert(k.clone());
+                                .insert(k.as_str());
                         }
                     }
                 }
@@ -126,6 +138,13 @@ impl Engine {
                 }
             }
         }
+        let vocabulary: HashMap<(Source, String), BTreeSet<String>> = vocab
+            .into_iter()
+            .map(|((source, gene), keys)| {
+                let keys = keys.into_iter().map(str::to_string).collect();
+                ((source, gene.to_string()), keys)
+            })
+            .collect();
         let mut inner = Inner {
             set,
             gene_names,

@@ -7,6 +7,8 @@
 //! files do not match the manifest fails the build.
 //!
 //! ```
+//! // The release named in the bundled manifest, read at build time.
+//! assert!(dosera_guidelines::MANIFEST.contains(dosera_guidelines::RELEASE));
 //! // Each bundled pack is a JSON document with meta, drugs, genes, guidelines.
 //! for (source, blob) in dosera_guidelines::BUNDLED {
 //!     let v: serde_json::Value = serde_json::from_slice(blob).unwrap();
@@ -17,6 +19,6 @@
 pub mod assemble;
 
 /// Schema version the bundled data was validated against.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));

@@ -89,7 +89,7 @@ pub fn test_alleles(def: &AlleleDefinition) -> Vec<&NamedAllele> {
 pub fn haplotypes(def: &AlleleDefinition, allele: &NamedAllele) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = vec![Vec::with_capacity(def.positions.len())];
     for (i, p) in def.positions.iter().enumerate() {
-        let options = accepted(p, allele.alleles.get(i).and_then(|x| x.as_deref()));
+        let options = accepted(p, allele.allele_at(i));
         if options.len() == 1 {
             for h in &mut out {
                 h.push(options[0].clone());
@@ -253,10 +253,7 @@ fn fits_alleles(def: &AlleleDefinition, case: &Case, found: &[&NamedAllele]) -> 
         if case.dropped == Some(k) {
             return true;
         }
-        let acc: Vec<Vec<String>> = found
-            .iter()
-            .map(|a| accepted(p, a.alleles.get(k).and_then(|x| x.as_deref())))
-            .collect();
+        let acc: Vec<Vec<String>> = found.iter().map(|a| accepted(p, a.allele_at(k))).collect();
         let seen = &case.haps[k];
         match (acc.as_slice(), seen.as_slice()) {
             ([x], [s]) => x.contains(s),
@@ -377,9 +374,7 @@ fn judge_allele_matches(
     let visible = |name: &str| {
         by_name.get(name).is_some_and(|a| {
             def.positions.iter().enumerate().any(|(k, p)| {
-                case.dropped != Some(k)
-                    && !accepted(p, a.alleles.get(k).and_then(|x| x.as_deref()))
-                        .contains(&p.ref_allele)
+                case.dropped != Some(k) && !accepted(p, a.allele_at(k)).contains(&p.ref_allele)
             })
         })
     };

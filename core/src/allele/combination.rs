@@ -96,8 +96,8 @@ fn describe(
         let mut own = Vec::new();
         let mut ok = true;
         let mut any = false;
-        for (i, d) in a.defined.iter().enumerate() {
-            let Some(m) = d else { continue };
+        for set in &a.sets {
+            let (i, m) = (set.index, set.mask);
             let Some(b) = base_at(i) else { continue };
             any = true;
             if m & bit(b as usize) == 0 {

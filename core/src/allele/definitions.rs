@@ -1,6 +1,7 @@
 //! Allele definitions prepared for matching: per position, the alleles in
 //! VCF notation; per named allele, a bitmask of the alleles it accepts at
-//! each position (IUPAC codes expanded, reference-filled where undefined).
+//! each position it sets (IUPAC codes expanded); per position and allele,
+//! the named alleles accepting it (reference-filled where undefined).
 
 use std::collections::HashMap;
 
@@ -24,17 +25,44 @@ pub(crate) const RESEARCH_ONLY: &[&str] = &["CYP2D6"];
 #[derive(Debug, Clone)]
 pub(crate) struct AlleleDef {
     pub name: String,
-    /// Per position: accepted alleles as a bitmask when the definition sets
-    /// the position.
-    pub defined: Vec<Option<u32>>,
-    /// Per position: accepted alleles after reference filling.
-    pub filled: Vec<u32>,
-    /// Per position: the definition used an IUPAC ambiguity code.
-    pub iupac: Vec<bool>,
-    /// Positions the definition sets (indexes where `defined` is `Some`).
-    pub defined_at: Vec<usize>,
+    /// The positions the definition sets, in ascending index order (where
+    /// it sets none, the reference allele's alleles are accepted).
+    pub sets: Vec<SetPosition>,
+    /// Some position is set with an IUPAC ambiguity code.
+    pub any_iupac: bool,
     /// Reference allele of the gene.
     pub reference: bool,
+}
+
+/// A position a named allele's definition sets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SetPosition {
+    /// Position index in the gene definition.
+    pub index: usize,
+    /// Accepted position alleles as a bitmask.
+    pub mask: u32,
+    /// The definition used an IUPAC ambiguity code.
+    pub iupac: bool,
+}
+
+impl AlleleDef {
+    /// Accepted alleles at position `index` as a bitmask, when the
+    /// definition sets it.
+    pub(crate) fn defined(&self, index: usize) -> Option<u32> {
+        self.sets
+            .binary_search_by_key(&index, |s| s.index)
+            .ok()
+            .map(|k| self.sets[k].mask)
+    }
+
+    /// True when the definition sets position `index` with an IUPAC code.
+    pub(crate) fn iupac(&self, index: usize) -> bool {
+        self.any_iupac
+            && self
+                .sets
+                .binary_search_by_key(&index, |s| s.index)
+                .is_ok_and(|k| self.sets[k].iupac)
+    }
 }
 
 /// One gene's definitions prepared for matching.
@@ -142,57 +170,55 @@ impl GeneDefinition {
             .collect();
         let reference_def = def.alleles.iter().find(|a| a.reference)?;
         let ref_masks: Vec<u32> = (0..n)
-            .map(
-                |i| match reference_def.alleles.get(i).and_then(|a| a.as_deref()) {
-                    Some(s) => accept_mask(&known[i], s).0,
-                    None => bit(0),
-                },
-            )
+            .map(|i| match reference_def.allele_at(i) {
+                Some(s) => accept_mask(&known[i], s).0,
+                None => bit(0),
+            })
             .collect();
         let mut alleles = Vec::new();
         let mut reference = 0;
+        // Per position: the alleles whose definitions set it, with their masks.
+        let mut setting: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
         for a in &def.alleles {
             if a.structural_variant || ex.ignored_alleles.contains(&a.name) {
                 continue;
             }
-            let mut defined = Vec::with_capacity(n);
-            let mut filled = Vec::with_capacity(n);
-            let mut is_iupac = Vec::with_capacity(n);
-            for i in 0..n {
-                match a.alleles.get(i).and_then(|x| x.as_deref()) {
-                    Some(s) => {
-                        let (m, iu) = accept_mask(&known[i], s);
-                        defined.push(Some(m));
-                        filled.push(m);
-                        is_iupac.push(iu);
-                    }
-                    None => {
-                        defined.push(None);
-                        filled.push(ref_masks[i]);
-                        is_iupac.push(false);
-                    }
-                }
+            let ai = alleles.len();
+            let mut sets = Vec::with_capacity(a.alleles.len());
+            // Indexes beyond the positions are not part of the definition
+            // (`check_references` reports them).
+            for (&index, s) in a.alleles.iter().take_while(|(&i, _)| i < n) {
+                let (mask, iupac) = accept_mask(&known[index], s);
+                sets.push(SetPosition { index, mask, iupac });
+                setting[index].push((ai, mask));
             }
             if a.reference {
-                reference = alleles.len();
+                reference = ai;
             }
-            let defined_at = (0..n).filter(|&i| defined[i].is_some()).collect();
             alleles.push(AlleleDef {
                 name: a.name.clone(),
-                defined_at,
-                defined,
-                filled,
-                iupac: is_iupac,
+                any_iupac: sets.iter().any(|s| s.iupac),
+                sets,
                 reference: a.reference,
             });
         }
+        // After reference filling, an allele accepts at a position what its
+        // definition sets there, or else what the reference allele accepts.
         let accepting = (0..n)
             .map(|i| {
+                let mut unset = Bits::full(alleles.len());
+                for &(ai, _) in &setting[i] {
+                    unset.clear(ai);
+                }
                 (0..known[i].len())
                     .map(|k| {
-                        let mut set = Bits::empty(alleles.len());
-                        for (ai, a) in alleles.iter().enumerate() {
-                            if a.filled[i] & bit(k) != 0 {
+                        let mut set = if ref_masks[i] & bit(k) != 0 {
+                            unset.clone()
+                        } else {
+                            Bits::empty(alleles.len())
+                        };
+                        for &(ai, m) in &setting[i] {
+                            if m & bit(k) != 0 {
                                 set.set(ai);
                             }
                         }

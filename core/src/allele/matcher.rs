@@ -22,15 +22,20 @@ impl Bits {
     pub(crate) fn empty(n: usize) -> Bits {
         Bits(vec![0; n.div_ceil(64)])
     }
-    fn full(n: usize) -> Bits {
-        let mut b = Bits::empty(n);
-        for i in 0..n {
-            b.set(i);
+    pub(crate) fn full(n: usize) -> Bits {
+        let mut b = Bits(vec![u64::MAX; n.div_ceil(64)]);
+        if let Some(last) = b.0.last_mut() {
+            if !n.is_multiple_of(64) {
+                *last = (1 << (n % 64)) - 1;
+            }
         }
         b
     }
     pub(crate) fn set(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
+    }
+    pub(crate) fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
     }
     pub(crate) fn has(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
@@ -487,7 +492,7 @@ fn match_gene(
     let scores: Vec<i32> = def
         .alleles
         .iter()
-        .map(|a| a.defined_at.iter().filter(|&&i| is_present[i]).count() as i32)
+        .map(|a| a.sets.iter().filter(|s| is_present[s.index]).count() as i32)
         .collect();
     for (ai, a) in def.alleles.iter().enumerate() {
         if scores[ai] == 0 && !a.reference {
@@ -796,9 +801,12 @@ fn penalty_pair(
     b: usize,
 ) -> i32 {
     let (da, db) = (&def.alleles[a], &def.alleles[b]);
+    if !da.any_iupac && !db.any_iupac {
+        return 0;
+    }
     let mut total = 0;
     for (k, p) in present.iter().enumerate() {
-        let (ia, ib) = (da.iupac[p.index], db.iupac[p.index]);
+        let (ia, ib) = (da.iupac(p.index), db.iupac(p.index));
         if !ia && !ib {
             continue;
         }
@@ -826,7 +834,7 @@ fn order(na: &str, nb: &str, a: usize, b: usize) -> (usize, usize) {
 fn penalty_single(def: &GeneDefinition, present: &[Present], a: usize) -> i32 {
     present
         .iter()
-        .filter(|p| def.alleles[a].iupac[p.index] && p.a == 0)
+        .filter(|p| def.alleles[a].iupac(p.index) && p.a == 0)
         .count() as i32
 }
 
@@ -1187,7 +1195,7 @@ fn lowest_function_matches(
         }
         let mut copies = 2;
         for p in present {
-            let Some(m) = a.defined[p.index] else {
+            let Some(m) = a.defined(p.index) else {
                 continue;
             };
             let in_a = m & super::definitions::bit(p.a as usize) != 0;
@@ -1203,7 +1211,7 @@ fn lowest_function_matches(
     let defined = |ai: usize| -> Vec<usize> {
         present
             .iter()
-            .filter(|p| def.alleles[ai].defined[p.index].is_some())
+            .filter(|p| def.alleles[ai].defined(p.index).is_some())
             .map(|p| p.index)
             .collect()
     };
@@ -1352,5 +1360,19 @@ mod tests {
                 "[c.85T>C + c.632A>G]"
             ]
         );
+    }
+
+    #[test]
+    fn full_sets_exactly_the_first_n_bits() {
+        for n in [0, 1, 63, 64, 65, 128, 339] {
+            let mut b = Bits::full(n);
+            assert_eq!(b.iter().count(), n, "n = {n}");
+            assert_eq!(b.iter().last(), n.checked_sub(1));
+            if n > 0 {
+                b.clear(n - 1);
+                assert!(!b.has(n - 1));
+                assert_eq!(b.iter().count(), n - 1);
+            }
+        }
     }
 }

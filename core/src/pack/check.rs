@@ -6,7 +6,7 @@ use super::{LookupKey, PackSet, PhenotypeMethod};
 
 /// Checks that everything a pack refers to exists: recommendation genes and
 /// drugs belong to their guideline, every guideline gene has rules in some
-/// pack, allele vectors fit their positions, and every pair of allele
+/// pack, allele position indexes fit their positions, and every pair of allele
 /// functions of a function-pair gene has a rule. Returns the problems found.
 ///
 /// ```
@@ -78,14 +78,15 @@ pub fn check_references(set: &PackSet) -> Vec<String> {
         for gene in &pack.genes {
             if let Some(def) = &gene.definition {
                 for a in &def.alleles {
-                    if a.alleles.len() != def.positions.len() {
-                        problems.push(format!(
-                            "{src} {} {}: {} alleles for {} positions",
-                            gene.symbol,
-                            a.name,
-                            a.alleles.len(),
-                            def.positions.len()
-                        ));
+                    if let Some((&last, _)) = a.alleles.last_key_value() {
+                        if last >= def.positions.len() {
+                            problems.push(format!(
+                                "{src} {} {}: position index {last} beyond the {} positions",
+                                gene.symbol,
+                                a.name,
+                                def.positions.len()
+                            ));
+                        }
                     }
                 }
             }

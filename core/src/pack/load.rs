@@ -23,7 +23,7 @@ impl Pack {
     /// "genes", "guidelines"}`) and checks its schema version.
     ///
     /// ```
-    /// let json = br#"{"meta":{"schema_version":1,"source":"cpic","release":"t",
+    /// let json = br#"{"meta":{"schema_version":2,"source":"cpic","release":"t",
     ///   "license":"CC0-1.0","attribution":"CPIC","upstream":[]},
     ///   "drugs":[],"genes":[],"guidelines":[]}"#;
     /// let pack = dosera::pack::Pack::from_json(json).unwrap();
@@ -46,7 +46,10 @@ impl Pack {
             supported: SCHEMA_VERSION,
         };
         match serde_json::from_slice::<Pack>(bytes) {
-            Ok(pack) if pack.meta.schema_version == SCHEMA_VERSION => Ok(pack),
+            Ok(pack) if pack.meta.schema_version == SCHEMA_VERSION => {
+                check_position_indexes(&pack)?;
+                Ok(pack)
+            }
             Ok(pack) => Err(version_error(pack.meta.schema_version)),
             Err(full) => {
                 let probe: Probe = serde_json::from_slice(bytes)
@@ -58,6 +61,28 @@ impl Pack {
             }
         }
     }
+}
+
+/// Every named allele sets only positions its definition has.
+fn check_position_indexes(pack: &Pack) -> Result<()> {
+    for gene in &pack.genes {
+        let Some(def) = &gene.definition else {
+            continue;
+        };
+        for a in &def.alleles {
+            if let Some((&last, _)) = a.alleles.last_key_value() {
+                if last >= def.positions.len() {
+                    return Err(Error::InvalidPack(format!(
+                        "{} allele {}: position index {last} beyond the {} positions",
+                        gene.symbol,
+                        a.name,
+                        def.positions.len()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 impl PackSet {
@@ -82,11 +107,17 @@ impl PackSet {
         if packs.is_empty() {
             return Err(Error::InvalidPack("this build has no bundled packs".into()));
         }
-        let manifest =
-            assemble::parse_manifest(dosera_guidelines::MANIFEST, SCHEMA_VERSION).map_err(map)?;
+        // The build script verified the manifest (checksums, schema) and
+        // read its release; only the schema this build expects is checked.
+        if dosera_guidelines::SCHEMA_VERSION != SCHEMA_VERSION {
+            return Err(Error::SchemaVersion {
+                found: dosera_guidelines::SCHEMA_VERSION,
+                supported: SCHEMA_VERSION,
+            });
+        }
         Ok(PackSet::new(
             packs,
-            manifest.release,
+            dosera_guidelines::RELEASE.to_string(),
             dosera_guidelines::PACKS_SHA256.to_string(),
         ))
     }
@@ -151,5 +182,40 @@ fn map(e: AssembleError) -> Error {
             source: std::io::Error::other(message),
         },
         other => Error::InvalidPack(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack_with_alleles(alleles: &str) -> Vec<u8> {
+        format!(
+            r#"{{"meta":{{"schema_version":{SCHEMA_VERSION},"source":"cpic","release":"t",
+            "license":"CC0-1.0","attribution":"CPIC","upstream":[]}},"drugs":[],
+            "genes":[{{"symbol":"G1","definition":{{"version":"1","genome_build":"b38",
+            "refseq_chromosome":"NC","positions":[{{"chromosome":"chr1","position":10,
+            "hgvs":"g.10A>G","ref":"A","alts":["G"],"cpic_alleles":["A","G"],
+            "cpic_to_vcf":{{}}}}],"alleles":[{{"name":"*1","reference":true,
+            "alleles":{alleles}}}],"exemptions":{{}}}},
+            "phenotyping":{{"version":"1","method":"function_pair"}}}}],"guidelines":[]}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn sparse_alleles_are_read_strictly() {
+        let pack = Pack::from_json(&pack_with_alleles(r#"{"0":"A"}"#)).unwrap();
+        let def = pack.genes[0].definition.as_ref().unwrap();
+        assert_eq!(def.alleles[0].allele_at(0), Some("A"));
+        for bad in [
+            r#"{"1":"A"}"#,
+            r#"{"0":"A","0":"G"}"#,
+            r#"["A"]"#,
+            r#"{"x":"A"}"#,
+        ] {
+            let err = Pack::from_json(&pack_with_alleles(bad)).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::InvalidPack, "{bad}: {err}");
+        }
     }
 }

@@ -6,10 +6,12 @@ pub mod import;
 mod load;
 mod model;
 mod notes;
+mod sorted_map;
 mod write;
 
 pub use check::check_references;
 pub use load::PackSet;
 pub use model::*;
 pub use notes::applicable_notes;
+pub use sorted_map::{Iter as SortedMapIter, SortedMap};
 pub use write::write_dir;

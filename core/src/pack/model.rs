@@ -20,8 +20,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::SortedMap;
+
 /// The schema version written into every pack and checked on load.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Who published the guideline content of a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -225,7 +227,8 @@ pub struct AlleleDefinition {
     pub genome_build: String,
     /// RefSeq accession of the chromosome.
     pub refseq_chromosome: String,
-    /// Definition positions in genomic order; allele vectors index into this.
+    /// Definition positions in genomic order; the alleles' position indexes
+    /// point into this.
     pub positions: Vec<DefinitionPosition>,
     /// Named alleles.
     pub alleles: Vec<NamedAllele>,
@@ -253,10 +256,11 @@ pub struct DefinitionPosition {
     /// Alleles as written by CPIC (may include IUPAC codes).
     pub cpic_alleles: Vec<String>,
     /// CPIC notation to VCF notation.
-    pub cpic_to_vcf: BTreeMap<String, String>,
+    pub cpic_to_vcf: SortedMap<String, String>,
 }
 
-/// A named allele: one expected allele (or none) per definition position.
+/// A named allele: the expected allele at each definition position its
+/// definition sets (positions it leaves out are not part of it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedAllele {
     /// Allele name (`*2`, `c.1905+1G>A (*2A)`, `Reference`).
@@ -270,9 +274,33 @@ pub struct NamedAllele {
     /// True for structural variants (not callable from SNVs alone).
     #[serde(default, skip_serializing_if = "is_false")]
     pub structural_variant: bool,
-    /// Per position: the VCF allele required, an IUPAC code, or `None` when
-    /// the position is not part of this allele's definition.
-    pub alleles: Vec<Option<String>>,
+    /// Position index (into [`AlleleDefinition::positions`]) → the VCF
+    /// allele required there or an IUPAC code. Positions not listed are not
+    /// part of this allele's definition. Stored sparsely (most alleles set
+    /// a few of many positions); on disk a JSON object with the indexes as
+    /// keys, each at most once.
+    pub alleles: SortedMap<usize, String>,
+}
+
+impl NamedAllele {
+    /// The allele the definition requires at position `index`, if it sets
+    /// that position.
+    ///
+    /// ```
+    /// use dosera::pack::NamedAllele;
+    /// let a = NamedAllele {
+    ///     name: "*2".into(),
+    ///     id: None,
+    ///     reference: false,
+    ///     structural_variant: false,
+    ///     alleles: [(1, "T".to_string())].into(),
+    /// };
+    /// assert_eq!(a.allele_at(1), Some("T"));
+    /// assert_eq!(a.allele_at(0), None);
+    /// ```
+    pub fn allele_at(&self, index: usize) -> Option<&str> {
+        self.alleles.get(&index).map(String::as_str)
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -603,7 +631,7 @@ pub struct Recommendation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<String>,
     /// Gene → expected lookup value. Every gene must match.
-    pub lookup: BTreeMap<String, LookupKey>,
+    pub lookup: SortedMap<String, LookupKey>,
     /// The action.
     pub action: Action,
     /// Dose change, where the guideline gives one.

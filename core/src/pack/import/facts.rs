@@ -1163,9 +1163,11 @@ pub(crate) fn effect(implications: &[String], lookup: &BTreeMap<String, LookupKe
 }
 
 /// How a lookup reads in a sentence: `CYP2D6 activity score 1.0 and …`.
-pub(crate) fn describe_lookup(lookup: &BTreeMap<String, LookupKey>) -> String {
+pub(crate) fn describe_lookup<'a>(
+    lookup: impl IntoIterator<Item = (&'a String, &'a LookupKey)>,
+) -> String {
     let parts: Vec<String> = lookup
-        .iter()
+        .into_iter()
         .map(|(gene, key)| match key {
             LookupKey::Diplotype { diplotype } => format!("{gene} {diplotype}"),
             LookupKey::Key(k) => {

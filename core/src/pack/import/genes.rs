@@ -449,23 +449,26 @@ fn read_definitions(ctx: &Ctx) -> Result<(Definitions, String)> {
         let mut alleles = Vec::new();
         for a in array(&v, "namedAlleles", &file)? {
             let name = str_field(a, "name", &file)?.to_string();
-            let calls = array(a, "alleles", &file)?
-                .iter()
-                .map(|x| match x {
-                    Value::Null => Ok(None),
-                    Value::String(s) => Ok(Some(s.clone())),
-                    _ => Err(import_err(&file, format!("allele {name}: non-text call"))),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            if calls.len() != positions.len() {
+            let dense = array(a, "alleles", &file)?;
+            if dense.len() != positions.len() {
                 return Err(import_err(
                     &file,
                     format!(
                         "allele {name} has {} calls for {} positions",
-                        calls.len(),
+                        dense.len(),
                         positions.len()
                     ),
                 ));
+            }
+            let mut calls = BTreeMap::new();
+            for (i, x) in dense.iter().enumerate() {
+                match x {
+                    Value::Null => {}
+                    Value::String(s) => {
+                        calls.insert(i, s.clone());
+                    }
+                    _ => return Err(import_err(&file, format!("allele {name}: non-text call"))),
+                }
             }
             alleles.push(NamedAllele {
                 name,
@@ -475,7 +478,7 @@ fn read_definitions(ctx: &Ctx) -> Result<(Definitions, String)> {
                     .get("structuralVariant")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
-                alleles: calls,
+                alleles: calls.into(),
             });
         }
         let exemptions = match exemptions.get(&gene) {
@@ -519,7 +522,7 @@ fn position(p: &Value, file: &str) -> Result<DefinitionPosition> {
         ref_allele: str_field(p, "ref", file)?.to_string(),
         alts: string_list(p, "alts", file)?,
         cpic_alleles: string_list(p, "cpicAlleles", file)?,
-        cpic_to_vcf,
+        cpic_to_vcf: cpic_to_vcf.into(),
     })
 }
 

@@ -21,7 +21,8 @@ use serde_json::Value;
 
 use super::facts::{self, Detail};
 use crate::pack::{
-    Action, Drug, Guideline, LookupKey, Recommendation, Source, UpstreamRelease, VerbatimText,
+    Action, Drug, Guideline, LookupKey, Recommendation, SortedMap, Source, UpstreamRelease,
+    VerbatimText,
 };
 use crate::{Error, Result};
 
@@ -890,7 +891,7 @@ fn build_source(
                         drug: drug.clone(),
                         population: r.population.clone(),
                         strength: strength.clone(),
-                        lookup: lookup.clone(),
+                        lookup: lookup.clone().into(),
                         action: f.action,
                         dose: f.dose.clone(),
                         alternatives: f.alternatives.clone(),
@@ -1009,7 +1010,7 @@ fn build_source(
 
 /// Key of the one-recommendation-per-result rule. A missing population
 /// counts as `general`, so that the two cannot hide a duplicate.
-type DupKey = (String, BTreeMap<String, LookupKey>, String);
+type DupKey = (String, SortedMap<String, LookupKey>, String);
 
 fn same_facts(a: &Recommendation, b: &Recommendation) -> bool {
     a.action == b.action
