@@ -106,6 +106,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A report (JSON) that cannot be read: malformed, or written for
+    /// another report schema version.
+    #[error("cannot read report: {0}")]
+    MalformedReport(String),
     /// A request that contradicts itself (e.g. no sources selected).
     #[error("invalid request: {0}")]
     Usage(String),
@@ -145,6 +149,8 @@ pub enum ErrorCode {
     UnknownSample = 109,
     /// Unreadable outside-call file.
     MalformedOutsideCall = 110,
+    /// Unreadable report, or another report schema version.
+    MalformedReport = 111,
     /// Pack checksum mismatch.
     ChecksumMismatch = 201,
     /// Pack schema version not supported.
@@ -180,6 +186,7 @@ impl Error {
             Error::UnsupportedBuild(_) => ErrorCode::UnsupportedBuild,
             Error::UnknownSample(_) => ErrorCode::UnknownSample,
             Error::MalformedOutsideCall { .. } => ErrorCode::MalformedOutsideCall,
+            Error::MalformedReport(_) => ErrorCode::MalformedReport,
             Error::ChecksumMismatch { .. } => ErrorCode::ChecksumMismatch,
             Error::SchemaVersion { .. } => ErrorCode::SchemaVersion,
             Error::InvalidPack(_) => ErrorCode::InvalidPack,

@@ -49,7 +49,7 @@ pub struct CallOptions {
 }
 
 /// Sex as it matters for chrX genes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// One X chromosome: chrX genes are hemizygous.
@@ -59,7 +59,7 @@ pub enum Sex {
 }
 
 /// How the sex used for chrX genes was known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SexSource {
     /// Given by the caller.
@@ -72,7 +72,7 @@ pub enum SexSource {
 }
 
 /// Where a gene call came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallSource {
     /// Called from the VCF by dosera's matcher.
@@ -82,7 +82,7 @@ pub enum CallSource {
 }
 
 /// One diplotype returned for a gene.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DiplotypeCall {
     /// Display name (`*1/*2`; a single allele for hemizygous calls).
     pub name: String,
@@ -97,7 +97,7 @@ pub struct DiplotypeCall {
 }
 
 /// One definition position as the call used it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PositionEvidence {
     /// 1-based GRCh38 position.
     pub position: u64,
@@ -112,7 +112,7 @@ pub struct PositionEvidence {
 }
 
 /// A definition position with no usable genotype.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MissingPosition {
     /// 1-based GRCh38 position.
     pub position: u64,
@@ -127,7 +127,7 @@ pub struct MissingPosition {
 }
 
 /// An allele at a position that no definition knows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Undocumented {
     /// 1-based GRCh38 position.
     pub position: u64,
@@ -141,7 +141,7 @@ pub struct Undocumented {
 }
 
 /// Phase state of the sample at a gene's heterozygous positions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseState {
     /// At most one heterozygous position, or all in one phase set:
@@ -154,7 +154,7 @@ pub enum PhaseState {
 }
 
 /// Everything behind a gene call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     /// Positions with a usable genotype.
     pub positions_used: Vec<PositionEvidence>,
@@ -178,7 +178,7 @@ pub struct Evidence {
 }
 
 /// The call for one gene of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneCall {
     /// Gene symbol.
     pub gene: String,

@@ -27,6 +27,23 @@ pub struct SampleCalls {
 }
 
 impl SampleCalls {
+    /// A sample with no VCF calls, for reports built from outside calls
+    /// alone (sex unknown).
+    ///
+    /// ```
+    /// let s = dosera::allele::SampleCalls::empty("S1");
+    /// assert!(s.genes.is_empty());
+    /// ```
+    pub fn empty(sample: &str) -> SampleCalls {
+        SampleCalls {
+            sample: sample.to_string(),
+            sex: None,
+            sex_source: SexSource::Unknown,
+            genes: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// The call for a gene, if it was attempted.
     pub fn gene(&self, symbol: &str) -> Option<&GeneCall> {
         self.genes

@@ -52,7 +52,7 @@ pub enum Observation {
 }
 
 /// Why a definition position has no usable genotype.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingReason {
     /// No VCF record at this position.

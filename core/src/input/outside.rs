@@ -116,7 +116,7 @@ pub const REFERENCE_QUALIFIERS: [&str; 6] = [
 ///     }
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutsideCall {
     /// Gene as written (trimmed).
     pub gene: String,
@@ -169,7 +169,7 @@ impl OutsideCall {
 /// assert_eq!(r.input.as_ref().unwrap().value, "0.5");
 /// assert_eq!(r.warnings.len(), 1); // *1/*1 scores 2.0, not 0.5
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResolvedOutside {
     /// The line as parsed.
     pub call: OutsideCall,
@@ -193,7 +193,7 @@ pub struct ResolvedOutside {
 /// use dosera::input::outside::UsedField;
 /// assert_eq!(serde_json::to_string(&UsedField::ActivityScore).unwrap(), "\"activity_score\"");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UsedField {
     /// The second field: a diplotype or a single allele.

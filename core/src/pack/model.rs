@@ -26,7 +26,19 @@ use super::SortedMap;
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Who published the guideline content of a pack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// Clinical Pharmacogenetics Implementation Consortium (CC0).
@@ -538,7 +550,19 @@ impl LookupKey {
 }
 
 /// What the prescriber is asked to do, as a fact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Use the drug at the usual dose.
@@ -607,7 +631,7 @@ impl Action {
 }
 
 /// A dose change stated as a share of the usual dose.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DoseAdjustment {
     /// Lower bound, percent of the usual dose (e.g. `50`).
     pub percent_min: f64,

@@ -22,7 +22,7 @@ pub const CANDIDATE_SEPARATOR: char = '|';
 /// assert_eq!(input.value, "*2/*2");
 /// assert!("CYP2C19".parse::<dosera::GeneInput>().is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneInput {
     /// Gene symbol (any case).
     pub gene: String,
@@ -72,7 +72,7 @@ impl std::str::FromStr for GeneInput {
 }
 
 /// What kind of value a gene result was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// One or more candidate diplotypes (or a single allele for hemizygous genes).
@@ -88,7 +88,7 @@ pub enum InputKind {
 }
 
 /// A gene result interpreted against the loaded packs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneResult {
     /// Canonical gene symbol.
     pub gene: String,
@@ -103,7 +103,7 @@ pub struct GeneResult {
 }
 
 /// One possible result for a gene.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Candidate {
     /// Label shown to the user (`*1/*2`, `Poor Metabolizer`).
     pub label: String,
@@ -115,7 +115,7 @@ pub struct Candidate {
 }
 
 /// Phenotype and lookup keys under one source's rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceCall {
     /// Source whose rules were applied.
     pub source: Source,

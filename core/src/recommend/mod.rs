@@ -94,7 +94,7 @@ pub struct PackInfo {
 }
 
 /// One drug under one guideline of one source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DrugResult {
     /// Drug.
     pub drug: String,
@@ -123,7 +123,7 @@ pub struct DrugResult {
 }
 
 /// A recommendation that matched, and for which candidates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Match {
     /// Recommendation id.
     pub id: String,

@@ -2,6 +2,7 @@
 //! phenotypes and the matching recommendations, with the evidence and the
 //! knowledge-pack release behind them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
@@ -13,7 +14,7 @@ use crate::{Engine, Result, Source};
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
 /// What was read and how.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InputSummary {
     /// The VCF file, when one was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,7 +32,7 @@ pub struct InputSummary {
 }
 
 /// One gene in the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GeneReport {
     /// Gene symbol.
     pub gene: String,
@@ -68,7 +69,7 @@ pub struct GeneReport {
 }
 
 /// A sample's full report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
     /// Version of this JSON shape.
     pub schema_version: u32,
@@ -95,6 +96,74 @@ impl Report {
             .iter()
             .find(|g| g.gene.eq_ignore_ascii_case(symbol))
     }
+
+    /// Reads a report written as JSON, checking its schema version first:
+    /// a report of another version is refused with a message naming both
+    /// versions, rather than half-read.
+    ///
+    /// ```
+    /// use dosera::report::{Report, REPORT_SCHEMA_VERSION};
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let calls = dosera::input::outside::parse("CYP2C19\t*2/*2\n").unwrap();
+    /// let resolved = dosera::input::outside::resolve(&engine, &calls).unwrap();
+    /// let empty = dosera::allele::SampleCalls::empty("S1");
+    /// let report = dosera::report::build(&engine, &empty, &resolved, &[]).unwrap();
+    /// let text = serde_json::to_string(&report).unwrap();
+    /// assert_eq!(Report::from_json(&text).unwrap(), report);
+    ///
+    /// let older = text.replacen(
+    ///     &format!("\"schema_version\":{REPORT_SCHEMA_VERSION}"),
+    ///     "\"schema_version\":0",
+    ///     1,
+    /// );
+    /// let err = Report::from_json(&older).unwrap_err();
+    /// assert_eq!(err.code(), dosera::ErrorCode::MalformedReport);
+    /// assert!(err.to_string().contains("schema version 0"), "{err}");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Report> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| crate::Error::MalformedReport(format!("not JSON: {e}")))?;
+        match value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+        {
+            Some(v) if v == u64::from(REPORT_SCHEMA_VERSION) => {}
+            Some(v) => {
+                return Err(crate::Error::MalformedReport(format!(
+                    "report schema version {v}; this build reads version {REPORT_SCHEMA_VERSION}"
+                )))
+            }
+            None => {
+                return Err(crate::Error::MalformedReport(
+                    "no schema_version: not a dosera report".into(),
+                ))
+            }
+        }
+        serde_json::from_value(value).map_err(|e| crate::Error::MalformedReport(e.to_string()))
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of [`Report`], generated from the types,
+/// so it cannot drift from what [`build`] writes. The repository keeps a
+/// copy in `core/schema/report.schema.json` for readers outside Rust.
+///
+/// ```
+/// let schema = dosera::report::json_schema();
+/// assert_eq!(schema["title"], "Report");
+/// assert!(schema["properties"]["genes"].is_object());
+/// ```
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Report))
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            serde_json::Value::String(format!(
+                "https://dosera.invalid/schema/report-v{REPORT_SCHEMA_VERSION}.json"
+            )),
+        );
+    }
+    schema
 }
 
 /// What the recommendation step is given for a VCF call, if anything.
