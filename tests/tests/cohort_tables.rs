@@ -260,9 +260,11 @@ fn a_sample_with_garbage_genotypes() {
         return;
     }
     // Haploid calls on autosomes, GT alleles beyond the ALT alleles,
-    // unreadable values, an empty field, a half-written FORMAT.
+    // unreadable values, bytes that are not UTF-8, an empty field, a
+    // half-written FORMAT.
     let garbage = |record: usize, _: &str| -> Vec<u8> {
-        match record % 6 {
+        match record % 7 {
+            6 => b"\xff/\xfe".to_vec(),
             0 => b"1".to_vec(),
             1 => b"0/7".to_vec(),
             2 => b"x/y".to_vec(),
