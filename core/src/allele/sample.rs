@@ -119,6 +119,27 @@ impl Engine {
             .collect())
     }
 
+    /// Calls each of the samples `indexes` of sites already read, one at a
+    /// time, with the records read against the definitions once for all.
+    /// A panic while calling one sample (a bug) is caught and returned as
+    /// that sample's result, so the other samples are still called.
+    pub(crate) fn call_sites_isolated(
+        &self,
+        sites: &VcfSites,
+        indexes: &[usize],
+        options: &CallOptions,
+    ) -> Vec<std::thread::Result<SampleCalls>> {
+        let views = site_views(self.definitions(), &sites.sites, options);
+        indexes
+            .iter()
+            .map(|&i| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    call_sample(self, &views, sites, i, options)
+                }))
+            })
+            .collect()
+    }
+
     /// Calls every gene for sample `index` of sites already read.
     pub fn call_sites(&self, sites: &VcfSites, index: usize, options: &CallOptions) -> SampleCalls {
         let views = site_views(self.definitions(), &sites.sites, options);

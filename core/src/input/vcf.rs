@@ -24,9 +24,11 @@
 //! - gVCF reference blocks: in a gVCF an absent position is not uncalled, so
 //!   reading one as a plain VCF would give wrong answers.
 //!
-//! Problems that touch one call (a GT allele beyond the ALT alleles, a
-//! FORMAT without GT, an unusable header line) become [`VcfReader::warnings`]
-//! instead.
+//! Problems that touch one call (a GT allele beyond the ALT alleles, an
+//! unreadable GT value, bytes that are not UTF-8 in one sample's column, a
+//! FORMAT without GT, an unusable header line) become
+//! [`VcfReader::warnings`] instead: that sample's genotype at that record is
+//! missing, and the other samples are read as usual.
 
 mod bcf;
 mod text;

@@ -2,6 +2,8 @@
 //! phenotypes and the matching recommendations, with the evidence and the
 //! knowledge-pack release behind them.
 
+pub mod tables;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

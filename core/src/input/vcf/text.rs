@@ -48,15 +48,26 @@ impl TextBody {
                 continue;
             }
             let loc = Loc::Line(self.line);
-            let line = std::str::from_utf8(&self.buf).map_err(|e| {
-                invalid(
-                    Some(self.line),
-                    format!(
-                        "the record is not UTF-8 text (byte {} of the line)",
-                        e.valid_up_to() + 1
-                    ),
-                )
-            })?;
+            // Bytes that are not UTF-8 in a sample column spoil only that
+            // sample's values there (read as unreadable, with a warning);
+            // anywhere before, the record itself is broken.
+            let lossy: String;
+            let line = match std::str::from_utf8(&self.buf) {
+                Ok(line) => line,
+                Err(e) if in_sample_columns(&self.buf, e.valid_up_to()) => {
+                    lossy = String::from_utf8_lossy(&self.buf).into_owned();
+                    &lossy
+                }
+                Err(e) => {
+                    return Err(invalid(
+                        Some(self.line),
+                        format!(
+                            "the record is not UTF-8 text (byte {} of the line)",
+                            e.valid_up_to() + 1
+                        ),
+                    ))
+                }
+            };
             if line.starts_with('#') {
                 return Err(invalid(
                     Some(self.line),
@@ -122,6 +133,14 @@ impl TextBody {
             }));
         }
     }
+}
+
+/// Whether byte `at` of a record lies in a sample column (after the ninth
+/// tab: the eight fixed columns and FORMAT come first).
+fn in_sample_columns(record: &[u8], at: usize) -> bool {
+    record
+        .get(..at)
+        .is_some_and(|head| head.iter().filter(|&&b| b == b'\t').count() >= 9)
 }
 
 /// POS: ASCII digits only.
@@ -223,4 +242,46 @@ fn too_many(loc: Loc, samples: usize) -> crate::Error {
             if samples == 1 { "" } else { "s" }
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::vcf::VcfReader;
+
+    const HEAD: &str =
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\tC\n";
+
+    #[test]
+    fn bytes_that_are_not_utf8_spoil_only_their_sample() {
+        let mut vcf = HEAD.as_bytes().to_vec();
+        vcf.extend_from_slice(
+            b"chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\t0/\xff\xfe\t1|1\n",
+        );
+        let mut reader = VcfReader::from_bytes(vcf).unwrap();
+        let site = reader.next_site(&|_, _| true).unwrap().unwrap();
+        assert_eq!(site.calls[0].alleles, [Some(0), Some(1)]);
+        assert_eq!(site.calls[1].alleles, [Some(0), None]);
+        assert_eq!(site.calls[2].alleles, [Some(1), Some(1)]);
+        assert!(site.calls[2].phased);
+        assert_eq!(reader.warnings().len(), 1);
+        assert!(
+            reader.warnings()[0].starts_with("line 3, sample B: GT"),
+            "{:?}",
+            reader.warnings()
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_before_the_samples_break_the_record() {
+        for bad in [
+            &b"chr10\t94781859\trs\xff\tG\tA\t.\tPASS\t.\tGT\t0/1\t0/1\t0/1\n"[..],
+            &b"chr10\t94781859\trs1\tG\tA\t.\tPASS\t.\tG\xff\t0/1\t0/1\t0/1\n"[..],
+        ] {
+            let mut vcf = HEAD.as_bytes().to_vec();
+            vcf.extend_from_slice(bad);
+            let mut reader = VcfReader::from_bytes(vcf).unwrap();
+            let err = reader.next_site(&|_, _| true).unwrap_err();
+            assert!(err.to_string().contains("not UTF-8"), "{err}");
+        }
+    }
 }

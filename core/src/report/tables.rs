@@ -1,0 +1,647 @@
+//! Cohort tables: every sample of a multi-sample VCF as two tab-separated
+//! tables, one row per sample and gene (`genes.tsv`) and one row per sample,
+//! drug and guideline (`drugs.tsv`).
+//!
+//! [`cohort`] reads the VCF once and builds one [`Report`] per sample. Only a
+//! problem with the file or the request as a whole is an `Err` (an unreadable
+//! or malformed file, a build other than GRCh38, no sample columns, an
+//! unknown sample or drug). Anything that goes wrong for one sample becomes
+//! that sample's [`SampleOutcome::Failed`], and the other samples are not
+//! touched. Bad data in one sample's column (`./.` everywhere, haploid calls
+//! on autosomes, GT alleles beyond the ALT alleles, unreadable GT values) is
+//! not a failure: those positions are missing, with a reason, and the sample
+//! is called from what is left, like any other sample.
+//!
+//! A failed sample still has a row for every gene and every drug the other
+//! samples have (the same lists: the genes of the VCF definitions called
+//! under the options plus the outside-call genes, and the drugs and
+//! guidelines a report lists for them), marked `failed` with the error, so
+//! a table always has exactly samples × genes and samples × (drug,
+//! guideline) rows.
+//!
+//! # The tables
+//!
+//! Both tables are UTF-8, one header line and then the rows, fields
+//! separated by one tab, lines ended by `\n`; there are no comment lines,
+//! so `pandas.read_csv(path, sep="\t")` or R's `read.delim` read them as
+//! they are. A tab, carriage return or newline inside a value is written as
+//! a space, so every line has the same number of fields. Lists inside one
+//! field are joined with ` | ` (candidates, matches, warnings). Empty means
+//! none. `yes`/`no` are used for flags.
+//!
+//! `genes.tsv`, one row per sample and gene, genes alphabetical:
+//!
+//! | column | content |
+//! |---|---|
+//! | `sample` | sample name from the VCF header |
+//! | `gene` | gene symbol |
+//! | `source` | `vcf` (called from the VCF) or `outside` (an outside call) |
+//! | `diplotypes` | diplotypes in rank order, ` \| `-joined |
+//! | `phenotypes` | phenotype per candidate, ` \| `-joined |
+//! | `activity_scores` | activity score per candidate, for activity-score genes |
+//! | `lookup_keys` | per candidate, the guideline lookup keys per source (`CPIC=Poor Metabolizer; DPWG=PM`) |
+//! | `missing_positions` | number of definition positions with no usable genotype |
+//! | `called` | `yes` when the gene reached the guidelines with a result, `no` when it is matched as No Result |
+//! | `no_call_reason` | why the VCF call has no diplotype |
+//! | `warnings` | the gene's warnings, ` \| `-joined |
+//! | `status` | `ok`, or `failed` when the sample could not be reported |
+//! | `error` | why the sample failed |
+//!
+//! `drugs.tsv`, one row per sample, drug and guideline of a source, in the
+//! order the sample's report lists them (actionable first):
+//!
+//! | column | content |
+//! |---|---|
+//! | `sample` | sample name |
+//! | `drug` | drug (lower case) |
+//! | `source` | `CPIC` or `DPWG` |
+//! | `guideline_id` | upstream guideline id |
+//! | `actionable` | `yes` when a matched recommendation departs from standard prescribing |
+//! | `actions` | action per matched recommendation |
+//! | `strengths` | strength (classification) per matched recommendation |
+//! | `dose_adjustments` | dose change per matched recommendation (`50% of starting dose`) |
+//! | `genes` | genes the guideline uses |
+//! | `lookup_keys` | per matched recommendation, the key per gene it matched on (`CYP2C19=Poor Metabolizer; CYP2D6=1.0`) |
+//! | `recommendation_ids` | upstream id per matched recommendation |
+//! | `matches` | number of matched recommendations |
+//! | `candidates_agree` | `yes` when every candidate combination of an ambiguous result leads to the same advice |
+//! | `warnings` | the drug's warnings, ` \| `-joined |
+//! | `status` | `ok` or `failed` |
+//! | `error` | why the sample failed |
+//!
+//! ```
+//! use dosera::allele::CallOptions;
+//! use dosera::report::tables;
+//!
+//! let engine = dosera::Engine::bundled()?;
+//! let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\n\
+//!            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\t0/0\n";
+//! let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+//! let outcomes = tables::cohort(&engine, &mut reader, &CallOptions::default(), &[], &[])?;
+//! assert_eq!(outcomes.len(), 2);
+//!
+//! let genes = tables::genes_tsv(&outcomes);
+//! let header = genes.lines().next().unwrap();
+//! assert!(header.starts_with("sample\tgene\tsource\tdiplotypes"));
+//! let per_sample = outcomes[0].report().unwrap().genes.len();
+//! assert_eq!(genes.lines().count(), 1 + 2 * per_sample);
+//! # Ok::<(), dosera::Error>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::allele::{CallOptions, CallSource, SampleCalls, SexSource};
+use crate::input::outside::ResolvedOutside;
+use crate::input::vcf::VcfReader;
+use crate::recommend::{DrugResult, Match};
+use crate::report::{build, GeneReport, Report};
+use crate::{Engine, Error, Result, Source};
+
+/// Columns of `genes.tsv`, in order.
+pub const GENE_COLUMNS: [&str; 13] = [
+    "sample",
+    "gene",
+    "source",
+    "diplotypes",
+    "phenotypes",
+    "activity_scores",
+    "lookup_keys",
+    "missing_positions",
+    "called",
+    "no_call_reason",
+    "warnings",
+    "status",
+    "error",
+];
+
+/// Columns of `drugs.tsv`, in order.
+pub const DRUG_COLUMNS: [&str; 16] = [
+    "sample",
+    "drug",
+    "source",
+    "guideline_id",
+    "actionable",
+    "actions",
+    "strengths",
+    "dose_adjustments",
+    "genes",
+    "lookup_keys",
+    "recommendation_ids",
+    "matches",
+    "candidates_agree",
+    "warnings",
+    "status",
+    "error",
+];
+
+/// Separator of list items inside one field.
+const LIST: &str = " | ";
+
+/// What became of one sample of a cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SampleOutcome {
+    /// The sample's report.
+    Report(Box<Report>),
+    /// The sample could not be reported; the other samples were.
+    Failed(Box<Failure>),
+}
+
+/// A sample that could not be reported, with the rows it should have had.
+///
+/// ```
+/// use dosera::report::tables::{Failure, SampleOutcome};
+/// let failed = SampleOutcome::Failed(Box::new(Failure {
+///     sample: "S7".into(),
+///     error: "internal error: example".into(),
+///     genes: vec![],
+///     drugs: vec![],
+/// }));
+/// assert_eq!(failed.sample(), "S7");
+/// assert!(failed.report().is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// Sample name.
+    pub sample: String,
+    /// What went wrong, in one line.
+    pub error: String,
+    /// The genes the other samples are reported for: gene and source.
+    pub genes: Vec<(String, CallSource)>,
+    /// The drugs and guidelines the other samples list.
+    pub drugs: Vec<DrugSlot>,
+}
+
+/// One drug under one guideline of one source: a row of `drugs.tsv`.
+///
+/// ```
+/// let slot = dosera::report::tables::DrugSlot {
+///     drug: "clopidogrel".into(),
+///     source: dosera::Source::Cpic,
+///     guideline_id: "PA166104948".into(),
+///     genes: vec!["CYP2C19".into()],
+/// };
+/// assert_eq!(slot.source.label(), "CPIC");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrugSlot {
+    /// Drug.
+    pub drug: String,
+    /// Source.
+    pub source: Source,
+    /// Guideline id.
+    pub guideline_id: String,
+    /// Genes the guideline uses.
+    pub genes: Vec<String>,
+}
+
+impl SampleOutcome {
+    /// The sample name.
+    ///
+    /// ```
+    /// # use dosera::report::tables::{Failure, SampleOutcome};
+    /// let f = SampleOutcome::Failed(Box::new(Failure {
+    ///     sample: "S1".into(), error: "x".into(), genes: vec![], drugs: vec![],
+    /// }));
+    /// assert_eq!(f.sample(), "S1");
+    /// ```
+    pub fn sample(&self) -> &str {
+        match self {
+            SampleOutcome::Report(r) => &r.input.sample,
+            SampleOutcome::Failed(f) => &f.sample,
+        }
+    }
+
+    /// The report, unless the sample failed.
+    ///
+    /// ```
+    /// # use dosera::report::tables::{Failure, SampleOutcome};
+    /// let f = SampleOutcome::Failed(Box::new(Failure {
+    ///     sample: "S1".into(), error: "x".into(), genes: vec![], drugs: vec![],
+    /// }));
+    /// assert!(f.report().is_none());
+    /// ```
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            SampleOutcome::Report(r) => Some(r),
+            SampleOutcome::Failed(_) => None,
+        }
+    }
+}
+
+/// Reports every sample of a VCF (or the one `options.sample` names), in
+/// header order, never dropping one.
+///
+/// `outside` and `drugs` are as for [`build`](crate::report::build) and
+/// apply to every sample. `Err` only for problems with the file or the
+/// request as a whole: an unreadable or malformed file, a build other than
+/// GRCh38, no sample columns, an unknown sample, drug or outside-call gene.
+/// A sample that cannot be reported is returned as
+/// [`SampleOutcome::Failed`] with the reason.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\t./.\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let drugs = ["clopidogrel".to_string()];
+/// let outcomes = dosera::report::tables::cohort(
+///     &engine, &mut reader, &CallOptions::default(), &[], &drugs,
+/// )?;
+/// let names: Vec<&str> = outcomes.iter().map(|o| o.sample()).collect();
+/// assert_eq!(names, ["A", "B"]);
+/// // B has no genotype at all: reported, with every gene uncalled.
+/// let b = outcomes[1].report().unwrap();
+/// assert!(b.gene("CYP2C19").unwrap().diplotypes.is_empty());
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn cohort(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+) -> Result<Vec<SampleOutcome>> {
+    let sites = engine.read_sites(reader)?;
+    let chosen = crate::allele::select_samples(&sites.samples, options.sample.as_deref())?;
+    // The rows every sample has, from a sample with no genotype at all: the
+    // genes and drugs do not depend on the genotypes. A request problem (an
+    // unknown drug) shows here, once, rather than as every sample failing.
+    let template = template(engine, options, outside, drugs)?;
+    let calls = engine.call_sites_isolated(&sites, &chosen, options);
+    let outcomes = chosen
+        .iter()
+        .zip(calls)
+        .map(|(&i, called)| {
+            let name = sites.samples.get(i).cloned().unwrap_or_default();
+            let result = match called {
+                Ok(calls) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    build(engine, &calls, outside, drugs)
+                }))
+                .unwrap_or_else(|panic| Err(Error::Internal(panic_text(&*panic)))),
+                Err(panic) => Err(Error::Internal(panic_text(&*panic))),
+            };
+            match result {
+                Ok(report) => SampleOutcome::Report(Box::new(report)),
+                Err(e) => SampleOutcome::Failed(Box::new(Failure {
+                    sample: name,
+                    error: e.to_string(),
+                    genes: template
+                        .genes
+                        .iter()
+                        .map(|g| (g.gene.clone(), g.source))
+                        .collect(),
+                    drugs: template.drugs.iter().map(slot).collect(),
+                })),
+            }
+        })
+        .collect();
+    Ok(outcomes)
+}
+
+/// The report of a sample with no genotype anywhere.
+fn template(
+    engine: &Engine,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+) -> Result<Report> {
+    let empty = crate::allele::VcfSites {
+        samples: vec![String::new()],
+        sites: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut calls: SampleCalls = engine.call_sites(&empty, 0, options);
+    calls.sex_source = SexSource::Unknown;
+    build(engine, &calls, outside, drugs)
+}
+
+fn slot(d: &DrugResult) -> DrugSlot {
+    DrugSlot {
+        drug: d.drug.clone(),
+        source: d.source,
+        guideline_id: d.guideline_id.clone(),
+        genes: d.genes.clone(),
+    }
+}
+
+/// A caught panic's message, for the sample's error.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_string());
+    format!("the sample could not be reported ({text})")
+}
+
+/// `genes.tsv`: the header, then one row per sample and gene.
+///
+/// ```
+/// let tsv = dosera::report::tables::genes_tsv(&[]);
+/// assert_eq!(tsv, format!("{}\n", dosera::report::tables::GENE_COLUMNS.join("\t")));
+/// ```
+pub fn genes_tsv(outcomes: &[SampleOutcome]) -> String {
+    let mut out = String::new();
+    line(&mut out, GENE_COLUMNS.iter().map(|c| c.to_string()));
+    for o in outcomes {
+        match o {
+            SampleOutcome::Report(r) => {
+                for g in &r.genes {
+                    line(&mut out, gene_row(&r.input.sample, g));
+                }
+            }
+            SampleOutcome::Failed(f) => {
+                for (gene, source) in &f.genes {
+                    let mut row = vec![String::new(); GENE_COLUMNS.len()];
+                    row[0] = f.sample.clone();
+                    row[1] = gene.clone();
+                    row[2] = source_name(*source).to_string();
+                    row[8] = "no".to_string();
+                    row[11] = "failed".to_string();
+                    row[12] = f.error.clone();
+                    line(&mut out, row);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn gene_row(sample: &str, g: &GeneReport) -> Vec<String> {
+    let lookup: Vec<String> = g
+        .interpretation
+        .iter()
+        .flat_map(|r| &r.candidates)
+        .map(|c| {
+            c.calls
+                .iter()
+                .map(|s| format!("{}={}", s.source.label(), s.lookup_keys.join(" or ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .collect();
+    let no_call = g
+        .call
+        .as_ref()
+        .and_then(|c| c.no_call_reason.clone())
+        .unwrap_or_default();
+    vec![
+        sample.to_string(),
+        g.gene.clone(),
+        source_name(g.source).to_string(),
+        g.diplotypes.join(LIST),
+        g.phenotypes.join(LIST),
+        g.activity_scores.join(LIST),
+        lookup.join(LIST),
+        g.missing_positions.len().to_string(),
+        yes_no(g.interpretation.is_some()).to_string(),
+        no_call,
+        g.warnings.join(LIST),
+        "ok".to_string(),
+        String::new(),
+    ]
+}
+
+/// `drugs.tsv`: the header, then one row per sample, drug and guideline.
+///
+/// ```
+/// let tsv = dosera::report::tables::drugs_tsv(&[]);
+/// assert!(tsv.starts_with("sample\tdrug\tsource\tguideline_id\tactionable"));
+/// assert_eq!(tsv.lines().count(), 1);
+/// ```
+pub fn drugs_tsv(outcomes: &[SampleOutcome]) -> String {
+    let mut out = String::new();
+    line(&mut out, DRUG_COLUMNS.iter().map(|c| c.to_string()));
+    for o in outcomes {
+        match o {
+            SampleOutcome::Report(r) => {
+                for d in &r.drugs {
+                    line(&mut out, drug_row(&r.input.sample, d));
+                }
+            }
+            SampleOutcome::Failed(f) => {
+                for d in &f.drugs {
+                    let mut row = vec![String::new(); DRUG_COLUMNS.len()];
+                    row[0] = f.sample.clone();
+                    row[1] = d.drug.clone();
+                    row[2] = d.source.label().to_string();
+                    row[3] = d.guideline_id.clone();
+                    row[4] = "no".to_string();
+                    row[8] = d.genes.join(", ");
+                    row[11] = "0".to_string();
+                    row[14] = "failed".to_string();
+                    row[15] = f.error.clone();
+                    line(&mut out, row);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
+    let each = |f: &dyn Fn(&Match) -> String| -> String {
+        d.matches.iter().map(f).collect::<Vec<_>>().join(LIST)
+    };
+    vec![
+        sample.to_string(),
+        d.drug.clone(),
+        d.source.label().to_string(),
+        d.guideline_id.clone(),
+        yes_no(d.actionable).to_string(),
+        each(&|m| m.action.label().to_string()),
+        each(&|m| m.strength.clone().unwrap_or_default()),
+        each(&|m| m.dose.as_ref().map(dose_text).unwrap_or_default()),
+        d.genes.join(", "),
+        each(&|m| {
+            m.lookup
+                .iter()
+                .map(|(g, k)| format!("{g}={k}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+        each(&|m| m.id.clone()),
+        d.matches.len().to_string(),
+        yes_no(d.candidates_agree).to_string(),
+        d.warnings.join(LIST),
+        "ok".to_string(),
+        String::new(),
+    ]
+}
+
+/// `50% of starting dose`, `25-50% of starting dose`.
+fn dose_text(d: &crate::pack::DoseAdjustment) -> String {
+    let pct = |v: f64| {
+        let mut s = format!("{v:.2}");
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+        s
+    };
+    let range = if d.percent_min == d.percent_max {
+        pct(d.percent_min)
+    } else {
+        format!("{}-{}", pct(d.percent_min), pct(d.percent_max))
+    };
+    if d.of.is_empty() {
+        format!("{range}%")
+    } else {
+        format!("{range}% of {}", d.of)
+    }
+}
+
+fn source_name(s: CallSource) -> &'static str {
+    match s {
+        CallSource::Vcf => "vcf",
+        CallSource::Outside => "outside",
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// Appends one row: fields cleaned of tabs and line breaks, tab-joined.
+fn line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        out.extend(f.chars().map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        }));
+    }
+    out.push('\n');
+}
+
+/// Writes `genes.tsv` and `drugs.tsv` into `dir` (created if absent) and
+/// returns their paths, genes first.
+///
+/// ```no_run
+/// use dosera::allele::CallOptions;
+/// use dosera::report::tables;
+/// let engine = dosera::Engine::bundled()?;
+/// let mut reader = dosera::input::vcf::VcfReader::from_path("cohort.vcf.gz".as_ref())?;
+/// let outcomes = tables::cohort(&engine, &mut reader, &CallOptions::default(), &[], &[])?;
+/// let (genes, drugs) = tables::write_cohort("out".as_ref(), &outcomes)?;
+/// println!("{} and {}", genes.display(), drugs.display());
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn write_cohort(dir: &Path, outcomes: &[SampleOutcome]) -> Result<(PathBuf, PathBuf)> {
+    let io = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| Error::Io {
+            path: shown,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let genes = dir.join("genes.tsv");
+    let drugs = dir.join("drugs.tsv");
+    std::fs::write(&genes, genes_tsv(outcomes)).map_err(io(&genes))?;
+    std::fs::write(&drugs, drugs_tsv(outcomes)).map_err(io(&drugs))?;
+    Ok((genes, drugs))
+}
+
+/// Counts of a cohort, for a summary line.
+///
+/// ```
+/// let s = dosera::report::tables::summary(&[]);
+/// assert_eq!((s.samples, s.failed), (0, 0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Samples in the cohort.
+    pub samples: usize,
+    /// Samples that could not be reported.
+    pub failed: usize,
+}
+
+/// Counts samples and failures.
+///
+/// ```
+/// let s = dosera::report::tables::summary(&[]);
+/// assert_eq!(s.samples, 0);
+/// ```
+pub fn summary(outcomes: &[SampleOutcome]) -> Summary {
+    Summary {
+        samples: outcomes.len(),
+        failed: outcomes
+            .iter()
+            .filter(|o| matches!(o, SampleOutcome::Failed(_)))
+            .count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaned_fields_keep_the_column_count() {
+        let mut out = String::new();
+        line(&mut out, ["a\tb".to_string(), "c\r\nd".to_string()]);
+        assert_eq!(out, "a b\tc  d\n");
+    }
+
+    #[test]
+    fn dose_texts() {
+        let d = |a: f64, b: f64, of: &str| crate::pack::DoseAdjustment {
+            percent_min: a,
+            percent_max: b,
+            of: of.into(),
+        };
+        assert_eq!(
+            dose_text(&d(50.0, 50.0, "starting dose")),
+            "50% of starting dose"
+        );
+        assert_eq!(dose_text(&d(25.0, 50.0, "")), "25-50%");
+        assert_eq!(dose_text(&d(12.5, 12.5, "dose")), "12.5% of dose");
+    }
+
+    #[test]
+    fn failed_rows_fill_every_column() {
+        let f = SampleOutcome::Failed(Box::new(Failure {
+            sample: "S".into(),
+            error: "why\tnot".into(),
+            genes: vec![("CYP2C19".into(), CallSource::Vcf)],
+            drugs: vec![DrugSlot {
+                drug: "clopidogrel".into(),
+                source: Source::Cpic,
+                guideline_id: "G".into(),
+                genes: vec!["CYP2C19".into()],
+            }],
+        }));
+        let genes = genes_tsv(std::slice::from_ref(&f));
+        let row: Vec<&str> = genes
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .split('\t')
+            .collect();
+        assert_eq!(row.len(), GENE_COLUMNS.len());
+        assert_eq!(row[11], "failed");
+        assert_eq!(row[12], "why not");
+        let drugs = drugs_tsv(&[f]);
+        let row: Vec<&str> = drugs
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .split('\t')
+            .collect();
+        assert_eq!(row.len(), DRUG_COLUMNS.len());
+        assert_eq!(row[14], "failed");
+    }
+}
