@@ -12,6 +12,8 @@ use crate::input::outside::{ResolvedOutside, UsedField};
 use crate::recommend::{DrugResult, GeneInput, GeneResult, Request};
 use crate::{Engine, Result, Source};
 
+pub mod fhir;
+
 /// Version of the report's JSON shape.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
