@@ -2,6 +2,8 @@
 //! phenotypes and the matching recommendations, with the evidence and the
 //! knowledge-pack release behind them.
 
+pub mod html;
+
 use serde::{Deserialize, Serialize};
 
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
