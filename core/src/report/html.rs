@@ -460,7 +460,7 @@ dl.meta dd{margin:0}
 table{border-collapse:collapse;width:100%;margin:.4em 0 1em}
 th,td{border:1px solid var(--line);padding:.3em .45em;text-align:left;vertical-align:top}
 thead th{background:var(--head)}
-tr.act td.action{color:var(--act);font-weight:600}
+td.action.yes{color:var(--act);font-weight:600}
 td.action .small{font-weight:normal}
 .note{background:var(--warnbg);padding:.15em .35em;display:inline-block;margin-top:.2em}
 .muted{color:var(--muted)}
@@ -716,7 +716,13 @@ impl Page<'_> {
                     self.text(d.source.label());
                     self.raw("</td>");
                 }
-                self.raw("<td class=\"action\">");
+                // Only an action that departs from standard prescribing is
+                // marked; a drug's other candidate rows stay plain.
+                if m.action.is_actionable() {
+                    self.raw("<td class=\"action yes\">");
+                } else {
+                    self.raw("<td class=\"action\">");
+                }
                 self.text(action_text(m.action, self.lang));
                 if rows.len() > 1 {
                     // Say what tells the rows apart: population, candidate.
