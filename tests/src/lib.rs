@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub mod builder;
 pub mod exhaustive;
+pub mod report_cases;
 
 /// `../shared` beside the checkout, when present.
 ///

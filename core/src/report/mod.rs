@@ -2,6 +2,8 @@
 //! phenotypes and the matching recommendations, with the evidence and the
 //! knowledge-pack release behind them.
 
+pub mod fhir;
+pub mod html;
 pub mod tables;
 
 use schemars::JsonSchema;
@@ -11,8 +13,6 @@ use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
 use crate::input::outside::{ResolvedOutside, UsedField};
 use crate::recommend::{DrugResult, GeneInput, GeneResult, Request};
 use crate::{Engine, Result, Source};
-
-pub mod fhir;
 
 /// Version of the report's JSON shape.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
