@@ -9,6 +9,31 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Writes to standard output; when the reader has gone (`dosera … | head`)
+/// the program ends quietly instead of panicking, and another write error
+/// ends it with a message and exit code 74.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to standard output: {e}");
+        std::process::exit(74);
+    }
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    () => { $crate::write_stdout(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($t)*))) };
+}
+/// `print!` through [`write_stdout`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::write_stdout(format_args!($($t)*)) };
+}
+
 mod report_cmd;
 use dosera::pack::import::{import, ImportOptions};
 use dosera::pack::PackSet;
@@ -154,7 +179,7 @@ fn engine(packs: &Option<PathBuf>) -> Result<Engine, Error> {
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -169,9 +194,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 return print_json(&result);
             }
             for cand in &result.candidates {
-                println!("{} {}", result.gene, cand.label);
+                outln!("{} {}", result.gene, cand.label);
                 for call in &cand.calls {
-                    println!(
+                    outln!(
                         "  {:<5} phenotype: {:<32} activity score: {:<6} lookup key: {}",
                         call.source.label(),
                         call.phenotype.as_deref().unwrap_or("-"),
@@ -182,7 +207,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                             call.lookup_keys.join(" | ")
                         }
                     );
-                    println!("        how: {}", call.derivation);
+                    outln!("        how: {}", call.derivation);
                 }
             }
             Ok(())
@@ -192,13 +217,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 return print_json(&genes);
             }
-            println!(
+            outln!(
                 "{:<9} {:<10} {:>7} {:<4} drugs",
-                "gene", "sources", "alleles", "vcf"
+                "gene",
+                "sources",
+                "alleles",
+                "vcf"
             );
             for g in genes {
                 let sources: Vec<&str> = g.sources.iter().map(|s| s.as_str()).collect();
-                println!(
+                outln!(
                     "{:<9} {:<10} {:>7} {:<4} {}",
                     g.symbol,
                     sources.join(","),
@@ -214,9 +242,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 return print_json(&alleles);
             }
-            println!("{:<40} {:<36} activity", "allele", "function");
+            outln!("{:<40} {:<36} activity", "allele", "function");
             for a in alleles {
-                println!(
+                outln!(
                     "{:<40} {:<36} {}",
                     a.name,
                     a.function.as_deref().unwrap_or("-"),
@@ -230,10 +258,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 return print_json(&drugs);
             }
-            println!("{:<28} {:<10} genes", "drug", "sources");
+            outln!("{:<28} {:<10} genes", "drug", "sources");
             for d in drugs {
                 let sources: Vec<&str> = d.sources.iter().map(|s| s.as_str()).collect();
-                println!(
+                outln!(
                     "{:<28} {:<10} {}",
                     d.name,
                     sources.join(","),
@@ -260,7 +288,7 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
     if args.json {
         return print_json(&result);
     }
-    println!(
+    outln!(
         "dosera {} · packs {} ({})",
         result.engine_version,
         result.packs_release,
@@ -271,11 +299,11 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
+    outln!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
     for g in &result.genes {
         for c in &g.candidates {
             for call in &c.calls {
-                println!(
+                outln!(
                     "{:<8} {:<28} {:<5} {} (key: {})",
                     g.gene,
                     c.label,
@@ -286,10 +314,10 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
             }
         }
     }
-    println!();
+    outln!();
     print_drugs(&result.drugs);
     for w in &result.warnings {
-        println!("note: {w}");
+        outln!("note: {w}");
     }
     Ok(())
 }
@@ -297,7 +325,7 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
 /// Prints each drug's matched recommendations.
 fn print_drugs(drugs: &[dosera::DrugResult]) {
     for d in drugs {
-        println!(
+        outln!(
             "{} · {} · {}{}",
             d.drug,
             d.source.label(),
@@ -308,9 +336,9 @@ fn print_drugs(drugs: &[dosera::DrugResult]) {
                 " · CANDIDATES DISAGREE"
             }
         );
-        println!("  {}", d.url);
+        outln!("  {}", d.url);
         if d.matches.is_empty() {
-            println!("  no matching recommendation");
+            outln!("  no matching recommendation");
         }
         for m in &d.matches {
             let dose = m
@@ -325,7 +353,7 @@ fn print_drugs(drugs: &[dosera::DrugResult]) {
                 })
                 .unwrap_or_default();
             let lookup: Vec<String> = m.lookup.iter().map(|(g, k)| format!("{g}: {k}")).collect();
-            println!(
+            outln!(
                 "  [{}] {}{} · strength: {} · population: {} · key: {}",
                 m.id,
                 m.action.label(),
@@ -334,16 +362,16 @@ fn print_drugs(drugs: &[dosera::DrugResult]) {
                 m.population.as_deref().unwrap_or("-"),
                 lookup.join(", ")
             );
-            println!("    {}", m.summary);
-            println!("    {}", m.implication);
+            outln!("    {}", m.summary);
+            outln!("    {}", m.implication);
             if d.matches.len() > 1 || !d.candidates_agree {
-                println!("    for: {}", m.candidates.join("; "));
+                outln!("    for: {}", m.candidates.join("; "));
             }
         }
         for w in &d.warnings {
-            println!("  note: {w}");
+            outln!("  note: {w}");
         }
-        println!();
+        outln!();
     }
 }
 
@@ -376,10 +404,10 @@ fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
                     "release": release, "sha256": sha, "packs": info
                 }));
             }
-            println!("pack set {release}\nsha256   {sha}");
+            outln!("pack set {release}\nsha256   {sha}");
             for p in engine.packs() {
                 let recs: usize = p.guidelines.iter().map(|g| g.recommendations.len()).sum();
-                println!(
+                outln!(
                     "\n{} ({}, schema {}, licence {})\n  {} genes, {} drugs, {} guidelines, {} recommendations\n  attribution: {}",
                     p.meta.release,
                     p.meta.source.label(),
@@ -392,7 +420,7 @@ fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
                     p.meta.attribution
                 );
                 for u in &p.meta.upstream {
-                    println!("  from {} {}: {}", u.name, u.version, u.used_for);
+                    outln!("  from {} {}: {}", u.name, u.version, u.used_for);
                 }
             }
             Ok(())
@@ -412,9 +440,10 @@ fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
                     problems.len()
                 )));
             }
-            println!(
+            outln!(
                 "ok: {} ({}), checksums and references verified",
-                set.release, set.sha256
+                set.release,
+                set.sha256
             );
             Ok(())
         }
@@ -444,7 +473,7 @@ fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
                     problems.len()
                 )));
             }
-            println!("wrote {} ({})", out.display(), set.sha256);
+            outln!("wrote {} ({})", out.display(), set.sha256);
             Ok(())
         }
     }

@@ -1,12 +1,14 @@
 //! `dosera report`: VCF (plus outside calls) to gene calls, phenotypes and
 //! recommendations.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use dosera::allele::{CallOptions, Sex};
 use dosera::input::{outside, vcf::VcfReader};
-use dosera::report::Report;
+use dosera::report::html::{self, Lang};
+use dosera::report::tables::{self, SampleOutcome};
+use dosera::report::{fhir, Report};
 use dosera::{Engine, Error};
 
 /// Sex as given on the command line.
@@ -16,6 +18,30 @@ pub enum SexArg {
     Male,
     /// Two X chromosomes.
     Female,
+}
+
+/// Output format of `dosera report`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text on the terminal.
+    Text,
+    /// The report as JSON (one object per sample; an array for several).
+    Json,
+    /// The clinician's HTML page (self-contained).
+    Html,
+    /// Cohort tables `genes.tsv` and `drugs.tsv` (needs `--out DIR`).
+    Tsv,
+    /// An HL7 FHIR R4 Bundle (Genomics Reporting profiles) as JSON.
+    Fhir,
+}
+
+/// Language of the HTML report.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Swedish.
+    Sv,
 }
 
 #[derive(Args)]
@@ -47,9 +73,19 @@ pub struct ReportArgs {
     /// Sex for chrX genes (G6PD); default: inferred from chrX calls when possible.
     #[arg(long, value_enum)]
     sex: Option<SexArg>,
-    /// Print JSON (one object per sample, in an array when several).
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Same as `--format json`.
     #[arg(long)]
     json: bool,
+    /// Language of the HTML report.
+    #[arg(long, value_enum, default_value = "en")]
+    lang: LangArg,
+    /// Write to this file (one sample) or folder (several samples, one file
+    /// each; `tsv` always writes `genes.tsv` and `drugs.tsv` into a folder).
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
 }
 
 pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
@@ -69,36 +105,167 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         Some(path) => outside::resolve(engine, &outside::read(path)?)?,
         None => Vec::new(),
     };
+    let format = if args.json { Format::Json } else { args.format };
+    let lang = match args.lang {
+        LangArg::En => Lang::En,
+        LangArg::Sv => Lang::Sv,
+    };
     let mut reader = VcfReader::from_path(&args.vcf)?;
-    let calls = engine.call_vcf(&mut reader, &options)?;
-    let mut reports = Vec::with_capacity(calls.len());
-    for sample in &calls {
-        let mut r = dosera::report::build(engine, sample, &resolved, &args.drugs)?;
-        r.input.file = Some(args.vcf.display().to_string());
-        reports.push(r);
+    // Every sample is reported, each on its own: one sample's failure is
+    // its own row or message, never the end of the batch.
+    let mut outcomes = tables::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
+    let file = args.vcf.display().to_string();
+    for o in &mut outcomes {
+        if let SampleOutcome::Report(r) = o {
+            r.input.file = Some(file.clone());
+        }
     }
-    if args.json {
-        return if reports.len() == 1 {
-            crate::print_json(&reports[0])
-        } else {
-            crate::print_json(&reports)
-        };
+    let failed: Vec<(String, String)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            SampleOutcome::Failed(f) => Some((f.sample.clone(), f.error.clone())),
+            SampleOutcome::Report(_) => None,
+        })
+        .collect();
+    let reports: Vec<&Report> = outcomes.iter().filter_map(SampleOutcome::report).collect();
+    match format {
+        Format::Tsv => {
+            let dir = args.out.as_deref().ok_or_else(|| {
+                Error::Usage("--format tsv writes genes.tsv and drugs.tsv: give --out DIR".into())
+            })?;
+            let (genes, drugs) = tables::write_cohort(dir, &outcomes)?;
+            eprintln!(
+                "wrote {} and {} ({} samples)",
+                genes.display(),
+                drugs.display(),
+                outcomes.len()
+            );
+        }
+        Format::Text => {
+            for r in &reports {
+                print_report(r);
+            }
+        }
+        Format::Json => {
+            let text = if reports.len() == 1 {
+                json_text(reports[0])?
+            } else {
+                json_text(&reports)?
+            };
+            emit_one(args.out.as_deref(), &text)?;
+        }
+        Format::Html => emit_each(args.out.as_deref(), &reports, "html", |r| {
+            Ok(html::render(r, lang))
+        })?,
+        Format::Fhir => emit_each(args.out.as_deref(), &reports, "fhir.json", |r| {
+            Ok(fhir::bundle_json(r))
+        })?,
     }
-    for r in &reports {
-        print_report(r);
+    if failed.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    for (sample, error) in &failed {
+        eprintln!("sample {sample}: not reported: {error}");
+    }
+    eprintln!(
+        "error: {} of {} samples could not be reported; the others were written",
+        failed.len(),
+        outcomes.len()
+    );
+    // Exit code 1, as for a request that could not be evaluated; what was
+    // written stays written.
+    use std::io::Write as _;
+    std::io::stdout().flush().ok();
+    std::process::exit(1);
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(value)
+        .map(|t| t + "\n")
+        .map_err(|e| Error::Internal(format!("JSON: {e}")))
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// One output: to the file given, or to standard output.
+fn emit_one(out: Option<&Path>, text: &str) -> Result<(), Error> {
+    match out {
+        Some(path) => write_file(path, text),
+        None => {
+            out!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// One document per sample: to the file given (one sample), into the folder
+/// given (`<sample>.<ext>` each), or to standard output (one sample).
+fn emit_each(
+    out: Option<&Path>,
+    reports: &[&Report],
+    ext: &str,
+    render: impl Fn(&Report) -> Result<String, Error>,
+) -> Result<(), Error> {
+    let folder = out.filter(|p| p.is_dir() || reports.len() > 1);
+    match (out, folder) {
+        (_, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+            for r in reports {
+                let name: String = r
+                    .input
+                    .sample
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                write_file(&dir.join(format!("{name}.{ext}")), &render(r)?)?;
+            }
+            Ok(())
+        }
+        (Some(path), None) => match reports.first() {
+            Some(r) => write_file(path, &render(r)?),
+            None => Ok(()),
+        },
+        (None, None) if reports.len() <= 1 => {
+            for r in reports {
+                out!("{}", render(r)?);
+            }
+            Ok(())
+        }
+        (None, None) => Err(Error::Usage(format!(
+            "{} samples: give --out DIR for one file each, or --sample NAME",
+            reports.len()
+        ))),
+    }
 }
 
 fn print_report(r: &Report) {
-    println!(
+    outln!(
         "dosera {} · packs {} · sample {} · {}",
-        r.engine_version, r.packs_release, r.input.sample, r.input.build
+        r.engine_version,
+        r.packs_release,
+        r.input.sample,
+        r.input.build
     );
-    println!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
-    println!(
+    outln!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
+    outln!(
         "{:<9} {:<8} {:<36} phenotype(s)",
-        "gene", "source", "diplotype(s)"
+        "gene",
+        "source",
+        "diplotype(s)"
     );
     for g in &r.genes {
         let source = match g.source {
@@ -131,31 +298,31 @@ fn print_report(r: &Report) {
         } else {
             g.phenotypes.join(" | ")
         };
-        println!("{:<9} {:<8} {:<36} {}", g.gene, source, dips, phen);
+        outln!("{:<9} {:<8} {:<36} {}", g.gene, source, dips, phen);
         if let Some(c) = &g.call {
             if let Some(reason) = &c.no_call_reason {
-                println!("          why no call: {reason}");
+                outln!("          why no call: {reason}");
             }
             if !g.missing_positions.is_empty() {
-                println!("          missing positions: {}", g.missing_positions.len());
+                outln!("          missing positions: {}", g.missing_positions.len());
             }
             if !c.evidence.lower_scoring.is_empty() {
-                println!(
+                outln!(
                     "          also fits, lower score: {}",
                     c.evidence.lower_scoring.join(", ")
                 );
             }
             for n in &c.notes {
-                println!("          note: {n}");
+                outln!("          note: {n}");
             }
         }
         for w in &g.warnings {
-            println!("          warning: {w}");
+            outln!("          warning: {w}");
         }
     }
-    println!();
+    outln!();
     crate::print_drugs(&r.drugs);
     for w in &r.warnings {
-        println!("note: {w}");
+        outln!("note: {w}");
     }
 }

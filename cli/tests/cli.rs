@@ -135,3 +135,138 @@ fn usage_and_pack_errors_have_their_own_codes() {
     let o = dosera(&["--packs", missing.to_str().expect("utf-8 path"), "drugs"]);
     assert_ne!(o.status.code(), Some(0));
 }
+
+/// The bundled example with its sample column repeated under other names.
+fn multi_sample_vcf(dir: &std::path::Path, names: &[&str]) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/corpus/example-patient.vcf"),
+    )
+    .expect("example");
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with("##") {
+            out.push_str(line);
+        } else {
+            let mut fields: Vec<&str> = line.split('\t').collect();
+            let last = fields.pop().expect("sample column");
+            out.push_str(&fields.join("\t"));
+            for n in names {
+                out.push('\t');
+                out.push_str(if line.starts_with('#') { n } else { last });
+            }
+        }
+        out.push('\n');
+    }
+    let path = dir.join("multi.vcf");
+    std::fs::write(&path, out).expect("write");
+    path
+}
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dosera-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn example_vcf() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/corpus/example-patient.vcf")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn report_formats_html_fhir_json() {
+    let dir = temp_dir("formats");
+    let en = dir.join("en.html");
+    let sv = dir.join("sv.html");
+    for (lang, path) in [("en", &en), ("sv", &sv)] {
+        let o = dosera(&[
+            "report",
+            &example_vcf(),
+            "--format",
+            "html",
+            "--lang",
+            lang,
+            "--out",
+            &path.display().to_string(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let en = std::fs::read_to_string(en).expect("en");
+    let sv = std::fs::read_to_string(sv).expect("sv");
+    assert!(
+        en.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &en[..40.min(en.len())]
+    );
+    assert!(en.contains("lang=\"en\"") && sv.contains("lang=\"sv\""));
+    assert_ne!(en, sv);
+    let o = dosera(&["report", &example_vcf(), "--format", "fhir"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("fhir json");
+    assert_eq!(v["resourceType"], "Bundle");
+    let o = dosera(&["report", &example_vcf(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["input"]["sample"], "EXAMPLE-1");
+    let o = dosera(&["report", &example_vcf(), "--format", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn report_cohort_tables_and_one_file_per_sample() {
+    let dir = temp_dir("cohort");
+    let vcf = multi_sample_vcf(&dir, &["A", "B", "C"]);
+    let vcf = vcf.display().to_string();
+    // Two tables need a folder.
+    let o = dosera(&["report", &vcf, "--format", "tsv"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = dir.join("tables");
+    let o = dosera(&[
+        "report",
+        &vcf,
+        "--format",
+        "tsv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let genes = std::fs::read_to_string(out.join("genes.tsv")).expect("genes.tsv");
+    let drugs = std::fs::read_to_string(out.join("drugs.tsv")).expect("drugs.tsv");
+    let gene_rows = genes.lines().count() - 1;
+    let drug_rows = drugs.lines().count() - 1;
+    assert!(gene_rows.is_multiple_of(3));
+    assert_eq!(gene_rows / 3, 19, "{gene_rows}");
+    assert!(drug_rows > 0 && drug_rows.is_multiple_of(3), "{drug_rows}");
+    for s in ["A", "B", "C"] {
+        assert_eq!(
+            genes
+                .lines()
+                .filter(|l| l.starts_with(&format!("{s}\t")))
+                .count(),
+            19
+        );
+    }
+    // Several samples: one HTML file each, or a clear usage error.
+    let o = dosera(&["report", &vcf, "--format", "html"]);
+    assert_eq!(o.status.code(), Some(2));
+    let pages = dir.join("pages");
+    let o = dosera(&[
+        "report",
+        &vcf,
+        "--format",
+        "html",
+        "--out",
+        &pages.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&pages)
+        .expect("pages")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["A.html", "B.html", "C.html"]);
+    std::fs::remove_dir_all(&dir).ok();
+}
