@@ -309,3 +309,12 @@ fn fhir_resources_rejects_a_structural_error() {
     assert!(err.contains("entry 2"), "{err}");
     assert!(err.contains("status"), "{err}");
 }
+
+#[test]
+fn the_outside_only_bundle_snapshot() {
+    let report = outside_only_report();
+    let version = report.engine_version.clone();
+    let text = fhir::bundle_json(&report).replace(&version, "[engine-version]");
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    insta::assert_json_snapshot!("outside_only_bundle", bundle);
+}
