@@ -252,6 +252,42 @@ fn emit_each(
     }
 }
 
+/// Text shown in the diplotype column of a gene row.
+fn dip_text(g: &dosera::report::GeneReport) -> String {
+    if g.diplotypes.is_empty() {
+        match g.call.as_ref() {
+            Some(c) if c.no_call_reason.is_some() => "no call".to_string(),
+            Some(c) if !c.allele_matches.is_empty() => {
+                format!("alleles: {}", c.allele_matches.join(", "))
+            }
+            _ => "-".to_string(),
+        }
+    } else {
+        g.diplotypes.join(" | ")
+    }
+}
+
+/// Width of the diplotype column: the longest entry (in characters), at
+/// least the heading's, at most 60 (longer entries push their row only).
+fn dip_width(r: &Report) -> usize {
+    r.genes
+        .iter()
+        .map(|g| dip_text(g).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp("diplotype(s)".len(), 60)
+}
+
+/// Pads by characters, not bytes (allele names may hold `≥`).
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n >= width {
+        text.to_string()
+    } else {
+        format!("{text}{}", " ".repeat(width - n))
+    }
+}
+
 fn print_report(r: &Report) {
     outln!(
         "dosera {} · packs {} · sample {} · {}",
@@ -261,44 +297,25 @@ fn print_report(r: &Report) {
         r.input.build
     );
     outln!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
+    let width = dip_width(r);
     outln!(
-        "{:<9} {:<8} {:<36} phenotype(s)",
+        "{:<9} {:<8} {} phenotype(s)",
         "gene",
         "source",
-        "diplotype(s)"
+        pad("diplotype(s)", width)
     );
     for g in &r.genes {
         let source = match g.source {
             dosera::allele::CallSource::Vcf => "vcf",
             dosera::allele::CallSource::Outside => "outside",
         };
-        let dips = if g.diplotypes.is_empty() {
-            match g.call.as_ref().and_then(|c| c.no_call_reason.as_deref()) {
-                Some(_) => "no call".to_string(),
-                None if g
-                    .call
-                    .as_ref()
-                    .is_some_and(|c| !c.allele_matches.is_empty()) =>
-                {
-                    format!(
-                        "alleles: {}",
-                        g.call
-                            .as_ref()
-                            .map(|c| c.allele_matches.join(", "))
-                            .unwrap_or_default()
-                    )
-                }
-                None => "-".to_string(),
-            }
-        } else {
-            g.diplotypes.join(" | ")
-        };
+        let dips = dip_text(g);
         let phen = if g.phenotypes.is_empty() {
             "No Result".to_string()
         } else {
             g.phenotypes.join(" | ")
         };
-        outln!("{:<9} {:<8} {:<36} {}", g.gene, source, dips, phen);
+        outln!("{:<9} {:<8} {} {}", g.gene, source, pad(&dips, width), phen);
         if let Some(c) = &g.call {
             if let Some(reason) = &c.no_call_reason {
                 outln!("          why no call: {reason}");
