@@ -147,9 +147,11 @@ pub enum PhaseState {
     /// At most one heterozygous position, or all in one phase set:
     /// the two strands are known.
     EffectivelyPhased,
-    /// Heterozygous positions in several phase sets or unphased.
+    /// No heterozygous position is phased.
     Unphased,
-    /// Some heterozygous positions phased within phase sets, others not.
+    /// Some heterozygous positions are phased, but not all within one
+    /// phase set: some are unphased, or they lie in several phase sets
+    /// whose relative orientation is unknown.
     PartlyPhased,
 }
 
