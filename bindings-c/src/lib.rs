@@ -548,7 +548,7 @@ pub unsafe extern "C" fn dosera_engine_pack_releases_json(
 /// The calculator path: gene results in, matching recommendations out.
 ///
 /// The request is the JSON form of `dosera::Request`:
-/// `{"genes": [{"gene": "CYP2C19", "value": "*2/*2"}], "drugs": ["clopidogrel"],
+/// `{"genes": [{"gene": "CYP2C19", "value": "Poor Metabolizer"}], "drugs": ["clopidogrel"],
 /// "sources": ["cpic"]}` (`drugs` and `sources` optional; empty means all).
 /// The answer is the JSON of `dosera::Recommendations`.
 ///
