@@ -167,6 +167,36 @@ pub enum ErrorCode {
     Internal = 901,
 }
 
+impl ErrorCode {
+    /// Every code, in numeric order: what bindings check their own status
+    /// lists against.
+    ///
+    /// ```
+    /// use dosera::ErrorCode;
+    /// assert!(ErrorCode::ALL.windows(2).all(|w| (w[0] as u32) < (w[1] as u32)));
+    /// ```
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::UnknownGene,
+        ErrorCode::UnknownAllele,
+        ErrorCode::MalformedDiplotype,
+        ErrorCode::MalformedGeneResult,
+        ErrorCode::UnknownDrug,
+        ErrorCode::UnknownSource,
+        ErrorCode::InvalidVcf,
+        ErrorCode::UnsupportedBuild,
+        ErrorCode::UnknownSample,
+        ErrorCode::MalformedOutsideCall,
+        ErrorCode::MalformedReport,
+        ErrorCode::ChecksumMismatch,
+        ErrorCode::SchemaVersion,
+        ErrorCode::InvalidPack,
+        ErrorCode::Import,
+        ErrorCode::Io,
+        ErrorCode::Usage,
+        ErrorCode::Internal,
+    ];
+}
+
 impl Error {
     /// The stable code of this error.
     ///

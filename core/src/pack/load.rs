@@ -149,6 +149,47 @@ impl PackSet {
         ))
     }
 
+    /// Loads packs held in memory, each one pack as a single JSON document
+    /// (the form `dosera-guidelines` embeds). There is no manifest to check
+    /// against: the release is the packs' own releases joined with `+`, and
+    /// the sha256 is taken over the blobs in the order given.
+    ///
+    /// ```
+    /// let blobs: Vec<&[u8]> = dosera_guidelines::BUNDLED.iter().map(|(_, b)| *b).collect();
+    /// let set = dosera::pack::PackSet::from_bytes(&blobs)?;
+    /// assert_eq!(set.packs.len(), 2);
+    /// assert!(dosera::pack::PackSet::from_bytes(&[b"{}"]).is_err());
+    /// assert!(dosera::pack::PackSet::from_bytes(&[]).is_err());
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn from_bytes(blobs: &[&[u8]]) -> Result<PackSet> {
+        if blobs.is_empty() {
+            return Err(Error::InvalidPack("no pack given".into()));
+        }
+        let mut packs = Vec::new();
+        let mut all = Vec::new();
+        for blob in blobs {
+            let pack = Pack::from_json(blob)?;
+            if packs
+                .iter()
+                .any(|p: &Pack| p.meta.source == pack.meta.source)
+            {
+                return Err(Error::InvalidPack(format!(
+                    "two packs for source {}",
+                    pack.meta.source
+                )));
+            }
+            packs.push(pack);
+            all.extend_from_slice(blob);
+        }
+        let release = packs
+            .iter()
+            .map(|p| p.meta.release.as_str())
+            .collect::<Vec<_>>()
+            .join("+");
+        Ok(PackSet::new(packs, release, assemble::sha256_hex(&all)))
+    }
+
     /// Builds a set from packs already in memory (e.g. fresh from the importer).
     pub fn new(mut packs: Vec<Pack>, release: String, sha256: String) -> PackSet {
         packs.sort_by_key(|p| p.meta.source);
