@@ -3,6 +3,16 @@
 from os import PathLike
 from typing import Any, Literal, Mapping, Sequence, final
 
+__all__ = [
+    "__version__",
+    "Engine",
+    "Report",
+    "Cohort",
+    "Recommendations",
+    "report_schema",
+    "error_classes",
+]
+
 __version__: str
 
 _Path = str | PathLike[str]
@@ -80,8 +90,8 @@ class Report:
     def genes_tsv(self) -> str: ...
     def drugs_tsv(self) -> str: ...
     def genes_frame(self) -> Any: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class Cohort:

@@ -9,6 +9,7 @@ frame is asked for. Every column is read as text except the counts
 
 from __future__ import annotations
 
+import importlib
 import io
 from typing import Any
 
@@ -27,7 +28,7 @@ def pandas_frame(tsv: str) -> Any:
     [{'sample': 'S1', 'matches': 2}]
     """
     try:
-        import pandas as pd
+        pd = importlib.import_module("pandas")
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("pandas is needed for data frames: pip install 'dosera[pandas]'") from e
     dtypes = {c: ("int64" if c in _COUNTS else "str") for c in _header(tsv)}
@@ -43,7 +44,7 @@ def polars_frame(tsv: str) -> Any:
     [{'sample': 'S1', 'matches': 2}]
     """
     try:
-        import polars as pl
+        pl = importlib.import_module("polars")
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("polars is needed for data frames: pip install 'dosera[polars]'") from e
     schema = {c: (pl.Int64 if c in _COUNTS else pl.String) for c in _header(tsv)}
