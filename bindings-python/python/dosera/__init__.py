@@ -1,0 +1,44 @@
+"""dosera: pharmacogenomic decision support.
+
+From a GRCh38 VCF (plus optional outside calls) to diplotypes, phenotypes
+and CPIC/DPWG dosing recommendations, with the knowledge packs built in.
+Decision support, not a diagnosis: read the linked guideline before
+prescribing.
+
+>>> import dosera
+>>> engine = dosera.Engine()
+>>> result = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=["clopidogrel"])
+>>> result.drugs[0]["drug"]
+'clopidogrel'
+
+``engine.call_vcf(path)`` reports one sample (a ``Report``);
+``engine.call_cohort(path)`` reports every sample (a ``Cohort`` with
+``to_pandas()``/``to_polars()`` tables). Errors are ``DoseraError``
+subclasses with a stable ``.code``.
+"""
+
+from __future__ import annotations
+
+from dosera._native import (
+    Cohort,
+    Engine,
+    Recommendations,
+    Report,
+    __version__,
+    report_schema,
+)
+from dosera.errors import DoseraError, InputError, InternalError, PackError, UsageError
+
+__all__ = [
+    "Cohort",
+    "DoseraError",
+    "Engine",
+    "InputError",
+    "InternalError",
+    "PackError",
+    "Recommendations",
+    "Report",
+    "UsageError",
+    "__version__",
+    "report_schema",
+]

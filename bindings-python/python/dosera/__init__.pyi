@@ -1,0 +1,31 @@
+"""Type stubs of ``dosera`` (checked by stubtest)."""
+
+from dosera._native import (
+    Cohort as Cohort,
+    Engine as Engine,
+    Recommendations as Recommendations,
+    Report as Report,
+    __version__ as __version__,
+    report_schema as report_schema,
+)
+from dosera.errors import (
+    DoseraError as DoseraError,
+    InputError as InputError,
+    InternalError as InternalError,
+    PackError as PackError,
+    UsageError as UsageError,
+)
+
+__all__ = [
+    "Cohort",
+    "DoseraError",
+    "Engine",
+    "InputError",
+    "InternalError",
+    "PackError",
+    "Recommendations",
+    "Report",
+    "UsageError",
+    "__version__",
+    "report_schema",
+]

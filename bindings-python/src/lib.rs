@@ -1,0 +1,792 @@
+//! Python bindings for dosera: the native module `dosera._native`.
+//!
+//! This file converts types and errors, nothing else. Every result crosses
+//! the boundary as the core's own JSON (the same text the CLI writes), every
+//! `dosera::Error` becomes the Python exception class of its code range, and
+//! every call into the core runs inside [`guard`], so a panic surfaces as
+//! `dosera.InternalError` (code 901), never as `PanicException`.
+//!
+//! The Python package (`python/dosera/`) adds the exception classes and the
+//! optional pandas/polars tables; the stubs there describe this module.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use dosera::allele::{CallOptions, Sex};
+use dosera::input::outside::{self, ResolvedOutside};
+use dosera::input::vcf::VcfReader;
+use dosera::report::html::Lang;
+use dosera::report::tables::{self, SampleOutcome};
+use dosera::report::{fhir, html, Report};
+use dosera::{Error, ErrorCode, GeneInput, Recommendations, Request, Source};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/// The Python exception class for an error code: one per code range.
+///
+/// Every variant is listed by name, so a new code is placed on purpose; the
+/// core's `ErrorCode` is `#[non_exhaustive]`, so the compiler also demands a
+/// fallback arm, which places an unknown code by its range.
+fn class_name(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::UnknownGene
+        | ErrorCode::UnknownAllele
+        | ErrorCode::MalformedDiplotype
+        | ErrorCode::MalformedGeneResult
+        | ErrorCode::UnknownDrug
+        | ErrorCode::UnknownSource
+        | ErrorCode::InvalidVcf
+        | ErrorCode::UnsupportedBuild
+        | ErrorCode::UnknownSample
+        | ErrorCode::MalformedOutsideCall
+        | ErrorCode::MalformedReport => "InputError",
+        ErrorCode::ChecksumMismatch
+        | ErrorCode::SchemaVersion
+        | ErrorCode::InvalidPack
+        | ErrorCode::Import => "PackError",
+        ErrorCode::Io | ErrorCode::Usage => "UsageError",
+        ErrorCode::Internal => "InternalError",
+        other => match other as u32 {
+            100..=199 => "InputError",
+            200..=299 => "PackError",
+            300..=399 => "UsageError",
+            _ => "InternalError",
+        },
+    }
+}
+
+/// The `dosera.errors` module, imported once.
+fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    ERRORS
+        .get_or_try_init(py, || py.import("dosera.errors").map(Bound::unbind))
+        .map(|m| m.bind(py))
+}
+
+/// A Python exception of the class for `code`, as `Class(code, message)`.
+fn raise(py: Python<'_>, code: ErrorCode, message: String) -> PyErr {
+    let made = errors_module(py)
+        .and_then(|m| m.getattr(class_name(code)))
+        .and_then(|class| class.call1((code as u32, message)));
+    match made {
+        Ok(value) => PyErr::from_value(value),
+        Err(e) => e,
+    }
+}
+
+fn py_err(py: Python<'_>, e: Error) -> PyErr {
+    raise(py, e.code(), e.to_string())
+}
+
+/// Runs `f` with the GIL released, turning a panic into an internal error
+/// and a core error into its Python exception.
+fn guard<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(py_err(py, e)),
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".to_string());
+            Err(raise(
+                py,
+                ErrorCode::Internal,
+                format!("internal error: {text}"),
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Conversions
+
+/// A serializable core value as plain Python objects (through JSON, so the
+/// shape is exactly the one the CLI writes).
+fn to_py<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    let text = json_text(py, value, false)?;
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+}
+
+fn json_text<T: serde::Serialize>(py: Python<'_>, value: &T, pretty: bool) -> PyResult<String> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    text.map_err(|e| {
+        raise(
+            py,
+            ErrorCode::Internal,
+            format!("internal error: JSON: {e}"),
+        )
+    })
+}
+
+fn parse_sex(py: Python<'_>, sex: Option<&str>) -> PyResult<Option<Sex>> {
+    match sex {
+        None => Ok(None),
+        Some("male") => Ok(Some(Sex::Male)),
+        Some("female") => Ok(Some(Sex::Female)),
+        Some(other) => Err(py_err(
+            py,
+            Error::Usage(format!("sex must be \"male\" or \"female\", not {other:?}")),
+        )),
+    }
+}
+
+/// The call options of `call_vcf` and `call_cohort`, as the CLI sets them.
+#[allow(clippy::too_many_arguments)]
+fn call_options(
+    py: Python<'_>,
+    sample: Option<String>,
+    assume_reference: bool,
+    all_matches: bool,
+    combinations: bool,
+    cyp2d6: bool,
+    sex: Option<&str>,
+    genes: Option<Vec<String>>,
+) -> PyResult<CallOptions> {
+    Ok(CallOptions {
+        assume_reference,
+        top_candidate_only: !all_matches,
+        combinations,
+        cyp2d6,
+        sex: parse_sex(py, sex)?,
+        sample,
+        genes: genes.unwrap_or_default(),
+    })
+}
+
+fn outside_calls(
+    engine: &dosera::Engine,
+    path: Option<&PathBuf>,
+) -> Result<Vec<ResolvedOutside>, Error> {
+    match path {
+        Some(p) => outside::resolve(engine, &outside::read(p)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Reports for the samples of a VCF, with the input file named as the CLI
+/// names it.
+fn run_cohort(
+    engine: &dosera::Engine,
+    vcf: &std::path::Path,
+    options: &CallOptions,
+    outside: Option<&PathBuf>,
+    drugs: &[String],
+) -> Result<Vec<SampleOutcome>, Error> {
+    let resolved = outside_calls(engine, outside)?;
+    let mut reader = VcfReader::from_path(vcf)?;
+    let mut outcomes = tables::cohort(engine, &mut reader, options, &resolved, drugs)?;
+    let file = vcf.display().to_string();
+    for o in &mut outcomes {
+        if let SampleOutcome::Report(r) = o {
+            r.input.file = Some(file.clone());
+        }
+    }
+    Ok(outcomes)
+}
+
+// ---------------------------------------------------------------------------
+// Engine
+
+/// The dosera engine: knowledge packs loaded once, then any number of calls.
+///
+/// ``Engine()`` uses the packs built into the package; ``Engine.from_path``
+/// loads a pack release from a folder (a newer release without a new wheel).
+/// An engine is immutable and may be shared between threads; the heavy calls
+/// release the GIL.
+///
+/// >>> import dosera
+/// >>> engine = dosera.Engine()
+/// >>> "CYP2C19" in [g["symbol"] for g in engine.genes()]
+/// True
+#[pyclass(frozen, module = "dosera._native")]
+struct Engine {
+    inner: dosera::Engine,
+}
+
+#[pymethods]
+impl Engine {
+    #[new]
+    fn new(py: Python<'_>) -> PyResult<Engine> {
+        let inner = guard(py, dosera::Engine::bundled)?;
+        Ok(Engine { inner })
+    }
+
+    /// Loads the knowledge packs from a folder (checksums and schema are
+    /// checked: a damaged pack raises ``PackError``).
+    ///
+    /// >>> engine = dosera.Engine.from_path("guidelines/data")  # doctest: +SKIP
+    #[classmethod]
+    fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Engine> {
+        let inner = guard(py, || dosera::Engine::from_dir(&path))?;
+        Ok(Engine { inner })
+    }
+
+    /// Calls one sample of a VCF and builds its report.
+    #[pyo3(signature = (path, sample=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn call_vcf(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        sample: Option<String>,
+        outside: Option<PathBuf>,
+        drugs: Option<Vec<String>>,
+        assume_reference: bool,
+        all_matches: bool,
+        combinations: bool,
+        cyp2d6: bool,
+        sex: Option<&str>,
+        genes: Option<Vec<String>>,
+    ) -> PyResult<PyReport> {
+        let options = call_options(
+            py,
+            sample,
+            assume_reference,
+            all_matches,
+            combinations,
+            cyp2d6,
+            sex,
+            genes,
+        )?;
+        let drugs = drugs.unwrap_or_default();
+        let engine = &self.inner;
+        let report = guard(py, || {
+            if options.sample.is_none() {
+                let reader = VcfReader::from_path(&path)?;
+                let n = reader.samples().len();
+                if n > 1 {
+                    return Err(Error::Usage(format!(
+                        "the VCF has {n} samples: give sample=NAME, or use call_cohort"
+                    )));
+                }
+            }
+            let outcomes = run_cohort(engine, &path, &options, outside.as_ref(), &drugs)?;
+            match outcomes.into_iter().next() {
+                Some(SampleOutcome::Report(r)) => Ok(*r),
+                Some(SampleOutcome::Failed(f)) => {
+                    Err(Error::Internal(format!("sample {}: {}", f.sample, f.error)))
+                }
+                None => Err(Error::Internal("no sample was reported".into())),
+            }
+        })?;
+        Ok(PyReport { inner: report })
+    }
+
+    /// Calls every sample of a VCF (or the ones named) and builds a report
+    /// for each.
+    #[pyo3(signature = (path, samples=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn call_cohort(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        samples: Option<Vec<String>>,
+        outside: Option<PathBuf>,
+        drugs: Option<Vec<String>>,
+        assume_reference: bool,
+        all_matches: bool,
+        combinations: bool,
+        cyp2d6: bool,
+        sex: Option<&str>,
+        genes: Option<Vec<String>>,
+    ) -> PyResult<Cohort> {
+        let options = call_options(
+            py,
+            None,
+            assume_reference,
+            all_matches,
+            combinations,
+            cyp2d6,
+            sex,
+            genes,
+        )?;
+        let drugs = drugs.unwrap_or_default();
+        let engine = &self.inner;
+        let outcomes = guard(py, || {
+            let all = run_cohort(engine, &path, &options, outside.as_ref(), &drugs)?;
+            let Some(wanted) = samples else {
+                return Ok(all);
+            };
+            // The samples asked for, in the order asked.
+            wanted
+                .iter()
+                .map(|name| {
+                    all.iter()
+                        .find(|o| o.sample() == name)
+                        .cloned()
+                        .ok_or_else(|| Error::UnknownSample(name.clone()))
+                })
+                .collect()
+        })?;
+        Ok(Cohort { outcomes })
+    }
+
+    /// Recommendations from gene results (diplotypes, phenotypes or
+    /// activity scores), without a VCF.
+    #[pyo3(signature = (genes, drugs=None, sources=None))]
+    fn recommend(
+        &self,
+        py: Python<'_>,
+        genes: std::collections::BTreeMap<String, String>,
+        drugs: Option<Vec<String>>,
+        sources: Option<Vec<String>>,
+    ) -> PyResult<PyRecommendations> {
+        let engine = &self.inner;
+        let result = guard(py, || {
+            let mut request = Request::new(genes.iter().map(|(g, v)| GeneInput::new(g, v)));
+            request = request.drugs(drugs.unwrap_or_default());
+            if let Some(names) = sources {
+                let parsed = names
+                    .iter()
+                    .map(|s| s.parse::<Source>())
+                    .collect::<Result<Vec<_>, _>>()?;
+                request = request.sources(parsed);
+            }
+            engine.recommend(&request)
+        })?;
+        Ok(PyRecommendations { inner: result })
+    }
+
+    /// The genes the packs know, with sources, allele counts and drugs.
+    fn genes(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = guard(py, || Ok(self.inner.genes()))?;
+        to_py(py, &list)
+    }
+
+    /// The named alleles of a gene and their function.
+    fn alleles(&self, py: Python<'_>, gene: &str) -> PyResult<Py<PyAny>> {
+        let list = guard(py, || self.inner.alleles(gene))?;
+        to_py(py, &list)
+    }
+
+    /// The drugs with a guideline, with sources, genes and guideline ids.
+    fn drugs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = guard(py, || Ok(self.inner.drugs()))?;
+        to_py(py, &list)
+    }
+
+    /// The engine version, the pack release and its sha256, and each pack.
+    fn pack_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let (release, sha256) = self.inner.pack_release();
+        let packs: Vec<dosera::PackInfo> = self
+            .inner
+            .packs()
+            .iter()
+            .map(|p| dosera::PackInfo {
+                source: p.meta.source,
+                release: p.meta.release.clone(),
+                license: p.meta.license.clone(),
+                attribution: p.meta.attribution.clone(),
+            })
+            .collect();
+        let dict = PyDict::new(py);
+        dict.set_item("engine_version", dosera::ENGINE_VERSION)?;
+        dict.set_item("release", release)?;
+        dict.set_item("sha256", sha256)?;
+        dict.set_item("packs", to_py(py, &packs)?)?;
+        Ok(dict)
+    }
+
+    fn __repr__(&self) -> String {
+        let (release, _) = self.inner.pack_release();
+        format!("Engine(packs={release:?})")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+/// The report of one sample: gene calls, phenotypes and recommendations.
+///
+/// Immutable. The fields are attributes (``report.genes`` is a list of
+/// dicts shaped like the JSON report); ``to_dict``/``to_json`` give the
+/// whole report exactly as ``dosera report --json`` writes it.
+#[pyclass(frozen, eq, name = "Report", module = "dosera._native")]
+#[derive(PartialEq)]
+struct PyReport {
+    inner: Report,
+}
+
+#[pymethods]
+impl PyReport {
+    /// Reads a report written by ``to_json`` (or the CLI); a malformed one,
+    /// or one of another schema version, raises ``InputError`` (code 111).
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<PyReport> {
+        let inner = guard(py, || Report::from_json(text))?;
+        Ok(PyReport { inner })
+    }
+
+    /// Version of the report's JSON schema.
+    #[getter]
+    fn schema_version(&self) -> u32 {
+        self.inner.schema_version
+    }
+
+    /// Version of the engine that wrote the report.
+    #[getter]
+    fn engine_version(&self) -> &str {
+        &self.inner.engine_version
+    }
+
+    /// Release of the knowledge packs used.
+    #[getter]
+    fn packs_release(&self) -> &str {
+        &self.inner.packs_release
+    }
+
+    /// Sample name.
+    #[getter]
+    fn sample(&self) -> &str {
+        &self.inner.input.sample
+    }
+
+    /// The input summary (file, sample, build, sex, assume_reference).
+    #[getter]
+    fn input(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.input)
+    }
+
+    /// One dict per gene.
+    #[getter]
+    fn genes(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.genes)
+    }
+
+    /// One dict per drug and guideline.
+    #[getter]
+    fn drugs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.drugs)
+    }
+
+    /// Report-wide warnings.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings.clone()
+    }
+
+    /// The entry of one gene (any letter case), or ``None``.
+    fn gene(&self, py: Python<'_>, symbol: &str) -> PyResult<Option<Py<PyAny>>> {
+        let found = self
+            .inner
+            .genes
+            .iter()
+            .find(|g| g.gene.eq_ignore_ascii_case(symbol));
+        found.map(|g| to_py(py, g)).transpose()
+    }
+
+    /// The report as plain Python objects.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+
+    /// The report as JSON text (indented like the CLI's, unless
+    /// ``pretty=False``).
+    #[pyo3(signature = (pretty=true))]
+    fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
+        json_text(py, &self.inner, pretty)
+    }
+
+    /// The clinician's HTML page (``lang`` is ``"en"`` or ``"sv"``).
+    #[pyo3(signature = (lang="en"))]
+    fn to_html(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        let report = &self.inner;
+        guard(py, || {
+            let lang: Lang = lang
+                .parse()
+                .map_err(|e: html::UnknownLang| Error::Usage(e.to_string()))?;
+            Ok(html::render(report, lang))
+        })
+    }
+
+    /// The report as an HL7 FHIR R4 Bundle (JSON text).
+    fn to_fhir(&self, py: Python<'_>) -> PyResult<String> {
+        let report = &self.inner;
+        guard(py, || Ok(fhir::bundle_json(report)))
+    }
+
+    /// The ``genes.tsv`` table of this report (header and one row per gene).
+    fn genes_tsv(&self, py: Python<'_>) -> PyResult<String> {
+        let report = &self.inner;
+        guard(py, || {
+            Ok(tables::genes_tsv(&[SampleOutcome::Report(Box::new(
+                report.clone(),
+            ))]))
+        })
+    }
+
+    /// The ``drugs.tsv`` table of this report.
+    fn drugs_tsv(&self, py: Python<'_>) -> PyResult<String> {
+        let report = &self.inner;
+        guard(py, || {
+            Ok(tables::drugs_tsv(&[SampleOutcome::Report(Box::new(
+                report.clone(),
+            ))]))
+        })
+    }
+
+    /// One row per gene as a pandas DataFrame (needs pandas).
+    fn genes_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let tsv = self.genes_tsv(py)?;
+        frame(py, "pandas_frame", tsv)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Report(sample={:?}, genes={}, drugs={})",
+            self.inner.input.sample,
+            self.inner.genes.len(),
+            self.inner.drugs.len()
+        )
+    }
+}
+
+/// A table read by the pure-Python helpers in `dosera._tables`.
+fn frame(py: Python<'_>, helper: &str, tsv: String) -> PyResult<Py<PyAny>> {
+    Ok(py
+        .import("dosera._tables")?
+        .call_method1(helper, (tsv,))?
+        .unbind())
+}
+
+// ---------------------------------------------------------------------------
+// Cohort
+
+/// Every sample of a VCF: a report per sample, or why it failed.
+///
+/// A sample that could not be reported keeps its rows in the tables,
+/// marked ``status == "failed"``, so the genes table always has
+/// samples × genes rows.
+#[pyclass(frozen, module = "dosera._native")]
+struct Cohort {
+    outcomes: Vec<SampleOutcome>,
+}
+
+#[pymethods]
+impl Cohort {
+    /// Sample names, in VCF header order (or the order asked for).
+    #[getter]
+    fn samples(&self) -> Vec<String> {
+        self.outcomes
+            .iter()
+            .map(|o| o.sample().to_string())
+            .collect()
+    }
+
+    /// ``(sample, error)`` for every sample that could not be reported.
+    #[getter]
+    fn failed(&self) -> Vec<(String, String)> {
+        self.outcomes
+            .iter()
+            .filter_map(|o| match o {
+                SampleOutcome::Failed(f) => Some((f.sample.clone(), f.error.clone())),
+                SampleOutcome::Report(_) => None,
+            })
+            .collect()
+    }
+
+    /// The reports of the samples that were reported.
+    fn reports(&self) -> Vec<PyReport> {
+        self.outcomes
+            .iter()
+            .filter_map(SampleOutcome::report)
+            .map(|r| PyReport { inner: r.clone() })
+            .collect()
+    }
+
+    /// The report of one sample, or ``None`` when it failed or is absent.
+    fn report(&self, sample: &str) -> Option<PyReport> {
+        self.outcomes
+            .iter()
+            .find(|o| o.sample() == sample)
+            .and_then(SampleOutcome::report)
+            .map(|r| PyReport { inner: r.clone() })
+    }
+
+    /// ``genes.tsv``: one row per sample and gene.
+    fn genes_tsv(&self, py: Python<'_>) -> PyResult<String> {
+        let outcomes = &self.outcomes;
+        guard(py, || Ok(tables::genes_tsv(outcomes)))
+    }
+
+    /// ``drugs.tsv``: one row per sample, drug and guideline.
+    fn drugs_tsv(&self, py: Python<'_>) -> PyResult<String> {
+        let outcomes = &self.outcomes;
+        guard(py, || Ok(tables::drugs_tsv(outcomes)))
+    }
+
+    /// A table as a pandas DataFrame (``table`` is ``"genes"`` or
+    /// ``"drugs"``; needs pandas).
+    #[pyo3(signature = (table="genes"))]
+    fn to_pandas(&self, py: Python<'_>, table: &str) -> PyResult<Py<PyAny>> {
+        let tsv = self.table(py, table)?;
+        frame(py, "pandas_frame", tsv)
+    }
+
+    /// A table as a polars DataFrame (needs polars).
+    #[pyo3(signature = (table="genes"))]
+    fn to_polars(&self, py: Python<'_>, table: &str) -> PyResult<Py<PyAny>> {
+        let tsv = self.table(py, table)?;
+        frame(py, "polars_frame", tsv)
+    }
+
+    fn __len__(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Cohort(samples={}, failed={})",
+            self.outcomes.len(),
+            self.outcomes
+                .iter()
+                .filter(|o| o.report().is_none())
+                .count()
+        )
+    }
+}
+
+impl Cohort {
+    fn table(&self, py: Python<'_>, table: &str) -> PyResult<String> {
+        match table {
+            "genes" => self.genes_tsv(py),
+            "drugs" => self.drugs_tsv(py),
+            other => Err(py_err(
+                py,
+                Error::Usage(format!(
+                    "table must be \"genes\" or \"drugs\", not {other:?}"
+                )),
+            )),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Recommendations
+
+/// Recommendations for gene results given directly (``Engine.recommend``).
+#[pyclass(frozen, name = "Recommendations", module = "dosera._native")]
+struct PyRecommendations {
+    inner: Recommendations,
+}
+
+#[pymethods]
+impl PyRecommendations {
+    /// Version of the engine.
+    #[getter]
+    fn engine_version(&self) -> &str {
+        &self.inner.engine_version
+    }
+
+    /// Release of the knowledge packs used.
+    #[getter]
+    fn packs_release(&self) -> &str {
+        &self.inner.packs_release
+    }
+
+    /// The packs used, with licence and attribution.
+    #[getter]
+    fn packs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.packs)
+    }
+
+    /// How each gene input was read.
+    #[getter]
+    fn genes(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.genes)
+    }
+
+    /// One dict per drug and guideline.
+    #[getter]
+    fn drugs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.drugs)
+    }
+
+    /// Request-wide warnings.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings.clone()
+    }
+
+    /// The result as plain Python objects.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+
+    /// The result as JSON text.
+    #[pyo3(signature = (pretty=true))]
+    fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
+        json_text(py, &self.inner, pretty)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Recommendations(genes={}, drugs={})",
+            self.inner.genes.len(),
+            self.inner.drugs.len()
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Module
+
+/// The JSON Schema of the report (a dict).
+#[pyfunction]
+fn report_schema(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_py(py, &dosera::report::json_schema())
+}
+
+/// ``(code, class name)`` for every error code of the core; the tests
+/// check each class against the code's range.
+#[pyfunction]
+fn error_classes() -> Vec<(u32, &'static str)> {
+    ALL_CODES
+        .iter()
+        .map(|&c| (c as u32, class_name(c)))
+        .collect()
+}
+
+/// Every code of the core, for [`error_classes`].
+const ALL_CODES: [ErrorCode; 18] = [
+    ErrorCode::UnknownGene,
+    ErrorCode::UnknownAllele,
+    ErrorCode::MalformedDiplotype,
+    ErrorCode::MalformedGeneResult,
+    ErrorCode::UnknownDrug,
+    ErrorCode::UnknownSource,
+    ErrorCode::InvalidVcf,
+    ErrorCode::UnsupportedBuild,
+    ErrorCode::UnknownSample,
+    ErrorCode::MalformedOutsideCall,
+    ErrorCode::MalformedReport,
+    ErrorCode::ChecksumMismatch,
+    ErrorCode::SchemaVersion,
+    ErrorCode::InvalidPack,
+    ErrorCode::Import,
+    ErrorCode::Io,
+    ErrorCode::Usage,
+    ErrorCode::Internal,
+];
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", dosera::ENGINE_VERSION)?;
+    m.add_class::<Engine>()?;
+    m.add_class::<PyReport>()?;
+    m.add_class::<Cohort>()?;
+    m.add_class::<PyRecommendations>()?;
+    m.add_function(wrap_pyfunction!(report_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(error_classes, m)?)?;
+    Ok(())
+}

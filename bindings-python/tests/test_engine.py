@@ -1,0 +1,75 @@
+"""Engine construction, listings and gene-result recommendations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import dosera
+from conftest import PACKS
+
+
+def test_bundled_engine_has_packs(engine: dosera.Engine) -> None:
+    info = engine.pack_info()
+    assert info["engine_version"] == dosera.__version__
+    assert len(info["sha256"]) == 64
+    assert {p["source"] for p in info["packs"]} == {"cpic", "dpwg"}
+    assert "Engine(" in repr(engine)
+
+
+def test_from_path_loads_the_same_release(engine: dosera.Engine) -> None:
+    other = dosera.Engine.from_path(PACKS)
+    assert other.pack_info()["release"] == engine.pack_info()["release"]
+    assert dosera.Engine.from_path(str(PACKS)).genes() == engine.genes()
+
+
+def test_genes_alleles_drugs(engine: dosera.Engine) -> None:
+    genes = {g["symbol"]: g for g in engine.genes()}
+    assert genes["CYP2C19"]["vcf_definition"] is True
+    assert "clopidogrel" in genes["CYP2C19"]["drugs"]
+    alleles = {a["name"]: a for a in engine.alleles("cyp2c19")}
+    assert alleles["*2"]["function"] == "No function"
+    drugs = {d["name"]: d for d in engine.drugs()}
+    assert "CYP2C19" in drugs["clopidogrel"]["genes"]
+
+
+def test_recommend_from_gene_results(engine: dosera.Engine) -> None:
+    result = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=["clopidogrel"])
+    assert isinstance(result, dosera.Recommendations)
+    assert result.genes[0]["gene"] == "CYP2C19"
+    assert {d["source"] for d in result.drugs} <= {"cpic", "dpwg"}
+    assert any(d["actionable"] for d in result.drugs)
+    assert result.packs_release == engine.pack_info()["release"]
+    assert result.engine_version == dosera.__version__
+    assert result.packs and isinstance(result.warnings, list)
+    assert json.loads(result.to_json()) == result.to_dict()
+    assert json.loads(result.to_json(pretty=False)) == result.to_dict()
+    assert "Recommendations(" in repr(result)
+
+
+def test_recommend_one_source(engine: dosera.Engine) -> None:
+    result = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=["clopidogrel"], sources=["CPIC"])
+    assert [d["source"] for d in result.drugs] == ["cpic"]
+
+
+def test_report_schema() -> None:
+    schema = dosera.report_schema()
+    assert schema["title"] == "Report"
+
+
+def test_results_are_frozen(engine: dosera.Engine) -> None:
+    result = engine.recommend(genes={"CYP2C19": "*1/*1"})
+    with pytest.raises(AttributeError):
+        result.warnings = []  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        engine.foo = 1  # type: ignore[attr-defined]
+
+
+def test_engine_is_usable_from_threads(engine: dosera.Engine, example: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: engine.call_vcf(example), range(4)))
+    assert all(r == reports[0] for r in reports)

@@ -1,0 +1,167 @@
+"""Every error becomes the exception class of its code range, never a panic."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+import dosera
+from dosera import _native
+from conftest import write_vcf
+
+CLASSES = {
+    "InputError": dosera.InputError,
+    "PackError": dosera.PackError,
+    "UsageError": dosera.UsageError,
+    "InternalError": dosera.InternalError,
+}
+RANGES = {"InputError": 1, "PackError": 2, "UsageError": 3, "InternalError": 9}
+
+
+def test_every_code_is_in_its_class_range() -> None:
+    pairs = _native.error_classes()
+    assert len(pairs) == len({c for c, _ in pairs}) >= 18
+    for code, name in pairs:
+        assert code // 100 == RANGES[name], (code, name)
+        assert issubclass(CLASSES[name], dosera.DoseraError)
+
+
+@pytest.mark.parametrize("cls", [dosera.DoseraError, *CLASSES.values()])
+def test_exception_classes(cls: type[dosera.DoseraError]) -> None:
+    e = cls(101, "unknown gene: NOPE1")
+    assert (e.code, e.message, str(e)) == (101, "unknown gene: NOPE1", "unknown gene: NOPE1")
+    assert isinstance(e, Exception) and isinstance(e, dosera.DoseraError)
+
+
+def check(excinfo: pytest.ExceptionInfo[dosera.DoseraError], cls: type, code: int) -> None:
+    assert type(excinfo.value) is cls
+    assert excinfo.value.code == code
+    assert str(excinfo.value) and str(excinfo.value) == excinfo.value.message
+
+
+def test_unknown_drug_is_input_error_105(engine: dosera.Engine, example: Path) -> None:
+    with pytest.raises(dosera.InputError) as e:
+        engine.recommend(genes={"CYP2C19": "*1/*2"}, drugs=["notadrug"])
+    check(e, dosera.InputError, 105)
+    with pytest.raises(dosera.InputError) as e:
+        engine.call_vcf(example, drugs=["notadrug"])
+    check(e, dosera.InputError, 105)
+
+
+def test_unknown_gene_and_allele(engine: dosera.Engine) -> None:
+    with pytest.raises(dosera.InputError) as e:
+        engine.alleles("NOPE1")
+    check(e, dosera.InputError, 101)
+    with pytest.raises(dosera.InputError) as e:
+        engine.recommend(genes={"CYP2C19": "*1/*999"})
+    assert e.value.code in (102, 104)
+
+
+def test_unknown_source_106(engine: dosera.Engine) -> None:
+    with pytest.raises(dosera.InputError) as e:
+        engine.recommend(genes={"CYP2C19": "*1/*1"}, sources=["fda"])
+    check(e, dosera.InputError, 106)
+
+
+def test_unreadable_vcf_107(engine: dosera.Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("this is not a vcf\n")
+    with pytest.raises(dosera.InputError) as e:
+        engine.call_vcf(bad)
+    check(e, dosera.InputError, 107)
+
+
+def test_unknown_sample_109(engine: dosera.Engine, tmp_path: Path) -> None:
+    vcf = write_vcf(tmp_path / "two.vcf", ["A", "B"], ["0/1", "0/0"])
+    with pytest.raises(dosera.InputError) as e:
+        engine.call_vcf(vcf, sample="C")
+    check(e, dosera.InputError, 109)
+    with pytest.raises(dosera.InputError) as e:
+        engine.call_cohort(vcf, samples=["A", "C"])
+    check(e, dosera.InputError, 109)
+
+
+def test_malformed_outside_call_110(engine: dosera.Engine, example: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "outside.tsv"
+    bad.write_text("CYP2C19\n")
+    with pytest.raises(dosera.InputError) as e:
+        engine.call_vcf(example, outside=bad)
+    check(e, dosera.InputError, 110)
+
+
+def test_malformed_report_111() -> None:
+    with pytest.raises(dosera.InputError) as e:
+        dosera.Report.from_json("{}")
+    check(e, dosera.InputError, 111)
+    with pytest.raises(dosera.InputError) as e:
+        dosera.Report.from_json("not json")
+    check(e, dosera.InputError, 111)
+
+
+def test_corrupted_pack_is_pack_error_201(packs_copy: Path) -> None:
+    gene = packs_copy / "cpic" / "genes" / "CYP2C19.json"
+    gene.write_text(gene.read_text().replace("CYP2C19", "CYP2C18", 1))
+    with pytest.raises(dosera.PackError) as e:
+        dosera.Engine.from_path(packs_copy)
+    check(e, dosera.PackError, 201)
+
+
+def test_missing_pack_dir_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(dosera.DoseraError) as e:
+        dosera.Engine.from_path(tmp_path / "nowhere")
+    assert e.value.code in (203, 301)
+
+
+def test_missing_vcf_is_io_error_301(engine: dosera.Engine, tmp_path: Path) -> None:
+    with pytest.raises(dosera.UsageError) as e:
+        engine.call_vcf(tmp_path / "absent.vcf")
+    check(e, dosera.UsageError, 301)
+
+
+def test_usage_errors_302(engine: dosera.Engine, example: Path, tmp_path: Path) -> None:
+    vcf = write_vcf(tmp_path / "two.vcf", ["A", "B"], ["0/1", "0/0"])
+    with pytest.raises(dosera.UsageError) as e:
+        engine.call_vcf(vcf)  # several samples and none named
+    check(e, dosera.UsageError, 302)
+    with pytest.raises(dosera.UsageError) as e:
+        engine.call_vcf(example, sex="other")  # type: ignore[arg-type]
+    check(e, dosera.UsageError, 302)
+    report = engine.call_vcf(example)
+    with pytest.raises(dosera.UsageError) as e:
+        report.to_html(lang="de")  # type: ignore[arg-type]
+    check(e, dosera.UsageError, 302)
+    with pytest.raises(dosera.UsageError) as e:
+        engine.call_cohort(vcf).to_pandas(table="alleles")  # type: ignore[arg-type]
+    check(e, dosera.UsageError, 302)
+
+
+def test_hostile_inputs_raise_dosera_errors_not_panics(engine: dosera.Engine, tmp_path: Path) -> None:
+    """Odd inputs end as a DoseraError or a report, never PanicException."""
+    cases = {
+        "empty.vcf": b"",
+        "header-only.vcf": b"##fileformat=VCFv4.2\n",
+        "no-samples.vcf": b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n",
+        "binary.vcf": bytes(range(256)) * 4,
+        "bad-gz.vcf.gz": gzip.compress(b"##fileformat=VCFv4.2\n")[:-5],
+        "bad-pos.vcf": b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+        b"chr10\tx\t.\tG\tA\t.\t.\t.\tGT\t0/1\n",
+        "bad-gt.vcf": b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+        b"chr10\t94781859\t.\tG\tA\t.\t.\t.\tGT\t7|x\n",
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        for call in (lambda: engine.call_vcf(path), lambda: engine.call_cohort(path)):
+            try:
+                call()
+            except dosera.DoseraError:
+                pass
+            except BaseException as e:  # PanicException derives from BaseException
+                pytest.fail(f"{name}: {type(e).__name__}: {e}")
+    for gene, value in [("", ""), ("CYP2C19", ""), ("CYP2C19", "*1/"), ("CYP2D6", "/" * 100), ("\0", "\0")]:
+        try:
+            engine.recommend(genes={gene: value})
+        except dosera.DoseraError:
+            pass
