@@ -130,14 +130,41 @@ impl Engine {
         options: &CallOptions,
     ) -> Vec<std::thread::Result<SampleCalls>> {
         let views = site_views(self.definitions(), &sites.sites, options);
-        indexes
-            .iter()
-            .map(|&i| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    call_sample(self, &views, sites, i, options)
-                }))
-            })
-            .collect()
+        let one = |i: usize| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                call_sample(self, &views, sites, i, options)
+            }))
+        };
+        // Samples are independent: with several, they are shared out over
+        // the machine's cores in contiguous runs, and the results come back
+        // in input order.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(indexes.len() / 8)
+            .max(1);
+        if threads == 1 {
+            return indexes.iter().map(|&i| one(i)).collect();
+        }
+        let chunk = indexes.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = indexes
+                .chunks(chunk)
+                .map(|part| scope.spawn(|| part.iter().map(|&i| one(i)).collect::<Vec<_>>()))
+                .collect();
+            let mut out = Vec::with_capacity(indexes.len());
+            for (h, part) in handles.into_iter().zip(indexes.chunks(chunk)) {
+                match h.join() {
+                    Ok(results) => out.extend(results),
+                    // A thread cannot panic past `catch_unwind`; if it did,
+                    // its samples are reported as failed, the rest kept.
+                    Err(_) => out.extend(part.iter().map(|_| {
+                        Err(Box::new("a calling thread stopped unexpectedly")
+                            as Box<dyn std::any::Any + Send>)
+                    })),
+                }
+            }
+            out
+        })
     }
 
     /// Calls every gene for sample `index` of sites already read.
