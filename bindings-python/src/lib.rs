@@ -231,6 +231,25 @@ impl Engine {
         Ok(Engine { inner })
     }
 
+    /// Loads knowledge packs from bytes: one pack JSON document per source
+    /// (the form a release ships and the library embeds). With no manifest,
+    /// the release is the packs' own releases joined with ``+`` and the
+    /// sha256 is taken over the bytes. A damaged pack raises ``PackError``.
+    ///
+    /// >>> blob = open("guidelines/data/cpic/pack.json", "rb").read()  # doctest: +SKIP
+    #[classmethod]
+    fn from_bytes(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        packs: Vec<Vec<u8>>,
+    ) -> PyResult<Engine> {
+        let inner = guard(py, move || {
+            let blobs: Vec<&[u8]> = packs.iter().map(Vec::as_slice).collect();
+            dosera::pack::PackSet::from_bytes(&blobs).map(dosera::Engine::new)
+        })?;
+        Ok(Engine { inner })
+    }
+
     /// Calls one sample of a VCF and builds its report.
     #[pyo3(signature = (path, sample=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None))]
     #[allow(clippy::too_many_arguments)]

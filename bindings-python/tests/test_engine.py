@@ -73,3 +73,30 @@ def test_engine_is_usable_from_threads(engine: dosera.Engine, example: Path) -> 
     with ThreadPoolExecutor(2) as pool:
         reports = list(pool.map(lambda _: engine.call_vcf(example), range(4)))
     assert all(r == reports[0] for r in reports)
+
+
+TINY_PACK = (
+    b'{"meta":{"schema_version":2,"source":"cpic","release":"tiny-1",'
+    b'"license":"CC0-1.0","attribution":"test","upstream":[]},'
+    b'"drugs":[],"genes":[{"symbol":"G1","definition":{"version":"1",'
+    b'"genome_build":"b38","refseq_chromosome":"NC","positions":[{'
+    b'"chromosome":"chr1","position":10,"hgvs":"g.10A>G","ref":"A",'
+    b'"alts":["G"],"cpic_alleles":["A","G"],"cpic_to_vcf":{}}],'
+    b'"alleles":[{"name":"*1","reference":true,"alleles":{"0":"A"}}],'
+    b'"exemptions":{}},"phenotyping":{"version":"1","method":'
+    b'"function_pair"}}],"guidelines":[]}'
+)
+
+
+def test_from_bytes_loads_a_pack_document() -> None:
+    engine = dosera.Engine.from_bytes([TINY_PACK])
+    assert [g["symbol"] for g in engine.genes()] == ["G1"]
+    assert "tiny-1" in engine.pack_info()["release"]
+
+
+def test_from_bytes_refuses_a_damaged_pack() -> None:
+    with pytest.raises(dosera.PackError) as err:
+        dosera.Engine.from_bytes([b"{not json"])
+    assert err.value.code == 203
+    with pytest.raises(dosera.DoseraError):
+        dosera.Engine.from_bytes([])
