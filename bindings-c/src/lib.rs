@@ -611,7 +611,6 @@ fn evaluate(
     engine: &Engine,
     mut reader: VcfReader,
     options: EvalOptions,
-    file: Option<&str>,
 ) -> Result<DoseraResult, Error> {
     let resolved = match &options.outside {
         Some(text) => outside::resolve(engine, &outside::parse(text)?)?,
@@ -626,14 +625,7 @@ fn evaluate(
         sample: options.sample,
         genes: options.genes,
     };
-    let mut outcomes = tables::cohort(engine, &mut reader, &call, &resolved, &options.drugs)?;
-    if let Some(file) = file {
-        for o in &mut outcomes {
-            if let SampleOutcome::Report(r) = o {
-                r.input.file = Some(file.to_string());
-            }
-        }
-    }
+    let outcomes = tables::cohort(engine, &mut reader, &call, &resolved, &options.drugs)?;
     Ok(DoseraResult { outcomes })
 }
 
@@ -673,7 +665,7 @@ pub unsafe extern "C" fn dosera_evaluate_vcf_path(
         let options = parse_options(unsafe { bytes(options.cast(), options_len, "options") }?)?;
         let out = out_ptr(out, "out")?;
         let reader = VcfReader::from_path(Path::new(path))?;
-        let result = evaluate(&engine.engine, reader, options, Some(path))?;
+        let result = evaluate(&engine.engine, reader, options)?;
         // SAFETY: `out` was checked above and is writable by contract.
         unsafe { put(out, Box::into_raw(Box::new(result))) };
         Ok(())
@@ -713,7 +705,7 @@ pub unsafe extern "C" fn dosera_evaluate_vcf_bytes(
         let options = parse_options(unsafe { bytes(options.cast(), options_len, "options") }?)?;
         let out = out_ptr(out, "out")?;
         let reader = VcfReader::from_bytes(data.to_vec())?;
-        let result = evaluate(&engine.engine, reader, options, None)?;
+        let result = evaluate(&engine.engine, reader, options)?;
         // SAFETY: `out` was checked above and is writable by contract.
         unsafe { put(out, Box::into_raw(Box::new(result))) };
         Ok(())

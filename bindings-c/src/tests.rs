@@ -64,7 +64,7 @@ fn golden_answer(engine: &Engine, case: &Path) -> String {
     let options = std::fs::read(case.join("options.json")).unwrap_or_default();
     let options = parse_options(&options).expect("options.json");
     let reader = VcfReader::from_bytes(vcf).expect("VCF");
-    let result = evaluate(engine, reader, options, None).expect("evaluate");
+    let result = evaluate(engine, reader, options).expect("evaluate");
     let reports: Vec<&Report> = result
         .outcomes
         .iter()

@@ -26,36 +26,14 @@ use pyo3::types::{PyDict, PyType};
 // ---------------------------------------------------------------------------
 // Errors
 
-/// The Python exception class for an error code: one per code range.
-///
-/// Every variant is listed by name, so a new code is placed on purpose; the
-/// core's `ErrorCode` is `#[non_exhaustive]`, so the compiler also demands a
-/// fallback arm, which places an unknown code by its range.
+/// The Python exception class for an error code: one per code range
+/// (core's `ErrorCode::range`, matched exhaustively).
 fn class_name(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::UnknownGene
-        | ErrorCode::UnknownAllele
-        | ErrorCode::MalformedDiplotype
-        | ErrorCode::MalformedGeneResult
-        | ErrorCode::UnknownDrug
-        | ErrorCode::UnknownSource
-        | ErrorCode::InvalidVcf
-        | ErrorCode::UnsupportedBuild
-        | ErrorCode::UnknownSample
-        | ErrorCode::MalformedOutsideCall
-        | ErrorCode::MalformedReport => "InputError",
-        ErrorCode::ChecksumMismatch
-        | ErrorCode::SchemaVersion
-        | ErrorCode::InvalidPack
-        | ErrorCode::Import => "PackError",
-        ErrorCode::Io | ErrorCode::Usage => "UsageError",
-        ErrorCode::Internal => "InternalError",
-        other => match other as u32 {
-            100..=199 => "InputError",
-            200..=299 => "PackError",
-            300..=399 => "UsageError",
-            _ => "InternalError",
-        },
+    match code.range() {
+        dosera::ErrorRange::Input => "InputError",
+        dosera::ErrorRange::Pack => "PackError",
+        dosera::ErrorRange::Usage => "UsageError",
+        dosera::ErrorRange::Internal => "InternalError",
     }
 }
 
@@ -173,8 +151,7 @@ fn outside_calls(
     }
 }
 
-/// Reports for the samples of a VCF, with the input file named as the CLI
-/// names it.
+/// Reports for the samples of a VCF (core names the input file in each).
 fn run_cohort(
     engine: &dosera::Engine,
     vcf: &std::path::Path,
@@ -184,14 +161,7 @@ fn run_cohort(
 ) -> Result<Vec<SampleOutcome>, Error> {
     let resolved = outside_calls(engine, outside)?;
     let mut reader = VcfReader::from_path(vcf)?;
-    let mut outcomes = tables::cohort(engine, &mut reader, options, &resolved, drugs)?;
-    let file = vcf.display().to_string();
-    for o in &mut outcomes {
-        if let SampleOutcome::Report(r) = o {
-            r.input.file = Some(file.clone());
-        }
-    }
-    Ok(outcomes)
+    tables::cohort(engine, &mut reader, options, &resolved, drugs)
 }
 
 // ---------------------------------------------------------------------------
@@ -770,33 +740,11 @@ fn report_schema(py: Python<'_>) -> PyResult<Py<PyAny>> {
 /// check each class against the code's range.
 #[pyfunction]
 fn error_classes() -> Vec<(u32, &'static str)> {
-    ALL_CODES
+    ErrorCode::ALL
         .iter()
         .map(|&c| (c as u32, class_name(c)))
         .collect()
 }
-
-/// Every code of the core, for [`error_classes`].
-const ALL_CODES: [ErrorCode; 18] = [
-    ErrorCode::UnknownGene,
-    ErrorCode::UnknownAllele,
-    ErrorCode::MalformedDiplotype,
-    ErrorCode::MalformedGeneResult,
-    ErrorCode::UnknownDrug,
-    ErrorCode::UnknownSource,
-    ErrorCode::InvalidVcf,
-    ErrorCode::UnsupportedBuild,
-    ErrorCode::UnknownSample,
-    ErrorCode::MalformedOutsideCall,
-    ErrorCode::MalformedReport,
-    ErrorCode::ChecksumMismatch,
-    ErrorCode::SchemaVersion,
-    ErrorCode::InvalidPack,
-    ErrorCode::Import,
-    ErrorCode::Io,
-    ErrorCode::Usage,
-    ErrorCode::Internal,
-];
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -162,11 +162,11 @@ fn main() -> ExitCode {
 }
 
 fn exit_code(e: &Error) -> u8 {
-    match e.code() as u32 {
-        100..=199 => 1,
-        200..=299 => 3,
-        300..=399 => 2,
-        _ => 70,
+    match e.code().range() {
+        dosera::ErrorRange::Input => 1,
+        dosera::ErrorRange::Pack => 3,
+        dosera::ErrorRange::Usage => 2,
+        dosera::ErrorRange::Internal => 70,
     }
 }
 

@@ -113,13 +113,7 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     let mut reader = VcfReader::from_path(&args.vcf)?;
     // Every sample is reported, each on its own: one sample's failure is
     // its own row or message, never the end of the batch.
-    let mut outcomes = tables::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
-    let file = args.vcf.display().to_string();
-    for o in &mut outcomes {
-        if let SampleOutcome::Report(r) = o {
-            r.input.file = Some(file.clone());
-        }
-    }
+    let outcomes = tables::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
     let failed: Vec<(String, String)> = outcomes
         .iter()
         .filter_map(|o| match o {

@@ -167,7 +167,39 @@ pub enum ErrorCode {
     Internal = 901,
 }
 
+/// The range an [`ErrorCode`] belongs to: what bindings map to an
+/// exception class and the CLI to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorRange {
+    /// 1xx: the input could not be evaluated.
+    Input,
+    /// 2xx: a knowledge-pack problem.
+    Pack,
+    /// 3xx: usage (I/O, a request that contradicts itself).
+    Usage,
+    /// 9xx: internal error.
+    Internal,
+}
+
 impl ErrorCode {
+    /// The range of this code.
+    ///
+    /// ```
+    /// use dosera::{ErrorCode, ErrorRange};
+    /// assert_eq!(ErrorCode::UnknownDrug.range(), ErrorRange::Input);
+    /// assert_eq!(ErrorCode::ChecksumMismatch.range(), ErrorRange::Pack);
+    /// assert_eq!(ErrorCode::Io.range(), ErrorRange::Usage);
+    /// assert_eq!(ErrorCode::Internal.range(), ErrorRange::Internal);
+    /// ```
+    pub fn range(self) -> ErrorRange {
+        match self as u32 {
+            100..=199 => ErrorRange::Input,
+            200..=299 => ErrorRange::Pack,
+            300..=399 => ErrorRange::Usage,
+            _ => ErrorRange::Internal,
+        }
+    }
+
     /// Every code, in numeric order: what bindings check their own status
     /// lists against.
     ///

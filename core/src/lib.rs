@@ -47,7 +47,7 @@ mod recommend;
 pub mod report;
 
 pub use engine::{AlleleInfo, DrugInfo, Engine, GeneInfo, ENGINE_VERSION};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, ErrorRange, Result};
 pub use pack::Source;
 pub use recommend::{
     Candidate, DrugResult, GeneInput, GeneResult, InputKind, Match, PackInfo, Recommendations,

@@ -78,6 +78,8 @@ const BGZF_EOF: [u8; 28] = [
 /// ```
 pub struct VcfReader {
     body: Body,
+    /// The file read, when the reader was opened from a path.
+    path: Option<String>,
     samples: Vec<String>,
     contigs: Vec<Contig>,
     state: State,
@@ -380,7 +382,22 @@ impl VcfReader {
             Tail::Unknown
         };
         let input = Box::new(BufReader::with_capacity(BUFFER, file));
-        Self::open(input, tail, Some(shown))
+        let mut reader = Self::open(input, tail, Some(shown.clone()))?;
+        reader.path = Some(shown);
+        Ok(reader)
+    }
+
+    /// The file read, as given to [`VcfReader::from_path`]; `None` for
+    /// input held in memory. Reports record it as their input file.
+    ///
+    /// ```
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";
+    /// let reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// assert_eq!(reader.path(), None);
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 
     /// Reads a VCF or BCF held in memory, plain or compressed.
@@ -564,6 +581,7 @@ impl VcfReader {
         let parsed = header.finish(&mut state)?;
         Ok(VcfReader {
             body: Body::Text(text::TextBody::new(input, line)),
+            path: None,
             samples: parsed.samples,
             contigs: parsed.contigs,
             state,
@@ -621,6 +639,7 @@ fn read_bcf(input: Input, mut state: State) -> Result<VcfReader> {
     let dictionaries = bcf::Dictionaries::from_header(text);
     Ok(VcfReader {
         body: Body::Bcf(bcf::BcfBody::new(reader.into_inner(), dictionaries)),
+        path: None,
         samples: parsed.samples,
         contigs: parsed.contigs,
         state,

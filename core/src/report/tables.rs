@@ -282,7 +282,10 @@ pub fn cohort(
                 Err(panic) => Err(Error::Internal(panic_text(&*panic))),
             };
             match result {
-                Ok(report) => SampleOutcome::Report(Box::new(report)),
+                Ok(mut report) => {
+                    report.input.file = reader.path().map(str::to_string);
+                    SampleOutcome::Report(Box::new(report))
+                }
                 Err(e) => SampleOutcome::Failed(Box::new(Failure {
                     sample: name,
                     error: e.to_string(),
