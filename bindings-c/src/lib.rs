@@ -30,15 +30,13 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use dosera::allele::{CallOptions, Sex};
-use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::pack::PackSet;
 use dosera::report::html::Lang;
-use dosera::report::tables::{self, SampleOutcome};
+use dosera::report::tables::{self, SampleOutcome, VcfOptions};
 use dosera::report::{fhir, html, Report};
 use dosera::{Engine, Error, ErrorCode, Request};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Version of the C ABI. It changes whenever a function, type or status is
 /// removed or changes meaning; the shared library's SONAME is
@@ -579,28 +577,9 @@ pub unsafe extern "C" fn dosera_evaluate_json(
     }
 }
 
-/// Options of a VCF evaluation (JSON; every field optional).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct EvalOptions {
-    /// Sample name or 0-based index; every sample when absent.
-    sample: Option<String>,
-    /// Outside calls, as the text of the outside-call TSV.
-    outside: Option<String>,
-    /// Drugs; every drug using a reported gene when empty.
-    drugs: Vec<String>,
-    /// Genes to call; every VCF gene when empty.
-    genes: Vec<String>,
-    assume_reference: bool,
-    all_matches: bool,
-    combinations: bool,
-    cyp2d6: bool,
-    sex: Option<Sex>,
-}
-
-fn parse_options(raw: &[u8]) -> Result<EvalOptions, Error> {
+fn parse_options(raw: &[u8]) -> Result<VcfOptions, Error> {
     if raw.is_empty() {
-        return Ok(EvalOptions::default());
+        return Ok(VcfOptions::default());
     }
     let text = std::str::from_utf8(raw)
         .map_err(|e| Error::Usage(format!("argument `options` is not valid UTF-8: {e}")))?;
@@ -610,22 +589,9 @@ fn parse_options(raw: &[u8]) -> Result<EvalOptions, Error> {
 fn evaluate(
     engine: &Engine,
     mut reader: VcfReader,
-    options: EvalOptions,
+    options: VcfOptions,
 ) -> Result<DoseraResult, Error> {
-    let resolved = match &options.outside {
-        Some(text) => outside::resolve(engine, &outside::parse(text)?)?,
-        None => Vec::new(),
-    };
-    let call = CallOptions {
-        assume_reference: options.assume_reference,
-        top_candidate_only: !options.all_matches,
-        combinations: options.combinations,
-        cyp2d6: options.cyp2d6,
-        sex: options.sex,
-        sample: options.sample,
-        genes: options.genes,
-    };
-    let outcomes = tables::cohort(engine, &mut reader, &call, &resolved, &options.drugs)?;
+    let outcomes = tables::evaluate(engine, &mut reader, &options)?;
     Ok(DoseraResult { outcomes })
 }
 

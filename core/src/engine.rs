@@ -317,6 +317,64 @@ impl Engine {
         Ok(v)
     }
 
+    /// What a result for `gene` may be given as, for pickers: the
+    /// phenotypes its rules assign, the activity scores and the other lookup
+    /// keys (carrier status, `No Result`, …) its recommendations use. Every
+    /// value listed is accepted by [`Engine::interpret`]; diplotypes are
+    /// built from [`Engine::alleles`].
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let c = engine.choices("cyp2c19").unwrap();
+    /// assert_eq!(c.symbol, "CYP2C19");
+    /// assert!(c.phenotypes.iter().any(|p| p == "Poor Metabolizer"));
+    /// let d6 = engine.choices("CYP2D6").unwrap();
+    /// assert!(d6.activity_scores.iter().any(|s| s == "1.0"));
+    /// assert!(engine.choices("NOTAGENE").is_err());
+    /// ```
+    pub fn choices(&self, gene: &str) -> Result<GeneChoices> {
+        let symbol = self.gene_symbol(gene)?.to_string();
+        let mut phenotypes = BTreeSet::new();
+        let mut keys = BTreeSet::new();
+        for source in Source::ALL {
+            if let Some(g) = self.gene(source, &symbol) {
+                let p = &g.phenotyping;
+                phenotypes.extend(p.function_pairs.iter().map(|r| r.phenotype.clone()));
+                phenotypes.extend(p.activity_bins.iter().map(|r| r.phenotype.clone()));
+                phenotypes.extend(p.single_allele.iter().map(|r| r.phenotype.clone()));
+                phenotypes.extend(p.diplotypes.iter().map(|r| r.phenotype.clone()));
+            }
+            if let Some(v) = self.vocabulary(source, &symbol) {
+                keys.extend(v.iter().cloned());
+            }
+        }
+        let mut activity_scores = Vec::new();
+        let mut other_keys = Vec::new();
+        for key in keys {
+            // `n/a` marks a gene a guideline row does not use: not a result.
+            if phenotypes.contains(&key) || key.eq_ignore_ascii_case("n/a") {
+                continue;
+            }
+            match crate::phenotype::parse_score(&key) {
+                Some(_) => activity_scores.push(key),
+                None => other_keys.push(key),
+            }
+        }
+        activity_scores.sort_by(|a, b| {
+            let (x, y) = (
+                crate::phenotype::parse_score(a).map_or(0.0, |s| s.0),
+                crate::phenotype::parse_score(b).map_or(0.0, |s| s.0),
+            );
+            x.total_cmp(&y).then_with(|| a.cmp(b))
+        });
+        Ok(GeneChoices {
+            symbol,
+            phenotypes: phenotypes.into_iter().collect(),
+            activity_scores,
+            other_keys,
+        })
+    }
+
     /// Every drug with a guideline in the loaded packs.
     ///
     /// ```
@@ -440,6 +498,19 @@ pub struct AlleleInfo {
     pub source: Source,
 }
 
+/// The values a gene result may take, for pickers ([`Engine::choices`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneChoices {
+    /// HGNC symbol.
+    pub symbol: String,
+    /// Phenotypes the gene's rules assign, alphabetical.
+    pub phenotypes: Vec<String>,
+    /// Activity scores the recommendations use, lowest first.
+    pub activity_scores: Vec<String>,
+    /// Other lookup keys the recommendations use (carrier status, …).
+    pub other_keys: Vec<String>,
+}
+
 /// A drug and its guidelines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrugInfo {
@@ -451,4 +522,33 @@ pub struct DrugInfo {
     pub genes: Vec<String>,
     /// Guideline ids.
     pub guidelines: Vec<String>,
+}
+
+#[cfg(test)]
+mod choice_tests {
+    use super::*;
+
+    /// Every value offered to a picker is read back by `interpret`, for
+    /// every gene of the bundled packs.
+    #[test]
+    fn every_choice_is_accepted() {
+        let engine = Engine::bundled().expect("bundled packs");
+        let mut offered = 0;
+        for gene in engine.genes() {
+            let c = engine.choices(&gene.symbol).expect("choices");
+            for value in c
+                .phenotypes
+                .iter()
+                .chain(&c.activity_scores)
+                .chain(&c.other_keys)
+            {
+                let input = crate::GeneInput::new(&gene.symbol, value);
+                if let Err(e) = engine.interpret(&input) {
+                    panic!("{input} offered but refused: {e}");
+                }
+                offered += 1;
+            }
+        }
+        assert!(offered > 50, "only {offered} values offered");
+    }
 }

@@ -46,7 +46,7 @@ pub mod phenotype;
 mod recommend;
 pub mod report;
 
-pub use engine::{AlleleInfo, DrugInfo, Engine, GeneInfo, ENGINE_VERSION};
+pub use engine::{AlleleInfo, DrugInfo, Engine, GeneChoices, GeneInfo, ENGINE_VERSION};
 pub use error::{Error, ErrorCode, ErrorRange, Result};
 pub use pack::Source;
 pub use recommend::{

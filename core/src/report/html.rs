@@ -380,7 +380,15 @@ impl Ui {
     }
 }
 
-fn action_text(action: Action, lang: Lang) -> &'static str {
+/// The action of a recommendation in words, in `lang`.
+///
+/// ```
+/// use dosera::pack::Action;
+/// use dosera::report::html::{action_text, Lang};
+/// assert_eq!(action_text(Action::Avoid, Lang::Sv), "undvik");
+/// assert_eq!(action_text(Action::Avoid, Lang::En), Action::Avoid.label());
+/// ```
+pub fn action_text(action: Action, lang: Lang) -> &'static str {
     match lang {
         Lang::En => action.label(),
         Lang::Sv => match action {
@@ -419,7 +427,17 @@ fn number(x: f64) -> String {
     }
 }
 
-fn dose_text(dose: &DoseAdjustment, lang: Lang) -> String {
+/// A dose adjustment in words, in `lang` (`50% of starting dose`,
+/// `50 % av startdosen`).
+///
+/// ```
+/// use dosera::pack::DoseAdjustment;
+/// use dosera::report::html::{dose_text, Lang};
+/// let d = DoseAdjustment { percent_min: 50.0, percent_max: 50.0, of: "starting dose".into() };
+/// assert_eq!(dose_text(&d, Lang::En), "50% of starting dose");
+/// assert_eq!(dose_text(&d, Lang::Sv), "50 % av startdosen");
+/// ```
+pub fn dose_text(dose: &DoseAdjustment, lang: Lang) -> String {
     let num = |x: f64| match lang {
         Lang::En => number(x),
         Lang::Sv => number(x).replace('.', ","),

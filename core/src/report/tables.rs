@@ -529,6 +529,99 @@ fn line(out: &mut String, fields: impl IntoIterator<Item = String>) {
     out.push('\n');
 }
 
+/// Options of a whole-VCF evaluation, in the JSON form the C API and the
+/// WebAssembly package take (every field optional, unknown fields refused).
+///
+/// ```
+/// use dosera::report::tables::VcfOptions;
+/// let options: VcfOptions =
+///     serde_json::from_str(r#"{"sample": "S1", "drugs": ["clopidogrel"]}"#).unwrap();
+/// assert_eq!(options.sample.as_deref(), Some("S1"));
+/// assert!(!options.assume_reference);
+/// assert!(serde_json::from_str::<VcfOptions>(r#"{"smaple": "S1"}"#).is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VcfOptions {
+    /// Sample name or 0-based index; every sample when absent.
+    pub sample: Option<String>,
+    /// Outside calls, as the text of an outside-call TSV.
+    pub outside: Option<String>,
+    /// Drugs; every drug using a reported gene when empty.
+    pub drugs: Vec<String>,
+    /// Genes to call; every VCF gene when empty.
+    pub genes: Vec<String>,
+    /// Treat positions absent from the VCF as reference (each call made so
+    /// says it).
+    pub assume_reference: bool,
+    /// Keep every matching diplotype, not only the top-scoring ones.
+    pub all_matches: bool,
+    /// Research mode: combinations and leftover variants.
+    pub combinations: bool,
+    /// Research mode: call CYP2D6 from SNVs and small indels.
+    pub cyp2d6: bool,
+    /// Sex of the sample(s), when known.
+    pub sex: Option<crate::allele::Sex>,
+}
+
+impl VcfOptions {
+    /// The calling options these evaluation options stand for.
+    ///
+    /// ```
+    /// let options = dosera::report::tables::VcfOptions::default();
+    /// assert!(options.call_options().top_candidate_only);
+    /// ```
+    pub fn call_options(&self) -> CallOptions {
+        CallOptions {
+            assume_reference: self.assume_reference,
+            top_candidate_only: !self.all_matches,
+            combinations: self.combinations,
+            cyp2d6: self.cyp2d6,
+            sex: self.sex,
+            sample: self.sample.clone(),
+            genes: self.genes.clone(),
+        }
+    }
+}
+
+/// Evaluates a whole VCF under [`VcfOptions`]: outside calls read and
+/// resolved, then [`cohort`]. What the C API and the WebAssembly package
+/// run for a VCF.
+///
+/// ```
+/// use dosera::report::tables::{evaluate, VcfOptions};
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let options = VcfOptions {
+///     outside: Some("CYP2D6\t*1/*4\n".into()),
+///     drugs: vec!["clopidogrel".into()],
+///     ..VcfOptions::default()
+/// };
+/// let outcomes = evaluate(&engine, &mut reader, &options)?;
+/// let report = outcomes[0].report().unwrap();
+/// assert!(report.gene("CYP2D6").is_some());
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn evaluate(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &VcfOptions,
+) -> Result<Vec<SampleOutcome>> {
+    let resolved = match &options.outside {
+        Some(text) => crate::input::outside::resolve(engine, &crate::input::outside::parse(text)?)?,
+        None => Vec::new(),
+    };
+    cohort(
+        engine,
+        reader,
+        &options.call_options(),
+        &resolved,
+        &options.drugs,
+    )
+}
+
 /// Writes `genes.tsv` and `drugs.tsv` into `dir` (created if absent) and
 /// returns their paths, genes first.
 ///
