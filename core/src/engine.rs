@@ -469,7 +469,7 @@ pub(crate) fn allele_names(gene: &Gene) -> BTreeSet<&str> {
 }
 
 /// A gene and what the packs hold for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneInfo {
     /// HGNC symbol.
     pub symbol: String,
@@ -486,7 +486,7 @@ pub struct GeneInfo {
 }
 
 /// An allele and its function.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AlleleInfo {
     /// Allele name.
     pub name: String,
@@ -499,7 +499,7 @@ pub struct AlleleInfo {
 }
 
 /// The values a gene result may take, for pickers ([`Engine::choices`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneChoices {
     /// HGNC symbol.
     pub symbol: String,
@@ -512,7 +512,7 @@ pub struct GeneChoices {
 }
 
 /// A drug and its guidelines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DrugInfo {
     /// Lower-case generic name.
     pub name: String,

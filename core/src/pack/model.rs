@@ -347,7 +347,7 @@ pub struct Exemptions {
 }
 
 /// How a gene's result becomes a phenotype and a lookup key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhenotypeMethod {
     /// A sorted pair of allele functions maps to a phenotype (CYP2C19, TPMT…).

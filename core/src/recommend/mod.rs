@@ -27,7 +27,7 @@ pub const MAX_COMBINATIONS: usize = 4096;
 ///     .sources([dosera::Source::Cpic]);
 /// assert_eq!(request.drugs.len(), 1);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Request {
     /// Gene results.
     pub genes: Vec<GeneInput>,
@@ -62,7 +62,7 @@ impl Request {
 }
 
 /// The answer to a [`Request`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recommendations {
     /// Engine version.
     pub engine_version: String,
@@ -81,7 +81,7 @@ pub struct Recommendations {
 }
 
 /// A pack used for the result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PackInfo {
     /// Source.
     pub source: Source,

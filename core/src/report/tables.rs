@@ -540,7 +540,9 @@ fn line(out: &mut String, fields: impl IntoIterator<Item = String>) {
 /// assert!(!options.assume_reference);
 /// assert!(serde_json::from_str::<VcfOptions>(r#"{"smaple": "S1"}"#).is_err());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct VcfOptions {
     /// Sample name or 0-based index; every sample when absent.
