@@ -409,12 +409,11 @@ impl Engine {
     pub fn evaluate_vcf(
         &self,
         data: &[u8],
-        #[wasm_bindgen(unchecked_param_type = "VcfOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VcfOptions")] options: Option<js_sys::Object>,
     ) -> JsResult<JsValue> {
-        let options: VcfOptions = if options.is_undefined() || options.is_null() {
-            VcfOptions::default()
-        } else {
-            from_js(&options, "options")?
+        let options: VcfOptions = match options {
+            None => VcfOptions::default(),
+            Some(o) => from_js(&o.into(), "options")?,
         };
         let mut reader = VcfReader::from_bytes(data.to_vec()).map_err(|e| js_error(&e))?;
         let outcomes =
