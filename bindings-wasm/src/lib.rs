@@ -157,8 +157,18 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> JsResult<T> {
     serde_json::from_str(&text).map_err(|e| usage(e.to_string()))
 }
 
-fn lang(code: &str) -> JsResult<Lang> {
-    code.parse()
+/// A JS string argument; anything else is a usage error naming `what`
+/// (a `&str` parameter would leave a non-string to wasm-bindgen's glue,
+/// which fails with a `TypeError` or a trap instead of a `DoseraError`).
+fn string(value: &JsValue, what: &str) -> JsResult<String> {
+    value
+        .as_string()
+        .ok_or_else(|| js_error(&Error::Usage(format!("{what}: expected a string"))))
+}
+
+fn lang(code: &JsValue) -> JsResult<Lang> {
+    string(code, "language")?
+        .parse()
         .map_err(|e: html::UnknownLang| js_error(&Error::Usage(e.to_string())))
 }
 
@@ -184,20 +194,20 @@ pub fn error_codes() -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = actionText)]
 pub fn action_text(
     #[wasm_bindgen(unchecked_param_type = "Action")] action: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Lang")] language: &str,
+    #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
 ) -> JsResult<String> {
     let action: Action = from_js(&action, "action")?;
-    Ok(html::action_text(action, lang(language)?).to_string())
+    Ok(html::action_text(action, lang(&language)?).to_string())
 }
 
 /// A dose adjustment in words (`50% of starting dose`).
 #[wasm_bindgen(js_name = doseText)]
 pub fn dose_text(
     #[wasm_bindgen(unchecked_param_type = "DoseAdjustment")] dose: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Lang")] language: &str,
+    #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
 ) -> JsResult<String> {
     let dose: DoseAdjustment = from_js(&dose, "dose")?;
-    Ok(html::dose_text(&dose, lang(language)?))
+    Ok(html::dose_text(&dose, lang(&language)?))
 }
 
 /// The clinician's page for a report (self-contained HTML, no outside
@@ -205,10 +215,10 @@ pub fn dose_text(
 #[wasm_bindgen(js_name = reportHtml)]
 pub fn report_html(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Lang")] language: &str,
+    #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
 ) -> JsResult<String> {
     let report = read_report(&report)?;
-    Ok(html::render(&report, lang(language)?))
+    Ok(html::render(&report, lang(&language)?))
 }
 
 /// A report as an HL7 FHIR R4 Bundle (JSON text).
@@ -358,15 +368,23 @@ impl Engine {
 
     /// The alleles of a gene with their function, for diplotype pickers.
     #[wasm_bindgen(unchecked_return_type = "AlleleInfo[]")]
-    pub fn alleles(&self, gene: &str) -> JsResult<JsValue> {
-        to_js(&self.inner.alleles(gene).map_err(|e| js_error(&e))?)
+    pub fn alleles(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] gene: JsValue,
+    ) -> JsResult<JsValue> {
+        let gene = string(&gene, "gene")?;
+        to_js(&self.inner.alleles(&gene).map_err(|e| js_error(&e))?)
     }
 
     /// What a result for a gene may be given as: phenotypes, activity
     /// scores, other lookup keys (carrier status, …).
     #[wasm_bindgen(unchecked_return_type = "GeneChoices")]
-    pub fn choices(&self, gene: &str) -> JsResult<JsValue> {
-        to_js(&self.inner.choices(gene).map_err(|e| js_error(&e))?)
+    pub fn choices(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] gene: JsValue,
+    ) -> JsResult<JsValue> {
+        let gene = string(&gene, "gene")?;
+        to_js(&self.inner.choices(&gene).map_err(|e| js_error(&e))?)
     }
 
     /// Every drug with a guideline (name, sources, genes, guideline ids).
@@ -380,11 +398,13 @@ impl Engine {
     /// or a carrier status becomes phenotype, activity score and lookup
     /// keys, with how they were derived.
     #[wasm_bindgen(unchecked_return_type = "GeneResult")]
-    pub fn interpret(&self, gene: &str, value: &str) -> JsResult<JsValue> {
-        let result = self
-            .inner
-            .interpret(&GeneInput::new(gene, value))
-            .map_err(|e| js_error(&e))?;
+    pub fn interpret(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] gene: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    ) -> JsResult<JsValue> {
+        let input = GeneInput::new(string(&gene, "gene")?, string(&value, "value")?);
+        let result = self.inner.interpret(&input).map_err(|e| js_error(&e))?;
         to_js(&result)
     }
 
@@ -408,14 +428,26 @@ impl Engine {
     #[wasm_bindgen(js_name = evaluateVcf, unchecked_return_type = "VcfResult")]
     pub fn evaluate_vcf(
         &self,
-        data: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] data: JsValue,
         #[wasm_bindgen(unchecked_param_type = "VcfOptions")] options: Option<js_sys::Object>,
     ) -> JsResult<JsValue> {
+        // Checked here rather than left to wasm-bindgen's glue, which reads
+        // a string as zero bytes and fails on a missing argument with a
+        // TypeError.
+        let data = if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
+            bytes.to_vec()
+        } else if js_sys::Array::is_array(&data) {
+            js_sys::Uint8Array::new(&data).to_vec()
+        } else {
+            return fail(Error::Usage(
+                "data: expected a Uint8Array (or an array of byte values)".into(),
+            ));
+        };
         let options: VcfOptions = match options {
             None => VcfOptions::default(),
             Some(o) => from_js(&o.into(), "options")?,
         };
-        let mut reader = VcfReader::from_bytes(data.to_vec()).map_err(|e| js_error(&e))?;
+        let mut reader = VcfReader::from_bytes(data).map_err(|e| js_error(&e))?;
         let outcomes =
             tables::evaluate(&self.inner, &mut reader, &options).map_err(|e| js_error(&e))?;
         let samples = outcomes
