@@ -1,0 +1,191 @@
+// The calculator's own words, in English and Swedish. Guideline summaries
+// come from the knowledge packs and stay in English; action and dose labels
+// come from the engine (actionText, doseText) in both languages.
+
+export const LANGS = ['en', 'sv'];
+
+const TEXT = {
+  en: {
+    title: 'dosera — pharmacogenomic prescribing calculator',
+    tagline: 'From a lab result to the CPIC and DPWG guidance for the drug in front of you. Runs in this browser: nothing you enter or drop leaves the device.',
+    disclaimer: 'Decision support, not a diagnosis. Read the linked guideline before acting.',
+    language: 'Language',
+    loading: 'Loading the engine…',
+    loadFailed: 'The engine could not be loaded',
+    drugsHeading: '1. Drugs',
+    drugLabel: 'Drug',
+    drugHint: 'Type a drug name and press Enter, or pick from the list.',
+    addDrug: 'Add',
+    removeDrug: 'Remove',
+    noDrugs: 'No drug chosen yet.',
+    unknownDrug: 'No guideline in the knowledge packs for',
+    genesHeading: '2. Gene results',
+    enterTab: 'Enter results',
+    vcfTab: 'Read a VCF',
+    genesHint: 'Enter each gene as a diplotype, a phenotype or an activity score. Genes left empty are reported as not tested.',
+    pickDrugFirst: 'Choose a drug to see the genes its guidelines use.',
+    givenAs: 'Given as',
+    modeDiplotype: 'Diplotype',
+    modePhenotype: 'Phenotype',
+    modeScore: 'Activity score',
+    modeOther: 'Other result',
+    modeNone: 'Not tested',
+    allele1: 'Allele 1',
+    allele2: 'Allele 2',
+    orType: 'or type (candidates separated by |)',
+    phenotype: 'Phenotype',
+    score: 'Activity score',
+    other: 'Result',
+    choose: '— choose —',
+    notTested: 'not tested',
+    dropZone: 'Drop a VCF file here (plain, bgzip or BCF; GRCh38)',
+    chooseFile: 'Choose a VCF file',
+    stays: 'The file is read inside this browser. It is not uploaded anywhere.',
+    assumeRef: 'Treat positions missing from the file as reference (only if the file lists reference calls)',
+    reading: 'Reading',
+    sample: 'Sample',
+    calls: 'Calls from',
+    gene: 'Gene',
+    diplotype: 'Diplotype',
+    phenotypeCol: 'Phenotype',
+    missing: 'Missing positions',
+    notes: 'Notes',
+    noCall: 'no call',
+    resultsHeading: '3. Recommendations',
+    nothingYet: 'Choose a drug and enter a gene result to see the recommendation.',
+    action: 'Action',
+    strength: 'Strength',
+    dose: 'Dose',
+    alternatives: 'Alternatives',
+    basedOn: 'Based on',
+    summary: 'Summary',
+    implication: 'Implication',
+    candidatesFor: 'Candidates',
+    agree: 'All candidates lead to the same advice.',
+    disagree: 'The candidates lead to different advice: each is shown. Resolve the result before acting.',
+    noMatch: 'No recommendation matched these results.',
+    guideline: 'Guideline',
+    version: 'version',
+    pack: 'Knowledge pack',
+    derivedHeading: 'How the phenotype was derived',
+    source: 'Source',
+    activityScore: 'activity score',
+    functions: 'allele functions',
+    lookup: 'lookup key',
+    otherDrugs: 'Other drugs with a guideline for these genes (no change from standard prescribing)',
+    footerPacks: 'Knowledge packs',
+    footerEngine: 'engine',
+    offlineReady: 'Ready to work offline.',
+    summariesEnglish: '',
+    error: 'Error',
+    showHtml: 'Open the full report',
+    none: 'none',
+  },
+  sv: {
+    title: 'dosera — farmakogenomisk förskrivningskalkylator',
+    tagline: 'Från ett labbsvar till CPIC:s och DPWG:s vägledning för läkemedlet du står inför. Körs i den här webbläsaren: inget du skriver in eller släpper här lämnar enheten.',
+    disclaimer: 'Beslutsstöd, inte en diagnos. Läs den länkade riktlinjen innan du agerar.',
+    language: 'Språk',
+    loading: 'Laddar motorn…',
+    loadFailed: 'Motorn kunde inte laddas',
+    drugsHeading: '1. Läkemedel',
+    drugLabel: 'Läkemedel',
+    drugHint: 'Skriv ett läkemedelsnamn och tryck Enter, eller välj i listan.',
+    addDrug: 'Lägg till',
+    removeDrug: 'Ta bort',
+    noDrugs: 'Inget läkemedel valt ännu.',
+    unknownDrug: 'Ingen riktlinje i kunskapspaketen för',
+    genesHeading: '2. Genresultat',
+    enterTab: 'Ange resultat',
+    vcfTab: 'Läs en VCF',
+    genesHint: 'Ange varje gen som diplotyp, fenotyp eller aktivitetspoäng. Tomma gener redovisas som ej testade.',
+    pickDrugFirst: 'Välj ett läkemedel för att se vilka gener dess riktlinjer använder.',
+    givenAs: 'Anges som',
+    modeDiplotype: 'Diplotyp',
+    modePhenotype: 'Fenotyp',
+    modeScore: 'Aktivitetspoäng',
+    modeOther: 'Annat resultat',
+    modeNone: 'Ej testad',
+    allele1: 'Allel 1',
+    allele2: 'Allel 2',
+    orType: 'eller skriv (kandidater åtskilda med |)',
+    phenotype: 'Fenotyp',
+    score: 'Aktivitetspoäng',
+    other: 'Resultat',
+    choose: '— välj —',
+    notTested: 'ej testad',
+    dropZone: 'Släpp en VCF-fil här (okomprimerad, bgzip eller BCF; GRCh38)',
+    chooseFile: 'Välj en VCF-fil',
+    stays: 'Filen läses i den här webbläsaren. Den laddas inte upp någonstans.',
+    assumeRef: 'Behandla positioner som saknas i filen som referens (bara om filen listar referensanrop)',
+    reading: 'Läser',
+    sample: 'Prov',
+    calls: 'Anrop från',
+    gene: 'Gen',
+    diplotype: 'Diplotyp',
+    phenotypeCol: 'Fenotyp',
+    missing: 'Saknade positioner',
+    notes: 'Anteckningar',
+    noCall: 'inget anrop',
+    resultsHeading: '3. Rekommendationer',
+    nothingYet: 'Välj ett läkemedel och ange ett genresultat för att se rekommendationen.',
+    action: 'Åtgärd',
+    strength: 'Evidensstyrka',
+    dose: 'Dos',
+    alternatives: 'Alternativ',
+    basedOn: 'Baserat på',
+    summary: 'Sammanfattning',
+    implication: 'Innebörd',
+    candidatesFor: 'Kandidater',
+    agree: 'Alla kandidater ger samma råd.',
+    disagree: 'Kandidaterna ger olika råd: alla visas. Klarlägg resultatet innan du agerar.',
+    noMatch: 'Ingen rekommendation matchade resultaten.',
+    guideline: 'Riktlinje',
+    version: 'version',
+    pack: 'Kunskapspaket',
+    derivedHeading: 'Så härleddes fenotypen',
+    source: 'Källa',
+    activityScore: 'aktivitetspoäng',
+    functions: 'allelfunktioner',
+    lookup: 'uppslagsnyckel',
+    otherDrugs: 'Andra läkemedel med riktlinje för dessa gener (ingen ändring mot standardförskrivning)',
+    footerPacks: 'Kunskapspaket',
+    footerEngine: 'motor',
+    offlineReady: 'Redo att fungera utan nätverk.',
+    summariesEnglish: 'Sammanfattning och innebörd återges på engelska, som i kunskapspaketen.',
+    error: 'Fel',
+    showHtml: 'Öppna hela rapporten',
+    none: 'inga',
+  },
+};
+
+const STRENGTH_SV = {
+  strong: 'stark',
+  moderate: 'måttlig',
+  optional: 'valfri',
+  'no recommendation': 'ingen rekommendation',
+};
+
+/** The text of `key` in `lang` (English when missing). */
+export function t(lang, key) {
+  const table = TEXT[lang] || TEXT.en;
+  return key in table ? table[key] : TEXT.en[key] ?? key;
+}
+
+/** A recommendation's strength as published, in `lang`. */
+export function strength(lang, value) {
+  if (!value) return '';
+  if (lang !== 'sv') return value;
+  return STRENGTH_SV[value.toLowerCase()] ?? value;
+}
+
+/** Every key is in both languages (checked by the browser test). */
+export function missingKeys() {
+  const out = [];
+  for (const lang of LANGS) {
+    for (const key of Object.keys(TEXT.en)) {
+      if (!(key in TEXT[lang])) out.push(`${lang}:${key}`);
+    }
+  }
+  return out;
+}
