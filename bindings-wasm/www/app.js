@@ -44,6 +44,8 @@ const L = (key) => t(state.lang, key);
 
 function describeError(e) {
   if (e && e.name === 'DoseraError') return `${e.message} (${e.codeName} ${e.code})`;
+  // A bug inside the module stops it: say so, and that a reload starts over.
+  if (e instanceof WebAssembly.RuntimeError) return `internal error (901): ${e.message}. Reload the page.`;
   return String(e && e.message ? e.message : e);
 }
 
@@ -343,6 +345,7 @@ function matchBlock(m) {
     if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return;
     rows.push(h('dt', {}, label), h('dd', { class: cls }, Array.isArray(value) ? value.join(', ') : value));
   };
+  row(L('population'), m.population, 'population');
   row(L('action'), actionText(m.action, state.lang), 'action-text');
   row(L('strength'), strength(state.lang, m.strength));
   row(L('dose'), m.dose ? doseText(m.dose, state.lang) : '', 'dose-text');

@@ -120,6 +120,7 @@ async function main() {
       assert.ok(text.includes(d.guideline_id), `${d.source} card names guideline ${d.guideline_id}`);
       assert.ok(text.includes(d.release), `${d.source} card names pack release ${d.release}`);
       for (const m of d.matches) {
+        if (m.population) assert.ok(text.includes(m.population), `${d.source} population ${m.population}`);
         if (m.strength) assert.ok(text.includes(m.strength), `${d.source} strength ${m.strength}`);
         if (m.dose) assert.ok(text.includes(dosera.doseText(m.dose, 'en')), `${d.source} dose`);
         assert.ok(text.includes(m.summary), `${d.source} summary shown`);
