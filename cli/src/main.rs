@@ -95,6 +95,34 @@ enum Command {
     /// Knowledge packs: info, verify, import.
     #[command(subcommand)]
     Pack(PackCommand),
+    /// Write a synthetic cohort: a multi-sample GRCh38 VCF over every
+    /// definition position (bgzipped when OUT ends in .gz) and its truth TSV.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// Number of samples.
+    #[arg(long, default_value_t = 1000)]
+    samples: usize,
+    /// Seed of the random draws (the same seed writes the same files).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output VCF (`.vcf` or `.vcf.gz`).
+    #[arg(long, value_name = "PATH")]
+    out: PathBuf,
+    /// Truth TSV (sample, sex, gene, allele1, allele2); default: OUT with `.truth.tsv`.
+    #[arg(long, value_name = "PATH")]
+    truth: Option<PathBuf>,
+    /// Also draw CYP2D6 (research-only calling).
+    #[arg(long)]
+    cyp2d6: bool,
+    /// Write phased genotypes.
+    #[arg(long)]
+    phased: bool,
+    /// Extra records away from definition positions (a whole-genome-like file).
+    #[arg(long, default_value_t = 0)]
+    filler: u64,
 }
 
 #[derive(Args)]
@@ -177,6 +205,55 @@ fn engine(packs: &Option<PathBuf>) -> Result<Engine, Error> {
     }
 }
 
+fn simulate(engine: &Engine, args: SimulateArgs) -> Result<(), Error> {
+    use std::io::{BufWriter, Write};
+    let io = |path: &std::path::Path| {
+        let shown = path.display().to_string();
+        move |source| Error::Io {
+            path: shown.clone(),
+            source,
+        }
+    };
+    let name = args.out.to_string_lossy().into_owned();
+    let truth_path = args.truth.clone().unwrap_or_else(|| {
+        let stem = name
+            .strip_suffix(".vcf.gz")
+            .or_else(|| name.strip_suffix(".vcf"))
+            .unwrap_or(&name);
+        PathBuf::from(format!("{stem}.truth.tsv"))
+    });
+    let options = dosera::simulate::SimulateOptions {
+        samples: args.samples,
+        seed: args.seed,
+        cyp2d6: args.cyp2d6,
+        phased: args.phased,
+        filler: args.filler,
+    };
+    let file = std::fs::File::create(&args.out).map_err(io(&args.out))?;
+    let mut truth = BufWriter::new(std::fs::File::create(&truth_path).map_err(io(&truth_path))?);
+    let summary = if name.ends_with(".gz") {
+        let mut vcf = noodles_bgzf::io::Writer::new(BufWriter::new(file));
+        let summary = dosera::simulate::simulate(engine, &options, &mut vcf, &mut truth)?;
+        vcf.finish().map_err(io(&args.out))?;
+        summary
+    } else {
+        let mut vcf = BufWriter::new(file);
+        let summary = dosera::simulate::simulate(engine, &options, &mut vcf, &mut truth)?;
+        vcf.flush().map_err(io(&args.out))?;
+        summary
+    };
+    truth.flush().map_err(io(&truth_path))?;
+    eprintln!(
+        "wrote {} ({} samples × {} genes, {} records) and {}",
+        args.out.display(),
+        summary.samples,
+        summary.genes,
+        summary.records,
+        truth_path.display()
+    );
+    Ok(())
+}
+
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
     outln!("{text}");
@@ -187,6 +264,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Recommend(args) => recommend(&engine(&cli.packs)?, args),
         Command::Report(args) => report_cmd::run(&engine(&cli.packs)?, args),
+        Command::Simulate(args) => simulate(&engine(&cli.packs)?, args),
         Command::Phenotype { gene, value, json } => {
             let engine = engine(&cli.packs)?;
             let result = engine.interpret(&GeneInput::new(gene, value))?;

@@ -45,6 +45,7 @@ pub mod pack;
 pub mod phenotype;
 mod recommend;
 pub mod report;
+pub mod simulate;
 
 pub use engine::{AlleleInfo, DrugInfo, Engine, GeneChoices, GeneInfo, ENGINE_VERSION};
 pub use error::{Error, ErrorCode, ErrorRange, Result};

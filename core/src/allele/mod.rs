@@ -12,7 +12,7 @@ mod sample;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use definitions::Definitions;
+pub(crate) use definitions::{Definitions, RESEARCH_ONLY};
 pub(crate) use matcher::call_gene;
 pub use sample::{select_samples, SampleCalls, VcfSites};
 
