@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod builder;
+pub mod cohort;
 pub mod exhaustive;
 pub mod report_cases;
 
