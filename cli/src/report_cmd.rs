@@ -111,6 +111,9 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         LangArg::Sv => Lang::Sv,
     };
     let mut reader = VcfReader::from_path(&args.vcf)?;
+    if format == Format::Tsv {
+        return write_tables(engine, &mut reader, &options, &resolved, &args);
+    }
     // Every sample is reported, each on its own: one sample's failure is
     // its own row or message, never the end of the batch.
     let outcomes = tables::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
@@ -123,18 +126,8 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         .collect();
     let reports: Vec<&Report> = outcomes.iter().filter_map(SampleOutcome::report).collect();
     match format {
-        Format::Tsv => {
-            let dir = args.out.as_deref().ok_or_else(|| {
-                Error::Usage("--format tsv writes genes.tsv and drugs.tsv: give --out DIR".into())
-            })?;
-            let (genes, drugs) = tables::write_cohort(dir, &outcomes)?;
-            eprintln!(
-                "wrote {} and {} ({} samples)",
-                genes.display(),
-                drugs.display(),
-                outcomes.len()
-            );
-        }
+        // Written by write_tables, before any report is collected.
+        Format::Tsv => {}
         Format::Text => {
             for r in &reports {
                 print_report(r);
@@ -158,19 +151,72 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     if failed.is_empty() {
         return Ok(());
     }
-    for (sample, error) in &failed {
+    fail_some(&failed, outcomes.len())
+}
+
+/// Names the samples that could not be reported and ends with exit code 1,
+/// as for a request that could not be evaluated; what was written stays
+/// written.
+fn fail_some(failed: &[(String, String)], total: usize) -> Result<(), Error> {
+    for (sample, error) in failed {
         eprintln!("sample {sample}: not reported: {error}");
     }
     eprintln!(
-        "error: {} of {} samples could not be reported; the others were written",
+        "error: {} of {total} samples could not be reported; the others were written",
         failed.len(),
-        outcomes.len()
     );
-    // Exit code 1, as for a request that could not be evaluated; what was
-    // written stays written.
     use std::io::Write as _;
     std::io::stdout().flush().ok();
     std::process::exit(1);
+}
+
+/// `--format tsv`: the cohort tables, written sample by sample as the
+/// batches are done, so memory does not grow with the number of samples'
+/// reports.
+fn write_tables(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    resolved: &[outside::ResolvedOutside],
+    args: &ReportArgs,
+) -> Result<(), Error> {
+    use std::io::BufWriter;
+    let dir = args.out.as_deref().ok_or_else(|| {
+        Error::Usage("--format tsv writes genes.tsv and drugs.tsv: give --out DIR".into())
+    })?;
+    let io = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| Error::Io {
+            path: shown.clone(),
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let genes = dir.join("genes.tsv");
+    let drugs = dir.join("drugs.tsv");
+    let open = |p: &Path| {
+        std::fs::File::create(p)
+            .map(|f| BufWriter::with_capacity(1 << 20, f))
+            .map_err(io(p))
+    };
+    let mut writer = tables::TableWriter::new(open(&genes)?, open(&drugs)?)?;
+    let mut failed: Vec<(String, String)> = Vec::new();
+    let total = tables::cohort_each(engine, reader, options, resolved, &args.drugs, &mut |o| {
+        if let SampleOutcome::Failed(f) = &o {
+            failed.push((f.sample.clone(), f.error.clone()));
+        }
+        writer.write(&o)
+    })?;
+    writer.finish()?;
+    eprintln!(
+        "wrote {} and {} ({total} samples)",
+        genes.display(),
+        drugs.display()
+    );
+    if failed.is_empty() {
+        return Ok(());
+    }
+    fail_some(&failed, total)
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String, Error> {

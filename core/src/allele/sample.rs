@@ -119,58 +119,43 @@ impl Engine {
             .collect())
     }
 
-    /// Calls each of the samples `indexes` of sites already read, one at a
-    /// time, with the records read against the definitions once for all.
-    /// A panic while calling one sample (a bug) is caught and returned as
-    /// that sample's result, so the other samples are still called.
-    pub(crate) fn call_sites_isolated(
-        &self,
-        sites: &VcfSites,
-        indexes: &[usize],
-        options: &CallOptions,
-    ) -> Vec<std::thread::Result<SampleCalls>> {
-        let views = site_views(self.definitions(), &sites.sites, options);
-        let one = |i: usize| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                call_sample(self, &views, sites, i, options)
-            }))
-        };
-        // Samples are independent: with several, they are shared out over
-        // the machine's cores in contiguous runs, and the results come back
-        // in input order.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(indexes.len() / 8)
-            .max(1);
-        if threads == 1 {
-            return indexes.iter().map(|&i| one(i)).collect();
+    /// The records read against the definitions once, ready to call any
+    /// sample of `sites` (what cohort calling shares between samples).
+    pub(crate) fn prepare<'a>(
+        &'a self,
+        sites: &'a VcfSites,
+        options: &'a CallOptions,
+    ) -> Prepared<'a> {
+        Prepared {
+            engine: self,
+            views: site_views(self.definitions(), &sites.sites, options),
+            sites,
+            options,
         }
-        let chunk = indexes.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = indexes
-                .chunks(chunk)
-                .map(|part| scope.spawn(|| part.iter().map(|&i| one(i)).collect::<Vec<_>>()))
-                .collect();
-            let mut out = Vec::with_capacity(indexes.len());
-            for (h, part) in handles.into_iter().zip(indexes.chunks(chunk)) {
-                match h.join() {
-                    Ok(results) => out.extend(results),
-                    // A thread cannot panic past `catch_unwind`; if it did,
-                    // its samples are reported as failed, the rest kept.
-                    Err(_) => out.extend(part.iter().map(|_| {
-                        Err(Box::new("a calling thread stopped unexpectedly")
-                            as Box<dyn std::any::Any + Send>)
-                    })),
-                }
-            }
-            out
-        })
     }
 
     /// Calls every gene for sample `index` of sites already read.
     pub fn call_sites(&self, sites: &VcfSites, index: usize, options: &CallOptions) -> SampleCalls {
         let views = site_views(self.definitions(), &sites.sites, options);
         call_sample(self, &views, sites, index, options)
+    }
+}
+
+/// Sites read against the definitions, shared by every sample's call.
+pub(crate) struct Prepared<'a> {
+    engine: &'a Engine,
+    views: Vec<Vec<Vec<SiteView<'a>>>>,
+    sites: &'a VcfSites,
+    options: &'a CallOptions,
+}
+
+impl Prepared<'_> {
+    /// Calls every gene of sample `index`. A panic while calling (a bug) is
+    /// caught and returned, so the other samples are still called.
+    pub(crate) fn call(&self, index: usize) -> std::thread::Result<SampleCalls> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            call_sample(self.engine, &self.views, self.sites, index, self.options)
+        }))
     }
 }
 

@@ -262,44 +262,118 @@ pub fn cohort(
     outside: &[ResolvedOutside],
     drugs: &[String],
 ) -> Result<Vec<SampleOutcome>> {
+    let mut outcomes = Vec::new();
+    cohort_each(engine, reader, options, outside, drugs, &mut |o| {
+        outcomes.push(o);
+        Ok(())
+    })?;
+    Ok(outcomes)
+}
+
+/// Samples reported per batch and core: large enough to keep both cores
+/// busy, small enough that a batch of reports is a few megabytes.
+const BATCH_PER_THREAD: usize = 32;
+
+/// [`cohort`] without holding the reports: each sample's outcome is handed
+/// to `each` in input order as soon as its batch is done, so memory holds
+/// the genotypes at definition positions and one batch of reports, however
+/// many samples there are. Samples are called and reported on every core.
+/// Returns the number of samples; an error from `each` stops the run.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\t1/1\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let mut names = Vec::new();
+/// let n = dosera::report::tables::cohort_each(
+///     &engine, &mut reader, &CallOptions::default(), &[], &[],
+///     &mut |o| { names.push(o.sample().to_string()); Ok(()) },
+/// )?;
+/// assert_eq!((n, names), (2, vec!["A".to_string(), "B".to_string()]));
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn cohort_each(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+    each: &mut dyn FnMut(SampleOutcome) -> Result<()>,
+) -> Result<usize> {
     let sites = engine.read_sites(reader)?;
     let chosen = crate::allele::select_samples(&sites.samples, options.sample.as_deref())?;
     // The rows every sample has, from a sample with no genotype at all: the
     // genes and drugs do not depend on the genotypes. A request problem (an
     // unknown drug) shows here, once, rather than as every sample failing.
     let template = template(engine, options, outside, drugs)?;
-    let calls = engine.call_sites_isolated(&sites, &chosen, options);
-    let outcomes = chosen
-        .iter()
-        .zip(calls)
-        .map(|(&i, called)| {
-            let name = sites.samples.get(i).cloned().unwrap_or_default();
-            let result = match called {
-                Ok(calls) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    build(engine, &calls, outside, drugs)
-                }))
-                .unwrap_or_else(|panic| Err(Error::Internal(panic_text(&*panic)))),
-                Err(panic) => Err(Error::Internal(panic_text(&*panic))),
-            };
-            match result {
-                Ok(mut report) => {
-                    report.input.file = reader.path().map(str::to_string);
-                    SampleOutcome::Report(Box::new(report))
-                }
-                Err(e) => SampleOutcome::Failed(Box::new(Failure {
-                    sample: name,
-                    error: e.to_string(),
-                    genes: template
-                        .genes
-                        .iter()
-                        .map(|g| (g.gene.clone(), g.source))
-                        .collect(),
-                    drugs: template.drugs.iter().map(slot).collect(),
-                })),
+    let prepared = engine.prepare(&sites, options);
+    let file = reader.path().map(str::to_string);
+    let one = |i: usize| -> SampleOutcome {
+        let name = sites.samples.get(i).cloned().unwrap_or_default();
+        let result = match prepared.call(i) {
+            Ok(calls) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                build(engine, &calls, outside, drugs)
+            }))
+            .unwrap_or_else(|panic| Err(Error::Internal(panic_text(&*panic)))),
+            Err(panic) => Err(Error::Internal(panic_text(&*panic))),
+        };
+        match result {
+            Ok(mut report) => {
+                report.input.file = file.clone();
+                SampleOutcome::Report(Box::new(report))
             }
-        })
-        .collect();
-    Ok(outcomes)
+            Err(e) => SampleOutcome::Failed(Box::new(Failure {
+                sample: name,
+                error: e.to_string(),
+                genes: template
+                    .genes
+                    .iter()
+                    .map(|g| (g.gene.clone(), g.source))
+                    .collect(),
+                drugs: template.drugs.iter().map(slot).collect(),
+            })),
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    for batch in chosen.chunks(BATCH_PER_THREAD * threads) {
+        for outcome in parallel_map(batch, threads, &one) {
+            each(outcome)?;
+        }
+    }
+    Ok(chosen.len())
+}
+
+/// `f` over `items` on up to `threads` threads in contiguous runs, results
+/// in input order. One thread (or a platform without threads, such as
+/// WebAssembly) runs them in turn.
+fn parallel_map<T: Send>(
+    items: &[usize],
+    threads: usize,
+    f: &(dyn Fn(usize) -> T + Sync),
+) -> Vec<T> {
+    let threads = threads.min(items.len() / 4).max(1);
+    if threads == 1 {
+        return items.iter().map(|&i| f(i)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|&i| f(i)).collect::<Vec<T>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for (h, part) in handles.into_iter().zip(items.chunks(chunk)) {
+            match h.join() {
+                Ok(results) => out.extend(results),
+                // `f` catches its own panics; if a thread still stopped,
+                // its samples are done again here, one by one.
+                Err(_) => out.extend(part.iter().map(|&i| f(i))),
+            }
+        }
+        out
+    })
 }
 
 /// The report of a sample with no genotype anywhere.
@@ -348,10 +422,18 @@ pub fn genes_tsv(outcomes: &[SampleOutcome]) -> String {
     let mut out = String::new();
     line(&mut out, GENE_COLUMNS.iter().map(|c| c.to_string()));
     for o in outcomes {
+        gene_rows(&mut out, o);
+    }
+    out
+}
+
+/// Appends the `genes.tsv` rows of one sample.
+fn gene_rows(out: &mut String, o: &SampleOutcome) {
+    {
         match o {
             SampleOutcome::Report(r) => {
                 for g in &r.genes {
-                    line(&mut out, gene_row(&r.input.sample, g));
+                    line(out, gene_row(&r.input.sample, g));
                 }
             }
             SampleOutcome::Failed(f) => {
@@ -363,12 +445,11 @@ pub fn genes_tsv(outcomes: &[SampleOutcome]) -> String {
                     row[8] = "no".to_string();
                     row[11] = "failed".to_string();
                     row[12] = f.error.clone();
-                    line(&mut out, row);
+                    line(out, row);
                 }
             }
         }
     }
-    out
 }
 
 fn gene_row(sample: &str, g: &GeneReport) -> Vec<String> {
@@ -417,10 +498,18 @@ pub fn drugs_tsv(outcomes: &[SampleOutcome]) -> String {
     let mut out = String::new();
     line(&mut out, DRUG_COLUMNS.iter().map(|c| c.to_string()));
     for o in outcomes {
+        drug_rows(&mut out, o);
+    }
+    out
+}
+
+/// Appends the `drugs.tsv` rows of one sample.
+fn drug_rows(out: &mut String, o: &SampleOutcome) {
+    {
         match o {
             SampleOutcome::Report(r) => {
                 for d in &r.drugs {
-                    line(&mut out, drug_row(&r.input.sample, d));
+                    line(out, drug_row(&r.input.sample, d));
                 }
             }
             SampleOutcome::Failed(f) => {
@@ -435,12 +524,11 @@ pub fn drugs_tsv(outcomes: &[SampleOutcome]) -> String {
                     row[11] = "0".to_string();
                     row[14] = "failed".to_string();
                     row[15] = f.error.clone();
-                    line(&mut out, row);
+                    line(out, row);
                 }
             }
         }
     }
-    out
 }
 
 fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
@@ -622,6 +710,86 @@ pub fn evaluate(
         &resolved,
         &options.drugs,
     )
+}
+
+/// `genes.tsv` and `drugs.tsv` written one sample at a time, for cohorts
+/// too large to hold as reports ([`cohort_each`]).
+///
+/// ```
+/// use dosera::report::tables::TableWriter;
+/// let mut w = TableWriter::new(Vec::new(), Vec::new())?;
+/// let (genes, drugs) = w.finish()?;
+/// assert_eq!(String::from_utf8(genes).unwrap().lines().count(), 1);
+/// assert!(String::from_utf8(drugs).unwrap().starts_with("sample\tdrug"));
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub struct TableWriter<W: std::io::Write> {
+    genes: W,
+    drugs: W,
+    buf: String,
+    samples: usize,
+    failed: usize,
+}
+
+fn write_io(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "cohort table".into(),
+        source: e,
+    }
+}
+
+impl<W: std::io::Write> TableWriter<W> {
+    /// Writes both header lines.
+    pub fn new(mut genes: W, mut drugs: W) -> Result<TableWriter<W>> {
+        let mut buf = String::new();
+        line(&mut buf, GENE_COLUMNS.iter().map(|c| c.to_string()));
+        genes.write_all(buf.as_bytes()).map_err(write_io)?;
+        buf.clear();
+        line(&mut buf, DRUG_COLUMNS.iter().map(|c| c.to_string()));
+        drugs.write_all(buf.as_bytes()).map_err(write_io)?;
+        buf.clear();
+        Ok(TableWriter {
+            genes,
+            drugs,
+            buf,
+            samples: 0,
+            failed: 0,
+        })
+    }
+
+    /// Writes one sample's rows to both tables.
+    pub fn write(&mut self, outcome: &SampleOutcome) -> Result<()> {
+        self.buf.clear();
+        gene_rows(&mut self.buf, outcome);
+        self.genes
+            .write_all(self.buf.as_bytes())
+            .map_err(write_io)?;
+        self.buf.clear();
+        drug_rows(&mut self.buf, outcome);
+        self.drugs
+            .write_all(self.buf.as_bytes())
+            .map_err(write_io)?;
+        self.samples += 1;
+        if matches!(outcome, SampleOutcome::Failed(_)) {
+            self.failed += 1;
+        }
+        Ok(())
+    }
+
+    /// Samples written so far, and how many of them failed.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            samples: self.samples,
+            failed: self.failed,
+        }
+    }
+
+    /// Flushes and returns the two outputs (genes, drugs).
+    pub fn finish(mut self) -> Result<(W, W)> {
+        self.genes.flush().map_err(write_io)?;
+        self.drugs.flush().map_err(write_io)?;
+        Ok((self.genes, self.drugs))
+    }
 }
 
 /// Writes `genes.tsv` and `drugs.tsv` into `dir` (created if absent) and
