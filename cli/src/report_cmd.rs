@@ -201,12 +201,20 @@ fn write_tables(
     };
     let mut writer = tables::TableWriter::new(open(&genes)?, open(&drugs)?)?;
     let mut failed: Vec<(String, String)> = Vec::new();
-    let total = tables::cohort_each(engine, reader, options, resolved, &args.drugs, &mut |o| {
-        if let SampleOutcome::Failed(f) = &o {
-            failed.push((f.sample.clone(), f.error.clone()));
-        }
-        writer.write(&o)
-    })?;
+    let total = tables::cohort_map(
+        engine,
+        reader,
+        options,
+        resolved,
+        &args.drugs,
+        &tables::TableWriter::<BufWriter<std::fs::File>>::rows,
+        &mut |rows| {
+            if let Some(f) = &rows.failed {
+                failed.push(f.clone());
+            }
+            writer.write_rows(&rows)
+        },
+    )?;
     writer.finish()?;
     eprintln!(
         "wrote {} and {} ({total} samples)",

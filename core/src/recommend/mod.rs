@@ -168,6 +168,12 @@ impl Match {
     }
 }
 
+/// The drug and source lists of a request.
+struct RequestLists<'a> {
+    drugs: &'a [String],
+    sources: &'a [Source],
+}
+
 /// One way a gene can be read for matching.
 struct Option_<'a> {
     label: String,
@@ -192,26 +198,42 @@ impl Engine {
     /// assert_eq!(drug.matches[0].lookup["CYP2C19"], "Poor Metabolizer");
     /// ```
     pub fn recommend(&self, request: &Request) -> Result<Recommendations> {
+        let mut genes: Vec<GeneResult> = Vec::new();
+        for input in &request.genes {
+            genes.push(self.interpret(input)?);
+        }
+        self.recommend_interpreted(genes, &request.drugs, &request.sources)
+    }
+
+    /// [`Engine::recommend`] for gene results already interpreted (the
+    /// report has them).
+    pub(crate) fn recommend_interpreted(
+        &self,
+        genes: Vec<GeneResult>,
+        request_drugs: &[String],
+        request_sources: &[Source],
+    ) -> Result<Recommendations> {
+        let request = RequestLists {
+            drugs: request_drugs,
+            sources: request_sources,
+        };
         let sources: Vec<Source> = if request.sources.is_empty() {
             Source::ALL
                 .into_iter()
                 .filter(|s| self.pack(*s).is_some())
                 .collect()
         } else {
-            for s in &request.sources {
+            for s in request.sources {
                 if self.pack(*s).is_none() {
                     return Err(Error::Usage(format!("the {s} pack is not loaded")));
                 }
             }
-            request.sources.clone()
+            request.sources.to_vec()
         };
-        let mut genes: Vec<GeneResult> = Vec::new();
-        for input in &request.genes {
-            let result = self.interpret(input)?;
-            if genes.iter().any(|g| g.gene == result.gene) {
-                return Err(Error::Usage(format!("{} given twice", result.gene)));
+        for (i, g) in genes.iter().enumerate() {
+            if genes[..i].iter().any(|h| h.gene == g.gene) {
+                return Err(Error::Usage(format!("{} given twice", g.gene)));
             }
-            genes.push(result);
         }
         let by_gene: BTreeMap<&str, &GeneResult> =
             genes.iter().map(|g| (g.gene.as_str(), g)).collect();
@@ -224,7 +246,7 @@ impl Engine {
                 .collect()
         } else {
             let mut v = Vec::new();
-            for d in &request.drugs {
+            for d in request.drugs {
                 let name = self.drug_name(d)?;
                 if !v.contains(&name) {
                     v.push(name);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
 use crate::input::outside::{ResolvedOutside, UsedField};
-use crate::recommend::{DrugResult, GeneInput, GeneResult, Request};
+use crate::recommend::{DrugResult, GeneInput, GeneResult};
 use crate::{Engine, Result, Source};
 
 /// Version of the report's JSON shape.
@@ -425,7 +425,17 @@ pub fn build(
     } else {
         drugs.to_vec()
     };
-    let recs = engine.recommend(&Request::new(inputs).drugs(drug_list))?;
+    // The genes were interpreted above, in this order.
+    let interpreted: Vec<GeneResult> = inputs
+        .iter()
+        .filter_map(|i| {
+            genes
+                .iter()
+                .find(|g| g.gene == i.gene)
+                .and_then(|g| g.interpretation.clone())
+        })
+        .collect();
+    let recs = engine.recommend_interpreted(interpreted, &drug_list, &[])?;
     let mut drugs = recs.drugs;
     drugs.sort_by_key(|d| !d.actionable);
     let mut warnings = calls.warnings.clone();

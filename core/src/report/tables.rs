@@ -302,6 +302,38 @@ pub fn cohort_each(
     drugs: &[String],
     each: &mut dyn FnMut(SampleOutcome) -> Result<()>,
 ) -> Result<usize> {
+    cohort_map(engine, reader, options, outside, drugs, &|o| o, each)
+}
+
+/// [`cohort_each`] with a step run on the worker threads: `map` turns each
+/// sample's outcome into what `each` needs (formatted table rows, say), so
+/// only `each` runs on the calling thread.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// use dosera::report::tables::{cohort_map, TableWriter};
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let mut writer = TableWriter::new(Vec::new(), Vec::new())?;
+/// let drugs = ["clopidogrel".to_string()];
+/// cohort_map(&engine, &mut reader, &CallOptions::default(), &[], &drugs,
+///     &TableWriter::<Vec<u8>>::rows, &mut |rows| writer.write_rows(&rows))?;
+/// let (genes, _) = writer.finish()?;
+/// let genes = String::from_utf8(genes).unwrap();
+/// assert!(genes.lines().any(|l| l.starts_with("A\tCYP2C19\tvcf\t")));
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn cohort_map<T: Send>(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+    map: &(dyn Fn(SampleOutcome) -> T + Sync),
+    each: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<usize> {
     let sites = engine.read_sites(reader)?;
     let chosen = crate::allele::select_samples(&sites.samples, options.sample.as_deref())?;
     // The rows every sample has, from a sample with no genotype at all: the
@@ -338,8 +370,8 @@ pub fn cohort_each(
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     for batch in chosen.chunks(BATCH_PER_THREAD * threads) {
-        for outcome in parallel_map(batch, threads, &one) {
-            each(outcome)?;
+        for item in parallel_map(batch, threads, &|i| map(one(i))) {
+            each(item)?;
         }
     }
     Ok(chosen.len())
@@ -712,6 +744,17 @@ pub fn evaluate(
     )
 }
 
+/// One sample's table rows, formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rows {
+    /// Its `genes.tsv` lines.
+    pub genes: String,
+    /// Its `drugs.tsv` lines.
+    pub drugs: String,
+    /// Sample and error, when the sample could not be reported.
+    pub failed: Option<(String, String)>,
+}
+
 /// `genes.tsv` and `drugs.tsv` written one sample at a time, for cohorts
 /// too large to hold as reports ([`cohort_each`]).
 ///
@@ -771,6 +814,38 @@ impl<W: std::io::Write> TableWriter<W> {
             .map_err(write_io)?;
         self.samples += 1;
         if matches!(outcome, SampleOutcome::Failed(_)) {
+            self.failed += 1;
+        }
+        Ok(())
+    }
+
+    /// One sample's rows, formatted (on any thread); see [`cohort_map`].
+    pub fn rows(outcome: SampleOutcome) -> Rows {
+        let mut genes = String::new();
+        gene_rows(&mut genes, &outcome);
+        let mut drugs = String::new();
+        drug_rows(&mut drugs, &outcome);
+        let failed = match outcome {
+            SampleOutcome::Failed(f) => Some((f.sample, f.error)),
+            SampleOutcome::Report(_) => None,
+        };
+        Rows {
+            genes,
+            drugs,
+            failed,
+        }
+    }
+
+    /// Writes rows made by [`TableWriter::rows`].
+    pub fn write_rows(&mut self, rows: &Rows) -> Result<()> {
+        self.genes
+            .write_all(rows.genes.as_bytes())
+            .map_err(write_io)?;
+        self.drugs
+            .write_all(rows.drugs.as_bytes())
+            .map_err(write_io)?;
+        self.samples += 1;
+        if rows.failed.is_some() {
             self.failed += 1;
         }
         Ok(())
