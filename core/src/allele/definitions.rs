@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::matcher::Bits;
 use crate::genotype::position_alleles;
+use crate::input::vcf::Region;
 use crate::pack::{DefinitionPosition, Gene};
 
 /// Genes whose undocumented alleles are read as reference (the others are
@@ -282,10 +283,48 @@ impl Definitions {
         out
     }
 
+    /// One region per gene, from its first to its last definition
+    /// position on its chromosome: every (chromosome, position) that
+    /// [`Definitions::wants`] accepts lies in one of them, so a VCF read
+    /// through an index (`VcfReader::restrict_to`) misses no wanted record.
+    pub(crate) fn regions(&self) -> Vec<Region> {
+        self.genes
+            .iter()
+            .filter_map(|gene| {
+                let start = gene.positions.iter().map(|p| p.position).min()?;
+                let end = gene.positions.iter().map(|p| p.position).max()?;
+                Some(Region::new(gene.chrom.clone(), start, end))
+            })
+            .collect()
+    }
+
     /// True when a (chromosome, position) is a definition position.
     pub(crate) fn wants(&self, chrom: &str, pos: u64) -> bool {
         self.by_pos
             .get(&pos)
             .is_some_and(|v| v.iter().any(|(g, _)| self.genes[*g].chrom == chrom))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn regions_hold_every_wanted_position() {
+        let engine = crate::Engine::bundled().expect("bundled packs");
+        let defs = engine.definitions();
+        let regions = defs.regions();
+        assert_eq!(regions.len(), defs.genes.len());
+        for (&pos, entries) in &defs.by_pos {
+            for &(g, _) in entries {
+                let chrom = &defs.genes[g].chrom;
+                assert!(defs.wants(chrom, pos));
+                assert!(
+                    regions
+                        .iter()
+                        .any(|r| r.chrom == *chrom && (r.start..=r.end).contains(&pos)),
+                    "{chrom}:{pos}"
+                );
+            }
+        }
     }
 }

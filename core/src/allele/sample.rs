@@ -78,6 +78,7 @@ impl Engine {
     pub fn read_sites(&self, reader: &mut VcfReader) -> Result<VcfSites> {
         let defs = self.definitions();
         let wanted = |chrom: &str, pos: u64| defs.wants(chrom, pos);
+        reader.restrict_to(&defs.regions());
         let mut sites = Vec::new();
         while let Some(site) = reader.next_site(&wanted)? {
             sites.push(site);

@@ -31,14 +31,16 @@
 //! missing, and the other samples are read as usual.
 
 mod bcf;
+mod index;
 mod text;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use noodles_vcf as nvcf;
 
+pub use self::index::{write_index, IndexKind, IndexSummary, Region};
 use super::{Contig, SampleCall, Site};
 use crate::{Error, Result};
 
@@ -83,12 +85,33 @@ pub struct VcfReader {
     samples: Vec<String>,
     contigs: Vec<Contig>,
     state: State,
+    /// The file, when opened from a path (for its index).
+    file: Option<PathBuf>,
+    /// Index files beside a bgzipped text VCF, not yet tried.
+    candidates: Vec<(IndexKind, PathBuf)>,
+    /// Some record has been asked for.
+    started: bool,
+    /// The input is bgzip-compressed.
+    bgzf: bool,
 }
 
 /// The records part of the input.
 enum Body {
     Text(text::TextBody),
     Bcf(bcf::BcfBody),
+    Indexed(Box<Indexed>),
+}
+
+/// A bgzipped text VCF read through its index, with the full-scan body
+/// kept (positioned after the header) for falling back.
+struct Indexed {
+    body: index::IndexedBody,
+    kind: IndexKind,
+    full: text::TextBody,
+    /// Sites handed out so far.
+    delivered: u64,
+    /// Warnings before the first record (the header's).
+    warnings_before: usize,
 }
 
 /// What the record readers share: warnings, once-per-file flags, the last
@@ -384,6 +407,10 @@ impl VcfReader {
         let input = Box::new(BufReader::with_capacity(BUFFER, file));
         let mut reader = Self::open(input, tail, Some(shown.clone()))?;
         reader.path = Some(shown);
+        if reader.bgzf && matches!(reader.body, Body::Text(_)) {
+            reader.candidates = index::candidates(path);
+        }
+        reader.file = Some(path.to_path_buf());
         Ok(reader)
     }
 
@@ -480,10 +507,196 @@ impl VcfReader {
     /// # Ok::<(), dosera::Error>(())
     /// ```
     pub fn next_site(&mut self, wanted: &dyn Fn(&str, u64) -> bool) -> Result<Option<Site>> {
-        match &mut self.body {
-            Body::Text(body) => body.next_site(&mut self.state, &self.samples, wanted),
-            Body::Bcf(body) => body.next_site(&mut self.state, &self.samples, wanted),
+        self.started = true;
+        let indexed = match &mut self.body {
+            Body::Text(body) => return body.next_site(&mut self.state, &self.samples, wanted),
+            Body::Bcf(body) => return body.next_site(&mut self.state, &self.samples, wanted),
+            Body::Indexed(indexed) => indexed,
+        };
+        let before = self.state.warnings.len();
+        match indexed
+            .body
+            .next_site(&mut self.state, &self.samples, wanted)
+        {
+            Ok(site) if self.state.warnings.len() == before => {
+                indexed.delivered += u64::from(site.is_some());
+                Ok(site)
+            }
+            // A warning names the record's line, which only a full scan
+            // knows; an error may be the index's fault. Either way the
+            // file is read in full from here, as it would have been
+            // without the index.
+            Ok(_) => self.read_in_full(wanted, None),
+            Err(e) => self.read_in_full(wanted, Some(e)),
         }
+    }
+
+    /// Restricts reading to the records of `regions` when a tabix (`.tbi`)
+    /// or CSI (`.csi`) index sits beside the bgzipped VCF opened with
+    /// [`VcfReader::from_path`]: only the compressed blocks holding those
+    /// regions are decompressed. Returns whether the index is in use.
+    ///
+    /// Records come in file order, as in a full scan, and
+    /// [`VcfReader::next_site`] gives the same sites, warnings and errors
+    /// for every wanted position inside the regions, except that each
+    /// [`Site::record`] is 0 (the record number is unknown without reading
+    /// everything before it). A warning or an error at a record makes the
+    /// reader go back and read the whole file from the start (skipping the
+    /// sites already handed out), so that messages name the record's line
+    /// as they would without the index. Records outside the regions are
+    /// not looked at, so damage there goes unnoticed.
+    ///
+    /// No index is used, and the whole file is read, when there is none,
+    /// for plain, gzip or BCF input, after [`VcfReader::ignore_index`], once
+    /// a record has been read, and, with a warning, when the index is older
+    /// than the VCF (it may not list every record), cannot be read, or
+    /// belongs to another kind of file. `regions` may name chromosomes
+    /// with or without `chr`: the index's own contig names are matched
+    /// after normalising both.
+    ///
+    /// ```
+    /// use dosera::input::vcf::{Region, VcfReader};
+    /// // Input held in memory has no index: everything is read.
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";
+    /// let mut reader = VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// assert!(!reader.restrict_to(&[Region::new("chr10", 94_761_900, 94_852_738)]));
+    /// assert_eq!(reader.indexed(), None);
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn restrict_to(&mut self, regions: &[Region]) -> bool {
+        let candidates = std::mem::take(&mut self.candidates);
+        if self.started {
+            return self.indexed().is_some();
+        }
+        let Some(file) = &self.file else {
+            return false;
+        };
+        match index::open(file, &candidates, regions) {
+            Ok((body, kind)) => {
+                let full = match std::mem::replace(&mut self.body, Body::Text(empty_text())) {
+                    Body::Text(full) => full,
+                    Body::Indexed(indexed) => indexed.full,
+                    other => {
+                        self.body = other;
+                        return false;
+                    }
+                };
+                self.body = Body::Indexed(Box::new(Indexed {
+                    body,
+                    kind,
+                    full,
+                    delivered: 0,
+                    warnings_before: self.state.warnings.len(),
+                }));
+                true
+            }
+            Err(warning) => {
+                self.state.warnings.extend(warning);
+                self.indexed().is_some()
+            }
+        }
+    }
+
+    /// The kind of index records are being read through, if any (see
+    /// [`VcfReader::restrict_to`]). `None` once the reader has fallen back
+    /// to reading the whole file.
+    ///
+    /// ```
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    /// let reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// assert_eq!(reader.indexed(), None);
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn indexed(&self) -> Option<IndexKind> {
+        match &self.body {
+            Body::Indexed(indexed) => Some(indexed.kind),
+            _ => None,
+        }
+    }
+
+    /// Reads the whole file even when an index sits beside it (what
+    /// `dosera report --no-index` asks for): a later
+    /// [`VcfReader::restrict_to`] does nothing, and one made already is
+    /// undone if no record has been read yet.
+    ///
+    /// ```
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// reader.ignore_index();
+    /// assert_eq!(reader.indexed(), None);
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn ignore_index(&mut self) {
+        self.candidates.clear();
+        if !self.started && matches!(self.body, Body::Indexed(_)) {
+            if let Body::Indexed(indexed) =
+                std::mem::replace(&mut self.body, Body::Text(empty_text()))
+            {
+                self.body = Body::Text(indexed.full);
+            }
+        }
+    }
+
+    /// Data records read so far, wanted or not: every record up to here in
+    /// a full scan, only those in the index's blocks for the regions when
+    /// read through an index (a measure of the work saved).
+    ///
+    /// ```
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+    ///            chr1\t10\t.\tA\tC\t.\t.\t.\nchr1\t20\t.\tA\tC\t.\t.\t.\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// assert!(reader.next_site(&|_, _| false)?.is_none());
+    /// assert_eq!(reader.records_scanned(), 2);
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn records_scanned(&self) -> u64 {
+        match &self.body {
+            Body::Text(body) => body.records(),
+            Body::Bcf(body) => body.records(),
+            Body::Indexed(indexed) => indexed.body.records(),
+        }
+    }
+
+    /// Leaves the index and reads the whole file from its first record,
+    /// skipping the sites already handed out, then gives the next one.
+    /// Warnings are those of the header again, then the full scan's; when
+    /// an error sent the reader here, a warning says the index failed (if
+    /// the full scan meets the same error, that error ends the run).
+    fn read_in_full(
+        &mut self,
+        wanted: &dyn Fn(&str, u64) -> bool,
+        cause: Option<Error>,
+    ) -> Result<Option<Site>> {
+        let Body::Indexed(indexed) = std::mem::replace(&mut self.body, Body::Text(empty_text()))
+        else {
+            return Err(Error::Internal("no index to leave".into()));
+        };
+        let Indexed {
+            kind,
+            full,
+            delivered,
+            warnings_before,
+            ..
+        } = *indexed;
+        self.body = Body::Text(full);
+        self.state.warnings.truncate(warnings_before);
+        self.state.warned_no_gt = false;
+        self.state.warned_ad = false;
+        if let Some(e) = cause {
+            let why = match e {
+                Error::InvalidVcf { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            self.state.warnings.push(format!(
+                "reading through the {kind} index failed ({why}): the whole file was read instead"
+            ));
+        }
+        for _ in 0..delivered {
+            if self.next_site(wanted)?.is_none() {
+                return Ok(None);
+            }
+        }
+        self.next_site(wanted)
     }
 
     /// Sets up decompression from the first bytes, then reads the header.
@@ -499,6 +712,7 @@ impl VcfReader {
         if head.is_empty() {
             return Err(invalid(None, "the input is empty"));
         }
+        let bgzf = matches!(compression(&head), Compression::Bgzf);
         let mut input: Input = match compression(&head) {
             Compression::Bgzf => {
                 if matches!(tail, Tail::Known(t) if t != Some(BGZF_EOF)) {
@@ -585,6 +799,10 @@ impl VcfReader {
             samples: parsed.samples,
             contigs: parsed.contigs,
             state,
+            file: None,
+            candidates: Vec::new(),
+            started: false,
+            bgzf,
         })
     }
 }
@@ -643,7 +861,16 @@ fn read_bcf(input: Input, mut state: State) -> Result<VcfReader> {
         samples: parsed.samples,
         contigs: parsed.contigs,
         state,
+        file: None,
+        candidates: Vec::new(),
+        started: false,
+        bgzf: false,
     })
+}
+
+/// A text body with nothing to read (a stand-in while bodies are swapped).
+fn empty_text() -> text::TextBody {
+    text::TextBody::new(Box::new(io::empty()), 0)
 }
 
 /// The last 28 bytes of the input, when it could be seen.

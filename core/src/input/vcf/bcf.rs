@@ -130,6 +130,11 @@ impl BcfBody {
         }
     }
 
+    /// Records read so far (wanted or not).
+    pub(super) fn records(&self) -> u64 {
+        self.record
+    }
+
     pub(super) fn next_site(
         &mut self,
         state: &mut State,

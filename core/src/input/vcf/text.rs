@@ -47,92 +47,119 @@ impl TextBody {
             if self.buf.is_empty() {
                 continue;
             }
-            let loc = Loc::Line(self.line);
-            // Bytes that are not UTF-8 in a sample column spoil only that
-            // sample's values there (read as unreadable, with a warning);
-            // anywhere before, the record itself is broken.
-            let lossy: String;
-            let line = match std::str::from_utf8(&self.buf) {
-                Ok(line) => line,
-                Err(e) if in_sample_columns(&self.buf, e.valid_up_to()) => {
-                    lossy = String::from_utf8_lossy(&self.buf).into_owned();
-                    &lossy
-                }
-                Err(e) => {
-                    return Err(invalid(
-                        Some(self.line),
-                        format!(
-                            "the record is not UTF-8 text (byte {} of the line)",
-                            e.valid_up_to() + 1
-                        ),
-                    ))
-                }
-            };
-            if line.starts_with('#') {
-                return Err(invalid(
-                    Some(self.line),
-                    "a header line after the `#CHROM` line (are two VCFs joined?)",
-                ));
-            }
             self.record += 1;
-            let mut columns = line.splitn(9, '\t');
-            let mut fixed = [""; 8];
-            let mut count = 0;
-            for slot in fixed.iter_mut() {
-                match columns.next() {
-                    Some(c) => {
-                        *slot = c;
-                        count += 1;
-                    }
-                    None => break,
-                }
-            }
-            if count < 8 {
-                return Err(invalid(
-                    Some(self.line),
-                    format!(
-                        "the record has {count} tab-separated column{}; a VCF record has at least 8",
-                        if count == 1 { "" } else { "s" }
-                    ),
-                ));
-            }
-            let [chrom_raw, pos_raw, id, ref_raw, alt, _qual, _filter, info] = fixed;
-            let pos = parse_pos(pos_raw).ok_or_else(|| {
-                invalid(
-                    Some(self.line),
-                    format!("POS `{pos_raw}` is not a position"),
-                )
-            })?;
-            let Some(chrom) = state.chrom(chrom_raw, loc)? else {
-                continue;
-            };
-            if is_reference_block(alt, info) {
-                return Err(super::gvcf_error(loc, chrom, pos, alt));
-            }
-            if !wanted(chrom, pos) {
-                continue;
-            }
-            let chrom = chrom.to_string();
-            if ref_raw.is_empty() || ref_raw == "." {
-                return Err(invalid(Some(self.line), "the record has no REF allele"));
-            }
-            let alts: Vec<String> = if alt == "." || alt.is_empty() {
-                Vec::new()
-            } else {
-                alt.split(',').map(super::normalize_allele).collect()
-            };
-            let calls = sample_calls(columns.next(), alts.len(), loc, samples, state)?;
-            return Ok(Some(Site {
-                chrom,
-                pos,
-                id: (id != "." && !id.is_empty()).then(|| id.to_string()),
-                ref_allele: ref_raw.to_ascii_uppercase(),
-                alts,
+            let numbered = Numbered {
+                line: self.line,
                 record: self.record,
-                calls,
-            }));
+            };
+            if let Some(site) = parse_record(&self.buf, numbered, state, samples, wanted)? {
+                return Ok(Some(site));
+            }
         }
     }
+
+    /// Data records read so far (wanted or not).
+    pub(super) fn records(&self) -> u64 {
+        self.record
+    }
+}
+
+/// Where a record line sits in the file: its line and its data-record
+/// number (both 1-based).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Numbered {
+    pub line: u64,
+    pub record: u64,
+}
+
+/// One record line (without its newline, not empty): `None` when it is not
+/// wanted or lies on a contig that is skipped.
+pub(super) fn parse_record(
+    buf: &[u8],
+    at: Numbered,
+    state: &mut State,
+    samples: &[String],
+    wanted: &dyn Fn(&str, u64) -> bool,
+) -> Result<Option<Site>> {
+    let loc = Loc::Line(at.line);
+    // Bytes that are not UTF-8 in a sample column spoil only that
+    // sample's values there (read as unreadable, with a warning);
+    // anywhere before, the record itself is broken.
+    let lossy: String;
+    let line = match std::str::from_utf8(buf) {
+        Ok(line) => line,
+        Err(e) if in_sample_columns(buf, e.valid_up_to()) => {
+            lossy = String::from_utf8_lossy(buf).into_owned();
+            &lossy
+        }
+        Err(e) => {
+            return Err(invalid(
+                Some(at.line),
+                format!(
+                    "the record is not UTF-8 text (byte {} of the line)",
+                    e.valid_up_to() + 1
+                ),
+            ))
+        }
+    };
+    if line.starts_with('#') {
+        return Err(invalid(
+            Some(at.line),
+            "a header line after the `#CHROM` line (are two VCFs joined?)",
+        ));
+    }
+    let mut columns = line.splitn(9, '\t');
+    let mut fixed = [""; 8];
+    let mut count = 0;
+    for slot in fixed.iter_mut() {
+        match columns.next() {
+            Some(c) => {
+                *slot = c;
+                count += 1;
+            }
+            None => break,
+        }
+    }
+    if count < 8 {
+        return Err(invalid(
+            Some(at.line),
+            format!(
+                "the record has {count} tab-separated column{}; a VCF record has at least 8",
+                if count == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    let [chrom_raw, pos_raw, id, ref_raw, alt, _qual, _filter, info] = fixed;
+    let pos = parse_pos(pos_raw)
+        .ok_or_else(|| invalid(Some(at.line), format!("POS `{pos_raw}` is not a position")))?;
+    let Some(chrom) = state.chrom(chrom_raw, loc)? else {
+        return Ok(None);
+    };
+    if is_reference_block(alt, info) {
+        return Err(super::gvcf_error(loc, chrom, pos, alt));
+    }
+    if !wanted(chrom, pos) {
+        return Ok(None);
+    }
+    let chrom = chrom.to_string();
+    if ref_raw.is_empty() || ref_raw == "." {
+        return Err(invalid(Some(at.line), "the record has no REF allele"));
+    }
+    let alts: Vec<String> = if alt == "." || alt.is_empty() {
+        Vec::new()
+    } else {
+        alt.split(',').map(super::normalize_allele).collect()
+    };
+    let calls = sample_calls(columns.next(), alts.len(), loc, samples, state)?;
+    Ok(Some(Site {
+        chrom,
+        pos,
+        id: (id != "." && !id.is_empty()).then(|| id.to_string()),
+        ref_allele: ref_raw.to_ascii_uppercase(),
+        alts,
+        record: at.record,
+        calls,
+    }))
 }
 
 /// Whether byte `at` of a record lies in a sample column (after the ninth
