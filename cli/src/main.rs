@@ -34,6 +34,7 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::write_stdout(format_args!($($t)*)) };
 }
 
+mod index_cmd;
 mod report_cmd;
 use dosera::pack::import::{import, ImportOptions};
 use dosera::pack::PackSet;
@@ -92,6 +93,9 @@ enum Command {
     },
     /// Call genes from a VCF and report phenotypes and recommendations.
     Report(report_cmd::ReportArgs),
+    /// Write a tabix index (or CSI, with --csi) beside a bgzipped VCF, so
+    /// that `report` reads only the pharmacogene regions of a whole genome.
+    Index(index_cmd::IndexArgs),
     /// Knowledge packs: info, verify, import.
     #[command(subcommand)]
     Pack(PackCommand),
@@ -265,6 +269,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Recommend(args) => recommend(&engine(&cli.packs)?, args),
         Command::Report(args) => report_cmd::run(&engine(&cli.packs)?, args),
         Command::Simulate(args) => simulate(&engine(&cli.packs)?, args),
+        Command::Index(args) => index_cmd::run(args),
         Command::Phenotype { gene, value, json } => {
             let engine = engine(&cli.packs)?;
             let result = engine.interpret(&GeneInput::new(gene, value))?;

@@ -86,6 +86,9 @@ pub struct ReportArgs {
     /// each; `tsv` always writes `genes.tsv` and `drugs.tsv` into a folder).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Read the whole VCF even when a tabix or CSI index sits beside it.
+    #[arg(long)]
+    no_index: bool,
 }
 
 pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
@@ -111,6 +114,9 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         LangArg::Sv => Lang::Sv,
     };
     let mut reader = VcfReader::from_path(&args.vcf)?;
+    if args.no_index {
+        reader.ignore_index();
+    }
     if format == Format::Tsv {
         return write_tables(engine, &mut reader, &options, &resolved, &args);
     }
