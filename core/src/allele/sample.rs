@@ -1,6 +1,10 @@
 //! Calling every gene of a sample from the VCF sites at definition
 //! positions.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
+
 use serde::{Deserialize, Serialize};
 
 use super::definitions::GeneDefinition;
@@ -116,7 +120,7 @@ impl Engine {
         let views = site_views(self.definitions(), &sites.sites, options);
         Ok(chosen
             .into_iter()
-            .map(|i| call_sample(self, &views, &sites, i, options))
+            .map(|i| call_sample(self, &views, &sites, i, options, None))
             .collect())
     }
 
@@ -132,13 +136,19 @@ impl Engine {
             views: site_views(self.definitions(), &sites.sites, options),
             sites,
             options,
+            memo: self
+                .definitions()
+                .genes
+                .iter()
+                .map(|_| Mutex::default())
+                .collect(),
         }
     }
 
     /// Calls every gene for sample `index` of sites already read.
     pub fn call_sites(&self, sites: &VcfSites, index: usize, options: &CallOptions) -> SampleCalls {
         let views = site_views(self.definitions(), &sites.sites, options);
-        call_sample(self, &views, sites, index, options)
+        call_sample(self, &views, sites, index, options, None)
     }
 }
 
@@ -148,6 +158,92 @@ pub(crate) struct Prepared<'a> {
     views: Vec<Vec<Vec<SiteView<'a>>>>,
     sites: &'a VcfSites,
     options: &'a CallOptions,
+    /// Per gene: calls already made, by the genotypes they were made from.
+    memo: Vec<Mutex<GeneMemo>>,
+}
+
+/// A gene's calls by (hemizygous, observations at its positions). A call
+/// depends on nothing else, and in a cohort most genotypes recur.
+type GeneMemo = HashMap<(bool, Vec<Observation>), GeneCall, BuildHasherDefault<KeyHasher>>;
+
+/// A quick hasher for memo keys (multiply-rotate over 8-byte words). Not
+/// resistant to chosen collisions, which costs nothing here: a memo holds
+/// at most [`MEMO_PER_GENE`] keys, so a crafted file can only make lookups
+/// slower, never wrong.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Calls kept per gene at most: past this the memo stops growing (calls
+/// stay the same, only slower), so memory stays bounded.
+const MEMO_PER_GENE: usize = 1024;
+
+/// `def`'s call from `obs`: from the memo when these genotypes were seen
+/// before, else made (and remembered).
+fn memo_call(
+    memo: Option<&Mutex<GeneMemo>>,
+    def: &GeneDefinition,
+    gene: &crate::pack::Gene,
+    obs: &[Observation],
+    opts: &CallOptions,
+    hemizygous: bool,
+) -> GeneCall {
+    let Some(memo) = memo else {
+        return call_gene(def, gene, obs, opts, hemizygous);
+    };
+    let key = (hemizygous, obs.to_vec());
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let call = call_gene(def, gene, obs, opts, hemizygous);
+    if let Ok(mut m) = memo.lock() {
+        if m.len() < MEMO_PER_GENE {
+            m.insert(key, call.clone());
+        }
+    }
+    call
 }
 
 impl Prepared<'_> {
@@ -155,7 +251,14 @@ impl Prepared<'_> {
     /// caught and returned, so the other samples are still called.
     pub(crate) fn call(&self, index: usize) -> std::thread::Result<SampleCalls> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            call_sample(self.engine, &self.views, self.sites, index, self.options)
+            call_sample(
+                self.engine,
+                &self.views,
+                self.sites,
+                index,
+                self.options,
+                Some(&self.memo),
+            )
         }))
     }
 }
@@ -275,6 +378,7 @@ fn call_sample(
     sites: &VcfSites,
     sample: usize,
     opts: &CallOptions,
+    memo: Option<&[Mutex<GeneMemo>]>,
 ) -> SampleCalls {
     let defs = engine.definitions();
     let name = sites.samples.get(sample).cloned().unwrap_or_default();
@@ -319,7 +423,7 @@ fn call_sample(
         }
     };
     let mut genes = Vec::new();
-    for (def, obs) in defs.genes.iter().zip(&observed) {
+    for (g, (def, obs)) in defs.genes.iter().zip(&observed).enumerate() {
         if !wanted(def, opts) {
             continue;
         }
@@ -330,7 +434,14 @@ fn call_sample(
             continue;
         };
         let hemizygous = def.chrom == "chrX" && sex == Some(Sex::Male);
-        let mut call = call_gene(def, gene, obs, opts, hemizygous);
+        let mut call = memo_call(
+            memo.and_then(|m| m.get(g)),
+            def,
+            gene,
+            obs,
+            opts,
+            hemizygous,
+        );
         if def.chrom == "chrX" {
             call.notes.push(match (sex, sex_source) {
                 (Some(Sex::Male), SexSource::Given) => {

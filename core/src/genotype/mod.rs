@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::input::{SampleCall, Site};
+use crate::input::{CallRef, Site};
 use crate::pack::DefinitionPosition;
 
 /// One allele seen at a definition position.
@@ -19,7 +19,7 @@ pub enum SeenAllele {
 }
 
 /// The genotype of one sample at one definition position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Observation {
     /// No usable call; the reason says why.
     Missing(MissingReason),
@@ -176,10 +176,10 @@ pub(crate) fn observe(
     // The first row that gave no full call: its half-call or its problem.
     let mut first_problem: Option<Observation> = None;
     for view in views {
-        let Some(call) = view.site.calls.get(sample) else {
+        let Some(call) = view.site.calls.call(sample) else {
             continue;
         };
-        match observe_one(view, call) {
+        match observe_one(view, &call) {
             // A half-call is not a full call: a later row may have one.
             Ok(half @ Observation::Half { .. }) => {
                 first_problem.get_or_insert(half);
@@ -210,11 +210,11 @@ fn is_symbolic(a: &str) -> bool {
     a.starts_with('<') || a == "*" || a.contains('[') || a.contains(']')
 }
 
-fn observe_one(view: &SiteView<'_>, call: &SampleCall) -> Result<Observation, MissingReason> {
+fn observe_one(view: &SiteView<'_>, call: &CallRef<'_>) -> Result<Observation, MissingReason> {
     if view.ref_mismatch {
         return Err(MissingReason::RefMismatch);
     }
-    let gt = &call.alleles[..call.alleles.len().min(2)];
+    let gt = call.alleles();
     if gt.is_empty() || gt.iter().all(Option::is_none) {
         return Err(MissingReason::NoGenotype);
     }
@@ -235,7 +235,7 @@ fn observe_one(view: &SiteView<'_>, call: &SampleCall) -> Result<Observation, Mi
             allele,
             strand,
             phased: call.phased,
-            phase_set: call.phase_set.clone(),
+            phase_set: call.phase_set.map(str::to_string),
         });
     }
     let first = gt[0].unwrap_or_default();
@@ -244,10 +244,8 @@ fn observe_one(view: &SiteView<'_>, call: &SampleCall) -> Result<Observation, Mi
         return Err(MissingReason::HaploidAutosome);
     }
     if let Some(second) = second.filter(|s| *s != first) {
-        if let Some(ad) = &call.depths {
-            let d0 = ad.get(first as usize).copied().flatten();
-            let d1 = ad.get(second as usize).copied().flatten();
-            if let (Some(x), Some(y)) = (d0, d1) {
+        if call.has_depths() {
+            if let (Some(x), Some(y)) = (call.depth(first), call.depth(second)) {
                 if (x == 0) != (y == 0) {
                     return Err(MissingReason::DepthConflict);
                 }
@@ -274,7 +272,7 @@ fn observe_one(view: &SiteView<'_>, call: &SampleCall) -> Result<Observation, Mi
         a,
         b,
         phased: call.phased,
-        phase_set: call.phase_set.clone(),
+        phase_set: call.phase_set.map(str::to_string),
     })
 }
 

@@ -10,7 +10,7 @@ pub mod vcf;
 /// genotype call.
 ///
 /// ```
-/// use dosera::input::{SampleCall, Site};
+/// use dosera::input::{Calls, SampleCall, Site};
 /// let site = Site {
 ///     chrom: "chr10".into(),
 ///     pos: 94761900,
@@ -18,7 +18,7 @@ pub mod vcf;
 ///     ref_allele: "C".into(),
 ///     alts: vec!["T".into()],
 ///     record: 1,
-///     calls: vec![SampleCall { alleles: vec![Some(0), Some(1)], phased: false, phase_set: None, depths: None }],
+///     calls: Calls::from(vec![SampleCall { alleles: vec![Some(0), Some(1)], ..SampleCall::default() }]),
 /// };
 /// assert_eq!(site.allele(1), Some("T"));
 /// ```
@@ -38,7 +38,7 @@ pub struct Site {
     /// 1-based number of the data record in the file (for messages).
     pub record: u64,
     /// One call per sample, in header order.
-    pub calls: Vec<SampleCall>,
+    pub calls: Calls,
 }
 
 impl Site {
@@ -62,6 +62,258 @@ pub struct SampleCall {
     pub phase_set: Option<String>,
     /// AD values, when present (`None` entries for `.`).
     pub depths: Option<Vec<Option<u32>>>,
+}
+
+/// The calls of every sample at one [`Site`], stored compactly: the usual
+/// diploid or haploid GT takes four bytes, AD (when given) four bytes per
+/// allele. Calls that do not pack (more than two GT alleles, an allele
+/// index above 253, a PS value) are kept whole. Nothing is lost:
+/// [`Calls::get`] gives back the [`SampleCall`] that was pushed.
+///
+/// ```
+/// use dosera::input::{Calls, SampleCall};
+/// let het = SampleCall { alleles: vec![Some(0), Some(1)], ..SampleCall::default() };
+/// let phased = SampleCall {
+///     alleles: vec![Some(1), Some(1)],
+///     phased: true,
+///     phase_set: Some("100".into()),
+///     depths: Some(vec![Some(0), Some(12)]),
+/// };
+/// let calls: Calls = vec![het.clone(), phased.clone(), SampleCall::default()].into();
+/// assert_eq!(calls.len(), 3);
+/// assert_eq!(calls.get(0), Some(het));
+/// assert_eq!(calls.get(1), Some(phased));
+/// assert!(calls.get(2).unwrap().alleles.is_empty());
+/// assert_eq!(calls.get(3), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Calls {
+    /// Per sample: a packed call, or (top bit set) an index into `whole`.
+    codes: Vec<u32>,
+    /// Calls that do not pack.
+    whole: Vec<SampleCall>,
+    /// AD of packed calls, `width` values per sample (`u32::MAX` for `.`),
+    /// once any packed call has AD; empty before.
+    depths: Vec<u32>,
+    /// AD values per sample in `depths` (set by the first packed call with AD).
+    width: usize,
+}
+
+/// Packed call layout: allele one in bits 0–7 and allele two in bits 8–15
+/// (index, or [`NO_ALLELE`] for `.`), the number of GT alleles in bits
+/// 16–17, phased in bit 18, AD present in bit 19; bit 31 marks an index
+/// into the whole calls instead.
+const NO_ALLELE: u32 = 0xFE;
+const WHOLE: u32 = 1 << 31;
+const PHASED: u32 = 1 << 18;
+const HAS_DEPTHS: u32 = 1 << 19;
+const NO_DEPTH: u32 = u32::MAX;
+
+impl Calls {
+    /// No calls, with room for `samples`.
+    ///
+    /// ```
+    /// let calls = dosera::input::Calls::with_capacity(10);
+    /// assert!(calls.is_empty());
+    /// ```
+    pub fn with_capacity(samples: usize) -> Calls {
+        Calls {
+            codes: Vec::with_capacity(samples),
+            ..Calls::default()
+        }
+    }
+
+    /// `samples` calls without a genotype (a record with no GT).
+    ///
+    /// ```
+    /// let calls = dosera::input::Calls::without_genotype(2);
+    /// assert_eq!(calls.len(), 2);
+    /// assert!(calls.get(1).unwrap().alleles.is_empty());
+    /// ```
+    pub fn without_genotype(samples: usize) -> Calls {
+        Calls {
+            codes: vec![pack(&[], false); samples],
+            ..Calls::default()
+        }
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// True when the record has no sample columns.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Adds the next sample's call.
+    ///
+    /// ```
+    /// use dosera::input::{Calls, SampleCall};
+    /// let mut calls = Calls::default();
+    /// calls.push(SampleCall { alleles: vec![Some(300), Some(1)], ..SampleCall::default() });
+    /// assert_eq!(calls.get(0).unwrap().alleles, [Some(300), Some(1)]);
+    /// ```
+    pub fn push(&mut self, call: SampleCall) {
+        let packs = call.alleles.len() <= 2
+            && call.alleles.iter().flatten().all(|&i| i < NO_ALLELE)
+            && call.phase_set.is_none()
+            && self.codes.len() < WHOLE as usize
+            && match &call.depths {
+                None => true,
+                Some(d) => {
+                    (self.width == 0 || d.len() == self.width)
+                        && !d.is_empty()
+                        && d.iter().all(|v| *v != Some(NO_DEPTH))
+                }
+            };
+        if !packs {
+            self.codes.push(WHOLE | self.whole.len() as u32);
+            self.whole.push(call);
+            return;
+        }
+        let mut code = pack(&call.alleles, call.phased);
+        match &call.depths {
+            Some(d) => {
+                if self.width == 0 {
+                    self.width = d.len();
+                    self.depths = vec![NO_DEPTH; self.codes.len() * self.width];
+                }
+                self.depths.extend(d.iter().map(|v| v.unwrap_or(NO_DEPTH)));
+                code |= HAS_DEPTHS;
+            }
+            None => {
+                self.depths
+                    .extend(std::iter::repeat_n(NO_DEPTH, self.width));
+            }
+        }
+        self.codes.push(code);
+    }
+
+    /// The call of sample `index`, as pushed.
+    pub fn get(&self, index: usize) -> Option<SampleCall> {
+        let call = self.call(index)?;
+        if let Some(whole) = call.whole {
+            return Some(whole.clone());
+        }
+        Some(SampleCall {
+            alleles: call.first[..call.count].to_vec(),
+            phased: call.phased,
+            phase_set: None,
+            depths: call
+                .packed_depths
+                .map(|d| d.iter().map(|v| (*v != NO_DEPTH).then_some(*v)).collect()),
+        })
+    }
+
+    /// Every call, in sample order.
+    ///
+    /// ```
+    /// use dosera::input::{Calls, SampleCall};
+    /// let calls: Calls = vec![SampleCall::default(); 3].into();
+    /// assert_eq!(calls.iter().count(), 3);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = SampleCall> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// A borrowed view of sample `index`'s call, without copying.
+    pub(crate) fn call(&self, index: usize) -> Option<CallRef<'_>> {
+        let code = *self.codes.get(index)?;
+        if code & WHOLE != 0 {
+            let whole = self.whole.get((code & !WHOLE) as usize)?;
+            let mut first = [None, None];
+            for (slot, a) in first.iter_mut().zip(&whole.alleles) {
+                *slot = *a;
+            }
+            return Some(CallRef {
+                first,
+                count: whole.alleles.len().min(2),
+                phased: whole.phased,
+                phase_set: whole.phase_set.as_deref(),
+                packed_depths: None,
+                whole: Some(whole),
+            });
+        }
+        let allele = |bits: u32| (bits != NO_ALLELE).then_some(bits);
+        let packed_depths = (code & HAS_DEPTHS != 0)
+            .then(|| {
+                self.depths
+                    .get(index * self.width..(index + 1) * self.width)
+            })
+            .flatten();
+        Some(CallRef {
+            first: [allele(code & 0xFF), allele((code >> 8) & 0xFF)],
+            count: ((code >> 16) & 0b11) as usize,
+            phased: code & PHASED != 0,
+            phase_set: None,
+            packed_depths,
+            whole: None,
+        })
+    }
+}
+
+/// A packed call with no AD.
+fn pack(alleles: &[Option<u32>], phased: bool) -> u32 {
+    let bits = |a: Option<&Option<u32>>| a.copied().flatten().unwrap_or(NO_ALLELE);
+    bits(alleles.first())
+        | bits(alleles.get(1)) << 8
+        | (alleles.len() as u32) << 16
+        | if phased { PHASED } else { 0 }
+}
+
+impl From<Vec<SampleCall>> for Calls {
+    fn from(calls: Vec<SampleCall>) -> Calls {
+        calls.into_iter().collect()
+    }
+}
+
+impl FromIterator<SampleCall> for Calls {
+    fn from_iter<I: IntoIterator<Item = SampleCall>>(iter: I) -> Calls {
+        let mut calls = Calls::default();
+        for c in iter {
+            calls.push(c);
+        }
+        calls
+    }
+}
+
+/// One sample's call at a site, borrowed from [`Calls`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallRef<'a> {
+    /// The first two GT alleles (`None` for `.` or absent).
+    pub(crate) first: [Option<u32>; 2],
+    /// How many GT alleles there are, at most two.
+    pub(crate) count: usize,
+    /// GT written with `|`.
+    pub(crate) phased: bool,
+    /// PS value.
+    pub(crate) phase_set: Option<&'a str>,
+    packed_depths: Option<&'a [u32]>,
+    whole: Option<&'a SampleCall>,
+}
+
+impl CallRef<'_> {
+    /// The GT alleles, at most the first two.
+    pub(crate) fn alleles(&self) -> &[Option<u32>] {
+        &self.first[..self.count]
+    }
+
+    /// AD for allele `index`; `None` when AD is absent or `.` there.
+    pub(crate) fn depth(&self, index: u32) -> Option<u32> {
+        let i = index as usize;
+        match (self.packed_depths, self.whole) {
+            (Some(d), _) => d.get(i).copied().filter(|v| *v != NO_DEPTH),
+            (None, Some(w)) => w.depths.as_ref()?.get(i).copied().flatten(),
+            (None, None) => None,
+        }
+    }
+
+    /// True when the call carries AD.
+    pub(crate) fn has_depths(&self) -> bool {
+        self.packed_depths.is_some() || self.whole.is_some_and(|w| w.depths.is_some())
+    }
 }
 
 /// A contig declared in the VCF header.

@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use noodles_vcf as nvcf;
 
 pub use self::index::{write_index, IndexKind, IndexSummary, Region};
-use super::{Contig, SampleCall, Site};
+use super::{Contig, Site};
 use crate::{Error, Result};
 
 /// The reader's input once decompression is set up.
@@ -73,8 +73,8 @@ const BGZF_EOF: [u8; 28] = [
 /// let wanted = |chrom: &str, pos: u64| chrom == "chr10" && pos == 94781859;
 /// let site = reader.next_site(&wanted)?.expect("one wanted site");
 /// assert_eq!(site.alts, ["A"]);
-/// assert_eq!(site.calls[0].alleles, [Some(1), Some(1)]);
-/// assert!(site.calls[0].phased);
+/// assert_eq!(site.calls.get(0).unwrap().alleles, [Some(1), Some(1)]);
+/// assert!(site.calls.get(0).unwrap().phased);
 /// assert!(reader.next_site(&wanted)?.is_none());
 /// # Ok::<(), dosera::Error>(())
 /// ```
@@ -481,7 +481,7 @@ impl VcfReader {
     /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
     /// let site = reader.next_site(&|_, _| true)?.unwrap();
     /// // Allele 2 does not exist: it reads as missing, with a warning.
-    /// assert_eq!(site.calls[0].alleles, [Some(0), None]);
+    /// assert_eq!(site.calls.get(0).unwrap().alleles, [Some(0), None]);
     /// assert!(reader.warnings()[0].contains("line 3, sample S1"));
     /// # Ok::<(), dosera::Error>(())
     /// ```
@@ -501,7 +501,7 @@ impl VcfReader {
     /// let site = reader.next_site(&|chrom, pos| chrom == "chr10" && pos == 94761900)?.unwrap();
     /// assert_eq!((site.chrom.as_str(), site.ref_allele.as_str()), ("chr10", "C"));
     /// assert_eq!(site.alts, ["T", "<*>"]);
-    /// let call = &site.calls[0];
+    /// let call = site.calls.get(0).unwrap();
     /// assert_eq!(call.depths, Some(vec![Some(3), Some(4), Some(0)]));
     /// assert_eq!(call.phase_set.as_deref(), Some("94761900"));
     /// # Ok::<(), dosera::Error>(())
@@ -1241,11 +1241,6 @@ fn gvcf_error(loc: Loc, chrom: &str, pos: u64, alt: &str) -> Error {
              --fasta-ref GRCh38.fa`"
         ),
     )
-}
-
-/// A call with no genotype (GT absent).
-fn no_call() -> SampleCall {
-    SampleCall::default()
 }
 
 #[cfg(test)]

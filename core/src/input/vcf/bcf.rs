@@ -17,7 +17,7 @@
 use std::io::{self, Read};
 
 use super::{gvcf_error, invalid, normalize_allele, Input, Loc, State};
-use crate::input::{SampleCall, Site};
+use crate::input::{Calls, SampleCall, Site};
 use crate::{Error, Result};
 
 /// Largest record accepted (both blocks), so garbage lengths cannot make
@@ -199,7 +199,7 @@ impl BcfBody {
                 if !samples.is_empty() {
                     state.no_gt(loc);
                 }
-                vec![SampleCall::default(); samples.len()]
+                Calls::without_genotype(samples.len())
             } else {
                 if fixed.n_sample != samples.len() {
                     return Err(malformed(
@@ -365,7 +365,7 @@ fn sample_calls(
     samples: &[String],
     dict: &Dictionaries,
     state: &mut State,
-) -> Result<Vec<SampleCall>> {
+) -> Result<Calls> {
     let mut bytes = Bytes { buf: indiv, at: 0 };
     let (mut gt, mut ps, mut ad) = (None, None, None);
     for _ in 0..n_fmt {
@@ -392,7 +392,7 @@ fn sample_calls(
     if gt.is_none() {
         state.no_gt(loc);
     }
-    let mut calls = Vec::with_capacity(samples.len());
+    let mut calls = Calls::with_capacity(samples.len());
     for (i, sample) in samples.iter().enumerate() {
         let (alleles, phased) = match gt.as_ref().and_then(|s| s.ints(i)) {
             Some(values) => genotype(&values, alts, loc, sample, state),

@@ -5,8 +5,8 @@
 //! only), then `wanted`. Only a wanted record has its ALT, FORMAT and sample
 //! columns split.
 
-use super::{invalid, no_call, parse_gt, trim_newline, Input, Loc, State};
-use crate::input::{SampleCall, Site};
+use super::{invalid, parse_gt, trim_newline, Input, Loc, State};
+use crate::input::{Calls, SampleCall, Site};
 use crate::Result;
 
 pub(super) struct TextBody {
@@ -190,12 +190,12 @@ fn sample_calls(
     loc: Loc,
     samples: &[String],
     state: &mut State,
-) -> Result<Vec<SampleCall>> {
+) -> Result<Calls> {
     let Some(rest) = rest else {
         if !samples.is_empty() {
             state.no_gt(loc);
         }
-        return Ok(vec![no_call(); samples.len()]);
+        return Ok(Calls::without_genotype(samples.len()));
     };
     let mut columns = rest.split('\t');
     let format = columns.next().unwrap_or_default();
@@ -212,7 +212,7 @@ fn sample_calls(
         .flatten()
         .max()
         .map_or(0, |m| m + 1);
-    let mut calls = Vec::with_capacity(samples.len());
+    let mut calls = Calls::with_capacity(samples.len());
     for (i, column) in columns.enumerate() {
         let Some(sample) = samples.get(i) else {
             return Err(too_many(loc, samples.len()));
@@ -286,10 +286,10 @@ mod tests {
         );
         let mut reader = VcfReader::from_bytes(vcf).unwrap();
         let site = reader.next_site(&|_, _| true).unwrap().unwrap();
-        assert_eq!(site.calls[0].alleles, [Some(0), Some(1)]);
-        assert_eq!(site.calls[1].alleles, [Some(0), None]);
-        assert_eq!(site.calls[2].alleles, [Some(1), Some(1)]);
-        assert!(site.calls[2].phased);
+        assert_eq!(site.calls.get(0).unwrap().alleles, [Some(0), Some(1)]);
+        assert_eq!(site.calls.get(1).unwrap().alleles, [Some(0), None]);
+        assert_eq!(site.calls.get(2).unwrap().alleles, [Some(1), Some(1)]);
+        assert!(site.calls.get(2).unwrap().phased);
         assert_eq!(reader.warnings().len(), 1);
         assert!(
             reader.warnings()[0].starts_with("line 3, sample B: GT"),
