@@ -179,7 +179,9 @@ enum PackCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = run(cli);
+    peak_memory_note();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -190,6 +192,25 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit_code(&e))
         }
+    }
+}
+
+/// With `DOSERA_PEAK_RSS` set, prints the process's peak resident memory
+/// (`VmHWM` on Linux) to stderr: what the memory tests and the benchmark
+/// script read. Prints nothing where `/proc` is absent.
+fn peak_memory_note() {
+    if std::env::var_os("DOSERA_PEAK_RSS").is_none() {
+        return;
+    }
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return;
+    };
+    if let Some(kb) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().strip_suffix("kB"))
+    {
+        eprintln!("peak RSS: {} kB", kb.trim());
     }
 }
 

@@ -207,6 +207,10 @@ fn write_tables(
     };
     let mut writer = tables::TableWriter::new(open(&genes)?, open(&drugs)?)?;
     let mut failed: Vec<(String, String)> = Vec::new();
+    let bar = progress_bar(match options.sample {
+        Some(_) => 1,
+        None => reader.samples().len(),
+    });
     let total = tables::cohort_map(
         engine,
         reader,
@@ -218,9 +222,11 @@ fn write_tables(
             if let Some(f) = &rows.failed {
                 failed.push(f.clone());
             }
+            bar.inc(1);
             writer.write_rows(&rows)
         },
     )?;
+    bar.finish_and_clear();
     writer.finish()?;
     eprintln!(
         "wrote {} and {} ({total} samples)",
@@ -231,6 +237,21 @@ fn write_tables(
         return Ok(());
     }
     fail_some(&failed, total)
+}
+
+/// A bar counting samples on stderr when it is a terminal; hidden when
+/// stderr is piped or redirected (indicatif draws nothing then).
+fn progress_bar(samples: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(samples as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} samples ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String, Error> {

@@ -1,0 +1,106 @@
+//! Cohort memory stays flat: a 10,000-sample run of `dosera report --format
+//! tsv` peaks under a stated bound, and adding records away from the
+//! definition positions (a whole-genome-like file) does not move the peak.
+//!
+//! The peak is the process's own `VmHWM`, printed by the CLI when
+//! `DOSERA_PEAK_RSS` is set; where `/proc` is absent the test says it
+//! skipped.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Samples in the cohort.
+const SAMPLES: usize = 10_000;
+
+/// The stated bound: peak resident memory of a 10,000-sample cohort run,
+/// in kB. The genotypes at the ~1,000 definition positions take about
+/// 4 bytes per sample and position; the rest is the engine, the packs, the
+/// per-gene call memo and the reports of the batches in flight.
+const BOUND_KB: u64 = 512 * 1024;
+
+/// Extra records (each with every sample's genotype) in the second file.
+const FILLER: u64 = 2_000;
+
+fn dosera() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dosera"))
+}
+
+fn simulate(out: &Path, filler: u64) {
+    let status = dosera()
+        .args(["simulate", "--samples", &SAMPLES.to_string()])
+        .args(["--filler", &filler.to_string(), "--out"])
+        .arg(out)
+        .status()
+        .expect("run dosera simulate");
+    assert!(
+        status.success(),
+        "dosera simulate failed for {}",
+        out.display()
+    );
+}
+
+/// Peak RSS (kB) of a cohort run over `vcf`, and the sample count it wrote.
+fn peak_of(vcf: &Path, out: &Path) -> (u64, String) {
+    let output = dosera()
+        .arg("report")
+        .arg(vcf)
+        .args(["--format", "tsv", "--out"])
+        .arg(out)
+        .env("DOSERA_PEAK_RSS", "1")
+        .output()
+        .expect("run dosera report");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "dosera report failed: {stderr}");
+    let kb = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak RSS: "))
+        .and_then(|v| v.strip_suffix(" kB"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no peak RSS line in: {stderr}"));
+    (kb, stderr)
+}
+
+#[test]
+fn cohort_peak_memory_is_bounded_and_independent_of_record_count() {
+    if !Path::new("/proc/self/status").exists() {
+        eprintln!("skipped: /proc/self/status is absent, so peak memory cannot be read here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("dosera-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plain = dir.join("cohort.vcf.gz");
+    let padded = dir.join("cohort-filler.vcf.gz");
+    simulate(&plain, 0);
+    simulate(&padded, FILLER);
+
+    let (small, log) = peak_of(&plain, &dir.join("out-plain"));
+    assert!(log.contains(&format!("({SAMPLES} samples)")), "{log}");
+    let (large, log) = peak_of(&padded, &dir.join("out-filler"));
+    assert!(log.contains(&format!("({SAMPLES} samples)")), "{log}");
+
+    // The same calls either way: the filler records are never stored.
+    for table in ["genes.tsv", "drugs.tsv"] {
+        let a = std::fs::read(dir.join("out-plain").join(table)).unwrap();
+        let b = std::fs::read(dir.join("out-filler").join(table)).unwrap();
+        assert!(a == b, "{table} differs once filler records are added");
+    }
+    eprintln!(
+        "peak RSS for {SAMPLES} samples: {small} kB with the definition positions only, \
+         {large} kB with {FILLER} more records (bound {BOUND_KB} kB)"
+    );
+    assert!(
+        small <= BOUND_KB,
+        "peak {small} kB is over the bound of {BOUND_KB} kB"
+    );
+    assert!(
+        large <= BOUND_KB,
+        "peak {large} kB is over the bound of {BOUND_KB} kB"
+    );
+    // Nearly three times the records: the peak moves by less than a tenth.
+    let drift = small.abs_diff(large);
+    assert!(
+        drift * 10 <= small,
+        "peak moved by {drift} kB ({small} -> {large} kB) with {FILLER} more records"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
