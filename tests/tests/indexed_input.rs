@@ -504,3 +504,61 @@ fn indexer_refuses_what_it_cannot_index() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The CSI index htslib made for the PharmCAT positions file (depth 8,
+/// contig names in its auxiliary data) is read. In `../shared` it was made
+/// for another compression of the same records (its blocks start at byte
+/// 375, the file's at 371), so reading through it fails at the first seek
+/// and the file is read in full, with a warning; were it to fit, the sites
+/// must be those of the full scan. Either way nothing is lost.
+#[test]
+fn htslib_csi_index_of_the_pharmcat_positions() {
+    let Some(shared) = dosera_conformance::shared_dir() else {
+        println!("htslib_csi_index_of_the_pharmcat_positions: skipped: ../shared is absent");
+        return;
+    };
+    let engine = Engine::bundled().unwrap();
+    let dir = temp_dir("htslib");
+    // A copy, so that the index is surely newer than the VCF.
+    let from = shared.join("reference/positions/pharmcat_positions.vcf.bgz");
+    let vcf = dir.join("positions.vcf.bgz");
+    std::fs::copy(&from, &vcf).unwrap();
+    let csi = IndexKind::Csi.path_for(&vcf);
+    std::fs::copy(IndexKind::Csi.path_for(&from), &csi).unwrap();
+    set_modified(&vcf, SystemTime::now() - Duration::from_secs(60));
+    set_modified(&csi, SystemTime::now());
+
+    let mut reader = VcfReader::from_path(&vcf).unwrap();
+    let indexed = engine.read_sites(&mut reader).unwrap();
+    let used = reader.indexed();
+    let mut reader = VcfReader::from_path(&vcf).unwrap();
+    reader.ignore_index();
+    let full = engine.read_sites(&mut reader).unwrap();
+    assert!(full.sites.len() > 1000, "{}", full.sites.len());
+    assert_eq!(unnumbered(indexed.sites), unnumbered(full.sites));
+    if used == Some(IndexKind::Csi) {
+        assert_eq!(indexed.warnings, full.warnings);
+    } else {
+        assert!(
+            indexed.warnings[0].starts_with("the CSI index does not fit the file"),
+            "{:?}",
+            indexed.warnings
+        );
+        println!("{}", indexed.warnings[0]);
+    }
+
+    // Whole chromosomes through the index give every record.
+    let everything: Vec<Region> = (1..=22)
+        .map(|n| format!("chr{n}"))
+        .chain(["chrX".to_string(), "chrY".to_string(), "chrM".to_string()])
+        .map(|c| Region::new(c, 1, 250_000_000))
+        .collect();
+    let mut reader = VcfReader::from_path(&vcf).unwrap();
+    assert!(reader.restrict_to(&everything));
+    let all = sites(&mut reader, &|_, _| true).unwrap();
+    let mut reader = VcfReader::from_path(&vcf).unwrap();
+    reader.ignore_index();
+    let everything_scanned = sites(&mut reader, &|_, _| true).unwrap();
+    assert_eq!(unnumbered(all), unnumbered(everything_scanned));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -688,7 +688,7 @@ impl VcfReader {
                 other => other.to_string(),
             };
             self.state.warnings.push(format!(
-                "reading through the {kind} index failed ({why}): the whole file was read instead"
+                "the {kind} index does not fit the file ({why}): the whole file was read instead"
             ));
         }
         for _ in 0..delivered {

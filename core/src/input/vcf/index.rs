@@ -5,10 +5,15 @@
 //! Only those blocks are decompressed; each record found there goes through
 //! the same parsing as in a full scan ([`super::text::parse_record`]).
 //!
+//! The index is read by dosera's own reader ([`query`]); it is written
+//! with noodles' indexers.
+//!
 //! An index is a shortcut, never a requirement: one that is older than the
 //! VCF (it may not list records added since), unreadable, or made for
 //! another kind of file is not used, with a warning, and the whole file is
 //! read instead.
+
+mod query;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -16,14 +21,13 @@ use std::path::{Path, PathBuf};
 
 use noodles_bgzf as bgzf;
 use noodles_bgzf::VirtualPosition;
-use noodles_core::region::Interval;
 use noodles_core::Position;
-use noodles_csi::binning_index::index::header::{self, Format};
-use noodles_csi::binning_index::index::reference_sequence::bin::Chunk;
+use noodles_csi::binning_index::index::header;
+use noodles_csi::binning_index::index::reference_sequence::bin;
 use noodles_csi::binning_index::index::reference_sequence::index::BinnedIndex;
-use noodles_csi::binning_index::{merge_chunks, BinningIndex};
 use serde::{Deserialize, Serialize};
 
+use self::query::{Chunk, IndexFile};
 use super::text::{parse_record, Numbered};
 use super::{
     chain, classify_contig, compression, file_tail, invalid, normalize_chrom, trim_newline,
@@ -177,10 +181,10 @@ pub(super) fn open(
         let file_len = std::fs::metadata(vcf)
             .map_err(|e| unusable(chain(&e)))?
             .len();
-        let chunks = load(*kind, path)
-            .and_then(|index| plan(index.as_ref(), regions, file_len))
+        let (chunks, contigs) = load(*kind, path)
+            .and_then(|index| plan(&index, regions, file_len))
             .map_err(unusable)?;
-        let body = IndexedBody::open(vcf, chunks).map_err(|e| unusable(chain(&e)))?;
+        let body = IndexedBody::open(vcf, chunks, contigs).map_err(|e| unusable(chain(&e)))?;
         return Ok((body, *kind));
     }
     Err(stale.map(|(kind, path)| {
@@ -195,9 +199,8 @@ pub(super) fn open(
 /// Largest decompressed index read (a human whole genome's is a few MB).
 const MAX_INDEX: u64 = 1 << 30;
 
-/// Reads an index file, after checking that every count in it fits in the
-/// bytes that follow (so a damaged count cannot ask for a huge allocation).
-fn load(kind: IndexKind, path: &Path) -> std::result::Result<Box<dyn BinningIndex>, String> {
+/// Reads and checks an index file.
+fn load(kind: IndexKind, path: &Path) -> std::result::Result<IndexFile, String> {
     let compressed = std::fs::read(path).map_err(|e| chain(&e))?;
     let mut plain = Vec::new();
     bgzf::io::Reader::new(&compressed[..])
@@ -207,117 +210,19 @@ fn load(kind: IndexKind, path: &Path) -> std::result::Result<Box<dyn BinningInde
     if plain.len() as u64 >= MAX_INDEX {
         return Err("it is larger than any index of a VCF".into());
     }
-    check_layout(kind, &plain)?;
-    let damaged = |e: io::Error| format!("it is damaged ({})", chain(&e));
-    Ok(match kind {
-        IndexKind::Tabix => Box::new(
-            noodles_tabix::io::Reader::new(&compressed[..])
-                .read_index()
-                .map_err(damaged)?,
-        ),
-        IndexKind::Csi => Box::new(
-            noodles_csi::io::Reader::new(&compressed[..])
-                .read_index()
-                .map_err(damaged)?,
-        ),
-    })
-}
-
-/// Walks the layout of a decompressed index (tabix or CSI, as in the
-/// hts-specs) checking magic and counts, without keeping anything.
-fn check_layout(kind: IndexKind, bytes: &[u8]) -> std::result::Result<(), String> {
-    let mut at = Walk { bytes, at: 0 };
-    let magic: &[u8] = match kind {
-        IndexKind::Tabix => b"TBI\x01",
-        IndexKind::Csi => b"CSI\x01",
-    };
-    if at.take(4)? != magic {
-        return Err(format!("it does not start as a {kind} index does"));
-    }
-    let references = match kind {
-        IndexKind::Tabix => {
-            let n_ref = at.count(8)?;
-            // format, col_seq, col_beg, col_end, meta, skip
-            at.take(24)?;
-            let l_nm = at.count(1)?;
-            at.take(l_nm)?;
-            n_ref
-        }
-        IndexKind::Csi => {
-            // min_shift, depth
-            at.take(8)?;
-            let l_aux = at.count(1)?;
-            at.take(l_aux)?;
-            at.count(4)?
-        }
-    };
-    for _ in 0..references {
-        let bins = at.count(8)?;
-        for _ in 0..bins {
-            at.take(4)?; // bin number
-            if kind == IndexKind::Csi {
-                at.take(8)?; // loffset
-            }
-            let chunks = at.count(16)?;
-            at.take(chunks * 16)?;
-        }
-        if kind == IndexKind::Tabix {
-            let intervals = at.count(8)?;
-            at.take(intervals * 8)?;
-        }
-    }
-    Ok(())
-}
-
-/// A cursor over index bytes.
-struct Walk<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Walk<'_> {
-    fn take(&mut self, n: usize) -> std::result::Result<&[u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&end| end <= self.bytes.len())
-            .ok_or("it is truncated")?;
-        let taken = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(taken)
-    }
-
-    /// A count (little-endian i32) of items of at least `size` bytes each,
-    /// which must fit in what is left.
-    fn count(&mut self, size: usize) -> std::result::Result<usize, String> {
-        let raw = self.take(4)?;
-        let n = i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
-        let n = usize::try_from(n).map_err(|_| "it holds a negative count")?;
-        if n.saturating_mul(size) > self.bytes.len() - self.at {
-            return Err("it is truncated or holds an impossible count".into());
-        }
-        Ok(n)
-    }
+    IndexFile::parse(kind, plain)
 }
 
 /// The chunks of the VCF that hold the records of `regions`, merged and in
-/// file order.
+/// file order, and the contigs (as the file names them) queried.
 fn plan(
-    index: &dyn BinningIndex,
+    index: &IndexFile,
     regions: &[Region],
     file_len: u64,
-) -> std::result::Result<Vec<Chunk>, String> {
-    let header = index
-        .header()
-        .ok_or("it does not name the contigs it indexes")?;
-    if header.format() != Format::Vcf {
-        return Err("it was made for another kind of file than VCF".into());
-    }
-    // Index order is file order: (normalised chromosome, reference id).
+) -> std::result::Result<(Vec<Chunk>, Vec<String>), String> {
+    // Index order is file order: (normalised chromosome, contig number).
     let mut contigs = Vec::new();
-    for (id, name) in header.reference_sequence_names().iter().enumerate() {
-        let name =
-            std::str::from_utf8(name.as_ref()).map_err(|_| "a contig name is not UTF-8 text")?;
+    for (id, name) in index.names().iter().enumerate() {
         match classify_contig(name) {
             ContigKind::Primary(chrom) => contigs.push((chrom, id)),
             ContigKind::Secondary => {}
@@ -329,28 +234,25 @@ fn plan(
         }
     }
     let mut chunks = Vec::new();
+    let mut queried = Vec::new();
     for region in regions {
         let chrom = normalize_chrom(&region.chrom).unwrap_or_else(|| region.chrom.clone());
-        let position = |p: u64| {
-            usize::try_from(p.max(1))
-                .ok()
-                .and_then(Position::new)
-                .ok_or_else(|| format!("position {p} is out of range"))
-        };
-        let interval =
-            Interval::from(position(region.start)?..=position(region.end.max(region.start))?);
         for (_, id) in contigs.iter().filter(|(c, _)| *c == chrom) {
-            let found = index
-                .query(*id, interval)
-                .map_err(|e| format!("querying {chrom}: {}", chain(&e)))?;
-            chunks.extend(found);
+            chunks.extend(index.chunks(*id, region.start, region.end)?);
+            let name = &index.names()[*id];
+            if !queried.contains(name) {
+                queried.push(name.clone());
+            }
         }
     }
-    let chunks = merge_chunks(&chunks);
-    if chunks.iter().any(|c| c.end().compressed() > file_len) {
+    let chunks = query::merge(chunks);
+    if chunks
+        .iter()
+        .any(|c| VirtualPosition::from(c.end).compressed() > file_len)
+    {
         return Err("it points past the end of the VCF: it belongs to another file".into());
     }
-    Ok(chunks)
+    Ok((chunks, queried))
 }
 
 /// The records of a bgzipped text VCF reached through an index: the merged
@@ -363,10 +265,13 @@ pub(super) struct IndexedBody {
     end: VirtualPosition,
     buf: Vec<u8>,
     scanned: u64,
+    /// The contigs queried, as the file names them: a record on another
+    /// one shows that the index does not fit the file.
+    contigs: Vec<String>,
 }
 
 impl IndexedBody {
-    fn open(vcf: &Path, chunks: Vec<Chunk>) -> io::Result<IndexedBody> {
+    fn open(vcf: &Path, chunks: Vec<Chunk>, contigs: Vec<String>) -> io::Result<IndexedBody> {
         let file = File::open(vcf)?;
         Ok(IndexedBody {
             reader: bgzf::io::Reader::new(BufReader::with_capacity(BUFFER, file)),
@@ -374,6 +279,7 @@ impl IndexedBody {
             end: VirtualPosition::MIN,
             buf: Vec::with_capacity(1 << 12),
             scanned: 0,
+            contigs,
         })
     }
 
@@ -397,13 +303,14 @@ impl IndexedBody {
                 let Some(chunk) = self.chunks.next() else {
                     return Ok(None);
                 };
-                self.end = chunk.end();
+                self.end = VirtualPosition::from(chunk.end);
                 // A chunk starting inside what was read already (they are
                 // merged, so only by a record's length) goes on from here:
                 // no record is read twice.
-                if chunk.start() > at {
+                let start = VirtualPosition::from(chunk.start);
+                if start > at {
                     self.reader
-                        .seek(chunk.start())
+                        .seek(start)
                         .map_err(|e| state.read_error(e, None))?;
                 }
                 continue;
@@ -423,6 +330,16 @@ impl IndexedBody {
                 continue;
             }
             self.scanned += 1;
+            let chrom = self.buf.split(|&b| b == b'\t').next().unwrap_or_default();
+            if !self.contigs.iter().any(|c| c.as_bytes() == chrom) {
+                return Err(invalid(
+                    None,
+                    format!(
+                        "it leads to a record on `{}`, a contig it was not asked for",
+                        String::from_utf8_lossy(chrom)
+                    ),
+                ));
+            }
             let unnumbered = Numbered { line: 0, record: 0 };
             if let Some(site) = parse_record(&self.buf, unnumbered, state, samples, wanted)? {
                 return Ok(Some(site));
@@ -562,7 +479,7 @@ pub fn write_index(vcf: &Path, kind: IndexKind) -> Result<IndexSummary> {
             ));
         }
         let (chrom, first, last) = span(&buf, line)?;
-        indexer.add(chrom, first, last, Chunk::new(start, end), line)?;
+        indexer.add(chrom, first, last, bin::Chunk::new(start, end), line)?;
     }
     if !header_done {
         return Err(invalid(
@@ -659,7 +576,14 @@ impl Indexer {
         }
     }
 
-    fn add(&mut self, chrom: &str, first: u64, last: u64, chunk: Chunk, line: u64) -> Result<()> {
+    fn add(
+        &mut self,
+        chrom: &str,
+        first: u64,
+        last: u64,
+        chunk: bin::Chunk,
+        line: u64,
+    ) -> Result<()> {
         let unsorted = |what: String| {
             invalid(
                 Some(line),
@@ -739,27 +663,6 @@ impl Indexer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn layout_check_refuses_damage() {
-        // A tabix index with no contigs.
-        let mut empty = b"TBI\x01".to_vec();
-        empty.extend_from_slice(&0i32.to_le_bytes());
-        empty.extend_from_slice(&[0; 24]);
-        empty.extend_from_slice(&0i32.to_le_bytes());
-        check_layout(IndexKind::Tabix, &empty).unwrap();
-        assert!(check_layout(IndexKind::Csi, &empty).is_err());
-        // A count far beyond the bytes left is refused before any allocation.
-        let mut huge = b"TBI\x01".to_vec();
-        huge.extend_from_slice(&i32::MAX.to_le_bytes());
-        huge.extend_from_slice(&[0; 28]);
-        let err = check_layout(IndexKind::Tabix, &huge).unwrap_err();
-        assert!(err.contains("impossible count"), "{err}");
-        let mut negative = b"TBI\x01".to_vec();
-        negative.extend_from_slice(&(-1i32).to_le_bytes());
-        assert!(check_layout(IndexKind::Tabix, &negative).is_err());
-        assert!(check_layout(IndexKind::Tabix, b"TBI").is_err());
-    }
 
     #[test]
     fn record_spans() {
