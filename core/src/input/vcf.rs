@@ -10,6 +10,10 @@
 //! the caller asks for: the reader looks at CHROM and POS first and decodes
 //! the rest of a record (ALT, FORMAT, every sample) only when the position is
 //! wanted, so a whole-genome file costs little more than decompressing it.
+//! With a tabix (`.tbi`) or CSI (`.csi`) index beside a bgzipped VCF, even
+//! that is avoided: [`VcfReader::restrict_to`] limits reading to the
+//! regions asked for (the engine asks for its genes), and only their
+//! compressed blocks are decompressed. [`write_index`] makes such an index.
 //!
 //! What the reader refuses, with [`Error::InvalidVcf`] or
 //! [`Error::UnsupportedBuild`]:
