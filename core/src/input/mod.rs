@@ -35,7 +35,8 @@ pub struct Site {
     /// ALT alleles as written (upper-cased); symbolic alleles such as `<*>`
     /// and the spanning deletion `*` are kept verbatim. Empty when ALT is `.`.
     pub alts: Vec<String>,
-    /// 1-based number of the data record in the file (for messages).
+    /// 1-based number of the data record in the file (for messages); 0 when
+    /// the record was read through an index, which cannot tell its number.
     pub record: u64,
     /// One call per sample, in header order.
     pub calls: Calls,
