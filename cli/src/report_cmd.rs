@@ -211,13 +211,12 @@ fn write_tables(
         Some(_) => 1,
         None => reader.samples().len(),
     });
-    let total = tables::cohort_map(
+    let total = tables::cohort_rows(
         engine,
         reader,
         options,
         resolved,
         &args.drugs,
-        &tables::TableWriter::<BufWriter<std::fs::File>>::rows,
         &mut |rows| {
             if let Some(f) = &rows.failed {
                 failed.push(f.clone());

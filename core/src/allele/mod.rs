@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use definitions::{Definitions, RESEARCH_ONLY};
 pub(crate) use matcher::call_gene;
+pub(crate) use sample::{add_notes, ploidy_signs, sex_of, wanted, KeyHasher, Prepared};
 pub use sample::{select_samples, SampleCalls, VcfSites};
 
 /// How to call genes from a VCF.

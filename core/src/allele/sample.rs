@@ -171,7 +171,7 @@ type GeneMemo = HashMap<(bool, Vec<Observation>), GeneCall, BuildHasherDefault<K
 /// at most [`MEMO_PER_GENE`] keys, so a crafted file can only make lookups
 /// slower, never wrong.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl KeyHasher {
     fn add(&mut self, word: u64) {
@@ -246,6 +246,19 @@ fn memo_call(
     call
 }
 
+impl<'a> Prepared<'a> {
+    /// Per gene (definition order) and definition position: the records
+    /// there, read against the position. Empty for genes not called.
+    pub(crate) fn views(&self) -> &[Vec<Vec<SiteView<'a>>>] {
+        &self.views
+    }
+
+    /// The sites the calls are made from.
+    pub(crate) fn sites(&self) -> &VcfSites {
+        self.sites
+    }
+}
+
 impl Prepared<'_> {
     /// Calls every gene of sample `index`. A panic while calling (a bug) is
     /// caught and returned, so the other samples are still called.
@@ -264,7 +277,7 @@ impl Prepared<'_> {
 }
 
 /// Genes to call under `opts`.
-fn wanted(def: &GeneDefinition, opts: &CallOptions) -> bool {
+pub(crate) fn wanted(def: &GeneDefinition, opts: &CallOptions) -> bool {
     let named = opts.genes.is_empty()
         || opts
             .genes
@@ -396,32 +409,15 @@ fn call_sample(
         })
         .collect();
     // Sex for chrX genes: given, or read from the chrX calls.
-    let (sex, sex_source) = match opts.sex {
-        Some(s) => (Some(s), SexSource::Given),
-        None => {
-            let mut haploid = false;
-            let mut het = false;
-            for (def, obs) in defs.genes.iter().zip(&observed) {
-                if def.chrom != "chrX" {
-                    continue;
-                }
-                for o in obs {
-                    if let Observation::Called { a, b, .. } = o {
-                        match b {
-                            None => haploid = true,
-                            Some(b) if b != a => het = true,
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            match (haploid, het) {
-                (true, false) => (Some(Sex::Male), SexSource::Inferred),
-                (false, true) => (Some(Sex::Female), SexSource::Inferred),
-                _ => (None, SexSource::Unknown),
-            }
+    let (mut haploid, mut het) = (false, false);
+    for (def, obs) in defs.genes.iter().zip(&observed) {
+        if def.chrom == "chrX" {
+            let (h, e) = ploidy_signs(obs);
+            haploid |= h;
+            het |= e;
         }
-    };
+    }
+    let (sex, sex_source) = sex_of(opts, haploid, het);
     let mut genes = Vec::new();
     for (g, (def, obs)) in defs.genes.iter().zip(&observed).enumerate() {
         if !wanted(def, opts) {
@@ -442,33 +438,7 @@ fn call_sample(
             opts,
             hemizygous,
         );
-        if def.chrom == "chrX" {
-            call.notes.push(match (sex, sex_source) {
-                (Some(Sex::Male), SexSource::Given) => {
-                    "called as one X chromosome (male, as given)".into()
-                }
-                (Some(Sex::Male), _) => {
-                    "called as one X chromosome (male, inferred from haploid chrX calls)".into()
-                }
-                (Some(Sex::Female), SexSource::Given) => {
-                    "called as two X chromosomes (female, as given)".into()
-                }
-                (Some(Sex::Female), _) => {
-                    "called as two X chromosomes (female, inferred from heterozygous chrX calls)"
-                        .into()
-                }
-                (None, _) => {
-                    "sex unknown: called as two X chromosomes; give the sex for a hemizygous call"
-                        .into()
-                }
-            });
-        }
-        if def.research_only {
-            call.notes.push(format!(
-                "research mode: {} called from SNVs and small indels only; copy number, deletions (*5), duplications and hybrid alleles cannot be seen",
-                def.symbol
-            ));
-        }
+        add_notes(&mut call, def, sex, sex_source);
         genes.push(call);
     }
     genes.sort_by(|a, b| a.gene.cmp(&b.gene));
@@ -478,5 +448,70 @@ fn call_sample(
         sex_source,
         genes,
         warnings,
+    }
+}
+
+/// What a gene's chrX calls say about the sample's sex: (a haploid call
+/// seen, a heterozygous call seen).
+pub(crate) fn ploidy_signs(obs: &[Observation]) -> (bool, bool) {
+    let (mut haploid, mut het) = (false, false);
+    for o in obs {
+        if let Observation::Called { a, b, .. } = o {
+            match b {
+                None => haploid = true,
+                Some(b) if b != a => het = true,
+                _ => {}
+            }
+        }
+    }
+    (haploid, het)
+}
+
+/// The sex used for chrX genes: as given, else inferred when the chrX calls
+/// are all haploid or show a heterozygous call (not both).
+pub(crate) fn sex_of(opts: &CallOptions, haploid: bool, het: bool) -> (Option<Sex>, SexSource) {
+    match opts.sex {
+        Some(s) => (Some(s), SexSource::Given),
+        None => match (haploid, het) {
+            (true, false) => (Some(Sex::Male), SexSource::Inferred),
+            (false, true) => (Some(Sex::Female), SexSource::Inferred),
+            _ => (None, SexSource::Unknown),
+        },
+    }
+}
+
+/// The notes a gene's call carries whatever the genotypes: how chrX was
+/// called, and research mode's limits.
+pub(crate) fn add_notes(
+    call: &mut GeneCall,
+    def: &GeneDefinition,
+    sex: Option<Sex>,
+    sex_source: SexSource,
+) {
+    if def.chrom == "chrX" {
+        call.notes.push(match (sex, sex_source) {
+            (Some(Sex::Male), SexSource::Given) => {
+                "called as one X chromosome (male, as given)".into()
+            }
+            (Some(Sex::Male), _) => {
+                "called as one X chromosome (male, inferred from haploid chrX calls)".into()
+            }
+            (Some(Sex::Female), SexSource::Given) => {
+                "called as two X chromosomes (female, as given)".into()
+            }
+            (Some(Sex::Female), _) => {
+                "called as two X chromosomes (female, inferred from heterozygous chrX calls)".into()
+            }
+            (None, _) => {
+                "sex unknown: called as two X chromosomes; give the sex for a hemizygous call"
+                    .into()
+            }
+        });
+    }
+    if def.research_only {
+        call.notes.push(format!(
+            "research mode: {} called from SNVs and small indels only; copy number, deletions (*5), duplications and hybrid alleles cannot be seen",
+            def.symbol
+        ));
     }
 }

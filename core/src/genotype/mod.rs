@@ -130,6 +130,11 @@ pub(crate) struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
+    /// The record.
+    pub(crate) fn site(&self) -> &'a Site {
+        self.site
+    }
+
     /// Reads a record's alleles against a definition position (`known`: its
     /// alleles in VCF notation, REF first).
     pub(crate) fn new(site: &'a Site, def: &DefinitionPosition, known: &[String]) -> SiteView<'a> {

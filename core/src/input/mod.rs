@@ -192,6 +192,25 @@ impl Calls {
         self.codes.push(code);
     }
 
+    /// Adds the next sample's call when it is a plain diploid GT with no
+    /// other field: what `push` of that call stores, without building it.
+    pub(crate) fn push_diploid(&mut self, a: Option<u32>, b: Option<u32>, phased: bool) {
+        let small = |x: Option<u32>| x.is_none_or(|i| i < NO_ALLELE);
+        if !small(a) || !small(b) || self.codes.len() >= WHOLE as usize {
+            self.push(SampleCall {
+                alleles: vec![a, b],
+                phased,
+                ..SampleCall::default()
+            });
+            return;
+        }
+        let bits = |x: Option<u32>| x.unwrap_or(NO_ALLELE);
+        self.depths
+            .extend(std::iter::repeat_n(NO_DEPTH, self.width));
+        self.codes
+            .push(bits(a) | bits(b) << 8 | 2 << 16 | if phased { PHASED } else { 0 });
+    }
+
     /// The call of sample `index`, as pushed.
     pub fn get(&self, index: usize) -> Option<SampleCall> {
         let call = self.call(index)?;
@@ -217,6 +236,30 @@ impl Calls {
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = SampleCall> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Appends what identifies sample `index`'s call to `key`: the packed
+    /// call and its AD values, or a marker when the record has no such
+    /// sample. Equal keys are equal calls. False (nothing appended) when
+    /// the call is not packed; such a call has no key.
+    pub(crate) fn key_into(&self, index: usize, key: &mut Vec<u32>) -> bool {
+        let Some(&code) = self.codes.get(index) else {
+            key.push(u32::MAX);
+            return true;
+        };
+        if code & WHOLE != 0 {
+            return false;
+        }
+        key.push(code);
+        if code & HAS_DEPTHS != 0 {
+            if let Some(d) = self
+                .depths
+                .get(index * self.width..(index + 1) * self.width)
+            {
+                key.extend_from_slice(d);
+            }
+        }
+        true
     }
 
     /// A borrowed view of sample `index`'s call, without copying.
@@ -324,4 +367,52 @@ pub struct Contig {
     pub name: String,
     /// Declared length, when given.
     pub length: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_diploid_stores_what_push_stores() {
+        let values = [
+            None,
+            Some(0),
+            Some(1),
+            Some(9),
+            Some(253),
+            Some(254),
+            Some(300),
+        ];
+        for with_depths in [false, true] {
+            let mut quick = Calls::default();
+            let mut whole = Calls::default();
+            if with_depths {
+                let first = SampleCall {
+                    alleles: vec![Some(0), Some(1)],
+                    depths: Some(vec![Some(3), Some(4)]),
+                    ..SampleCall::default()
+                };
+                quick.push(first.clone());
+                whole.push(first);
+            }
+            for a in values {
+                for b in values {
+                    for phased in [false, true] {
+                        quick.push_diploid(a, b, phased);
+                        whole.push(SampleCall {
+                            alleles: vec![a, b],
+                            phased,
+                            ..SampleCall::default()
+                        });
+                    }
+                }
+            }
+            assert_eq!(quick, whole);
+            assert_eq!(
+                quick.iter().collect::<Vec<_>>(),
+                whole.iter().collect::<Vec<_>>()
+            );
+        }
+    }
 }

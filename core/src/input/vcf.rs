@@ -1175,6 +1175,30 @@ fn names_grch37(value: &str) -> bool {
 /// Parses a GT value: `0/1`, `1|0`, `./.`, `.`, `1`, `0|.`. Phased when
 /// every separator is `|` (a haploid call counts as phased). A VCF 4.4
 /// leading phase mark (`|0|1`) is accepted and ignored.
+/// The usual diploid `a/b` or `a|b` with one-digit alleles, read without
+/// allocating: (first, second, phased). `None` for anything else.
+fn quick_gt(
+    gt: &str,
+    alts: usize,
+    loc: Loc,
+    sample: &str,
+    state: &mut State,
+) -> Option<(Option<u32>, Option<u32>, bool)> {
+    let [a, sep @ (b'/' | b'|'), b] = *gt.as_bytes() else {
+        return None;
+    };
+    let one = |c: u8| match c {
+        b'.' => Some(None),
+        b'0'..=b'9' => Some(Some(u32::from(c - b'0'))),
+        _ => None,
+    };
+    let (x, y) = (one(a)?, one(b)?);
+    let mut check = |i: Option<u32>| {
+        i.and_then(|i| state.allele(i, alts, loc, sample, &format_args!("`{gt}`")))
+    };
+    Some((check(x), check(y), sep == b'|'))
+}
+
 fn parse_gt(
     gt: &str,
     alts: usize,
@@ -1182,20 +1206,8 @@ fn parse_gt(
     sample: &str,
     state: &mut State,
 ) -> (Vec<Option<u32>>, bool) {
-    // Fast path for the usual diploid `a/b` or `a|b` with one-digit alleles.
-    if let [a, sep @ (b'/' | b'|'), b] = *gt.as_bytes() {
-        let one = |c: u8| match c {
-            b'.' => Some(None),
-            b'0'..=b'9' => Some(Some(u32::from(c - b'0'))),
-            _ => None,
-        };
-        if let (Some(x), Some(y)) = (one(a), one(b)) {
-            let mut check = |i: Option<u32>| {
-                i.and_then(|i| state.allele(i, alts, loc, sample, &format_args!("`{gt}`")))
-            };
-            let alleles = vec![check(x), check(y)];
-            return (alleles, sep == b'|');
-        }
+    if let Some((x, y, phased)) = quick_gt(gt, alts, loc, sample, state) {
+        return (vec![x, y], phased);
     }
     let body = gt.strip_prefix(['|', '/']).unwrap_or(gt);
     if body.is_empty() {

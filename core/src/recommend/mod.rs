@@ -183,6 +183,49 @@ struct Option_<'a> {
 
 const NO_RESULT: &str = "No Result";
 
+/// One drug under one guideline of one source, to be evaluated.
+pub(crate) struct Slot<'a> {
+    /// Drug.
+    pub(crate) drug: String,
+    entry: &'a crate::engine::DrugGuideline,
+    /// The guideline.
+    pub(crate) guideline: &'a crate::pack::Guideline,
+}
+
+impl Slot<'_> {
+    /// The guideline's source.
+    pub(crate) fn source(&self) -> Source {
+        self.entry.source
+    }
+}
+
+/// What a request evaluates: [`Slot`]s in order, and the warnings the
+/// request itself raises.
+pub(crate) struct Plan<'a> {
+    /// Drug and guideline pairs, in evaluation order.
+    pub(crate) slots: Vec<Slot<'a>>,
+    /// Sources with no guideline for a drug asked about.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// The order of drug results: actionable first, then by drug, source and
+/// guideline id.
+pub(crate) fn result_order(a: &DrugResult, b: &DrugResult) -> std::cmp::Ordering {
+    b.actionable.cmp(&a.actionable).then_with(|| {
+        slot_order(
+            (&a.drug, a.source, &a.guideline_id),
+            (&b.drug, b.source, &b.guideline_id),
+        )
+    })
+}
+
+/// The order of drug results of the same actionability.
+pub(crate) fn slot_order(a: (&str, Source, &str), b: (&str, Source, &str)) -> std::cmp::Ordering {
+    a.0.cmp(b.0)
+        .then_with(|| a.1.cmp(&b.1))
+        .then_with(|| a.2.cmp(b.2))
+}
+
 impl Engine {
     /// Recommendations for gene results.
     ///
@@ -218,10 +261,7 @@ impl Engine {
             sources: request_sources,
         };
         let sources: Vec<Source> = if request.sources.is_empty() {
-            Source::ALL
-                .into_iter()
-                .filter(|s| self.pack(*s).is_some())
-                .collect()
+            self.loaded_sources()
         } else {
             for s in request.sources {
                 if self.pack(*s).is_none() {
@@ -237,51 +277,18 @@ impl Engine {
         }
         let by_gene: BTreeMap<&str, &GeneResult> =
             genes.iter().map(|g| (g.gene.as_str(), g)).collect();
-
-        let drugs: Vec<String> = if request.drugs.is_empty() {
-            self.drug_list()
-                .iter()
-                .filter(|d| d.genes.iter().any(|g| by_gene.contains_key(g.as_str())))
-                .map(|d| d.name.clone())
-                .collect()
-        } else {
-            let mut v = Vec::new();
-            for d in request.drugs {
-                let name = self.drug_name(d)?;
-                if !v.contains(&name) {
-                    v.push(name);
-                }
-            }
-            v
-        };
-
-        let mut warnings = Vec::new();
-        let mut results = Vec::new();
-        for drug in &drugs {
-            let mut found = BTreeSet::new();
-            for entry in self.drug_guidelines(drug) {
-                if !sources.contains(&entry.source) {
-                    continue;
-                }
-                let Some(guideline) = self.guideline(entry.source, entry.guideline) else {
-                    continue;
-                };
-                found.insert(entry.source);
-                results.push(self.evaluate(drug, entry, guideline, &by_gene));
-            }
-            for s in &sources {
-                if !found.contains(s) {
-                    warnings.push(format!("{s} has no guideline for {drug}"));
-                }
-            }
-        }
-        results.sort_by(|a, b| {
-            b.actionable
-                .cmp(&a.actionable)
-                .then_with(|| a.drug.cmp(&b.drug))
-                .then_with(|| a.source.cmp(&b.source))
-                .then_with(|| a.guideline_id.cmp(&b.guideline_id))
-        });
+        let plan = self.plan(
+            &|gene: &str| by_gene.contains_key(gene),
+            request.drugs,
+            &sources,
+        )?;
+        let mut results: Vec<DrugResult> = plan
+            .slots
+            .iter()
+            .map(|slot| self.evaluate_slot(slot, &by_gene))
+            .collect();
+        results.sort_by(result_order);
+        let warnings = plan.warnings;
         let (release, sha) = self.pack_release();
         Ok(Recommendations {
             engine_version: ENGINE_VERSION.to_string(),
@@ -303,14 +310,115 @@ impl Engine {
         })
     }
 
+    /// The sources whose pack is loaded.
+    pub(crate) fn loaded_sources(&self) -> Vec<Source> {
+        Source::ALL
+            .into_iter()
+            .filter(|s| self.pack(*s).is_some())
+            .collect()
+    }
+
+    /// The drugs of a request and, per drug, the guidelines of the sources
+    /// asked for, in the order they are evaluated; a source with no
+    /// guideline for a drug is a warning. With no drugs named, every drug
+    /// whose guidelines use a gene `given` accepts.
+    pub(crate) fn plan(
+        &self,
+        given: &dyn Fn(&str) -> bool,
+        request_drugs: &[String],
+        sources: &[Source],
+    ) -> Result<Plan<'_>> {
+        let drugs: Vec<String> = if request_drugs.is_empty() {
+            self.drug_list()
+                .iter()
+                .filter(|d| d.genes.iter().any(|g| given(g)))
+                .map(|d| d.name.clone())
+                .collect()
+        } else {
+            let mut v = Vec::new();
+            for d in request_drugs {
+                let name = self.drug_name(d)?;
+                if !v.contains(&name) {
+                    v.push(name);
+                }
+            }
+            v
+        };
+        let mut warnings = Vec::new();
+        let mut slots = Vec::new();
+        for drug in &drugs {
+            let mut found = BTreeSet::new();
+            for entry in self.drug_guidelines(drug) {
+                if !sources.contains(&entry.source) {
+                    continue;
+                }
+                let Some(guideline) = self.guideline(entry.source, entry.guideline) else {
+                    continue;
+                };
+                found.insert(entry.source);
+                slots.push(Slot {
+                    drug: drug.clone(),
+                    entry,
+                    guideline,
+                });
+            }
+            for s in sources {
+                if !found.contains(s) {
+                    warnings.push(format!("{s} has no guideline for {drug}"));
+                }
+            }
+        }
+        Ok(Plan { slots, warnings })
+    }
+
+    /// What matched for one drug and guideline, given the interpreted gene
+    /// results by gene.
+    pub(crate) fn evaluate_slot(
+        &self,
+        slot: &Slot<'_>,
+        by_gene: &BTreeMap<&str, &GeneResult>,
+    ) -> DrugResult {
+        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene)
+            .0
+    }
+
+    /// [`Engine::evaluate_slot`], and whether the result names a
+    /// candidate in a warning (a combination with no recommendation).
+    /// When it does not, the result depends on the candidates' lookup keys
+    /// (and alleles, where the guideline looks diplotypes up) alone, not on
+    /// their names.
+    pub(crate) fn evaluate_slot_named(
+        &self,
+        slot: &Slot<'_>,
+        by_gene: &BTreeMap<&str, &GeneResult>,
+    ) -> (DrugResult, bool) {
+        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene)
+    }
+
+    /// True when the slot's guideline looks `gene` up by diplotype for some
+    /// recommendation (so the candidates' alleles matter, not only their
+    /// lookup keys).
+    pub(crate) fn looks_up_diplotypes(&self, slot: &Slot<'_>, gene: &str) -> bool {
+        slot.entry
+            .recs
+            .iter()
+            .filter_map(|&i| self.recommendation(slot.entry.source, slot.entry.guideline, i))
+            .any(|rec| {
+                rec.lookup
+                    .iter()
+                    .any(|(g, k)| g == gene && matches!(k, LookupKey::Diplotype { .. }))
+            })
+    }
+
     fn evaluate(
         &self,
         drug: &str,
         entry: &crate::engine::DrugGuideline,
         guideline: &crate::pack::Guideline,
         by_gene: &BTreeMap<&str, &GeneResult>,
-    ) -> DrugResult {
+    ) -> (DrugResult, bool) {
         let source = entry.source;
+        let mut named = false;
         let release = self
             .pack(source)
             .map(|p| p.meta.release.clone())
@@ -398,6 +506,7 @@ impl Engine {
                     .join(" + ");
                 if hit.is_empty() {
                     warnings.push(format!("no recommendation for {label}"));
+                    named = true;
                 }
                 if multiple {
                     let mut sig: Vec<String> = hit.iter().map(|r| signature(r)).collect();
@@ -435,7 +544,7 @@ impl Engine {
             warnings.push(format!("no {} phenotype for a gene given", source.label()));
         }
         let actionable = matches.iter().any(|m| m.action.is_actionable());
-        DrugResult {
+        let result = DrugResult {
             drug: drug.to_string(),
             source,
             release,
@@ -448,7 +557,8 @@ impl Engine {
             candidates_agree: signatures.len() <= 1,
             actionable,
             warnings,
-        }
+        };
+        (result, named)
     }
 }
 

@@ -219,222 +219,25 @@ pub fn build(
     outside: &[ResolvedOutside],
     drugs: &[String],
 ) -> Result<Report> {
-    let mut genes: Vec<GeneReport> = Vec::new();
-    let mut inputs: Vec<GeneInput> = Vec::new();
-    for call in &calls.genes {
-        let mut g = GeneReport {
-            gene: call.gene.clone(),
-            source: CallSource::Vcf,
-            // With no diplotype, a single deciding variant is shown instead
-            // (SLCO1B1 rs4149056); the call itself stays uncalled.
-            diplotypes: if call.diplotypes.is_empty() {
-                call.decided_by.iter().cloned().collect()
-            } else {
-                call.diplotypes.iter().map(|d| d.name.clone()).collect()
-            },
-            phenotypes: Vec::new(),
-            activity_scores: Vec::new(),
-            recommendation_input: None,
-            missing_positions: call
-                .evidence
-                .missing
-                .iter()
-                .filter(|m| !m.assumed_reference)
-                .map(|m| m.position)
-                .collect(),
-            call: Some(call.clone()),
-            outside: Vec::new(),
-            interpretation: None,
-            warnings: Vec::new(),
-        };
-        match vcf_input(call) {
-            Ok(v) => g.recommendation_input = v,
-            Err(w) => g.warnings.push(w),
-        }
-        genes.push(g);
-    }
-    // Outside calls, grouped by gene in file order; several lines for one
-    // gene are the candidates of one ambiguous result.
-    let mut order: Vec<&str> = Vec::new();
-    for o in outside {
-        if !order.contains(&o.gene.as_str()) {
-            order.push(&o.gene);
-        }
-    }
-    for gene in order {
-        // The candidates in allele-name order of the diplotypes as written
-        // (`*1/*1`, `*1x2/*9`, `*1x2/*10`, `*1x3/*1`, `*4/*4`).
-        let mut lines: Vec<&ResolvedOutside> = outside.iter().filter(|o| o.gene == gene).collect();
-        lines.sort_by(|a, b| {
-            let halves = |o: &ResolvedOutside| -> Vec<String> {
-                o.call
-                    .diplotype
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split('/')
-                    .map(|h| h.trim().to_string())
-                    .collect()
-            };
-            let (x, y) = (halves(a), halves(b));
-            x.iter()
-                .zip(&y)
-                .map(|(p, q)| crate::phenotype::natural_cmp(p, q))
-                .find(|o| o.is_ne())
-                .unwrap_or_else(|| x.len().cmp(&y.len()))
-                .then(a.call.line.cmp(&b.call.line))
-        });
+    let mut genes: Vec<GeneReport> = calls.genes.iter().cloned().map(vcf_gene).collect();
+    for (gene, lines) in outside_groups(outside) {
         let idx = match genes.iter().position(|g| g.gene == gene) {
             Some(i) => i,
             None => {
-                genes.push(GeneReport {
-                    gene: gene.to_string(),
-                    source: CallSource::Outside,
-                    diplotypes: Vec::new(),
-                    phenotypes: Vec::new(),
-                    activity_scores: Vec::new(),
-                    recommendation_input: None,
-                    missing_positions: Vec::new(),
-                    call: None,
-                    outside: Vec::new(),
-                    interpretation: None,
-                    warnings: Vec::new(),
-                });
+                genes.push(outside_gene(gene));
                 genes.len() - 1
             }
         };
-        let g = &mut genes[idx];
-        // Alleles in the matcher's order (`*2/*1` reads as `*1/*2`); lines
-        // that give no result show no diplotype.
-        let mut outside_dips: Vec<String> = Vec::new();
-        for o in lines
-            .iter()
-            .filter(|o| o.input.is_some() || o.used == UsedField::Diplotype)
-        {
-            let Some(d) = o.call.diplotype.as_deref() else {
-                continue;
-            };
-            if o.input.is_none() && d.chars().all(|c| matches!(c, '.' | '/' | '|' | ' ')) {
-                continue;
-            }
-            let mut parts: Vec<&str> = d.split('/').map(str::trim).collect();
-            parts.sort_by(|a, b| crate::phenotype::natural_cmp(a, b));
-            let d = parts.join("/");
-            if !outside_dips.contains(&d) {
-                outside_dips.push(d);
-            }
-        }
-        let inputs: Option<Vec<String>> = lines
-            .iter()
-            .map(|o| o.input.as_ref().map(|i| i.value.clone()))
-            .collect();
-        let shown = if outside_dips.is_empty() {
-            inputs
-                .as_ref()
-                .map(|v| v.join(" or "))
-                .unwrap_or_else(|| "no result".to_string())
-        } else {
-            outside_dips.join(" or ")
-        };
-        if let Some(call) = &g.call {
-            let vcf: Vec<&str> = call.diplotype_names();
-            if !vcf.is_empty()
-                && !outside_dips
-                    .iter()
-                    .any(|d| vcf.iter().any(|v| same_pair(v, d)))
-            {
-                g.warnings.push(format!(
-                    "the outside call ({shown}) differs from the VCF call ({}); the outside call is used",
-                    vcf.join(" or ")
-                ));
-            }
-        }
-        if lines.len() > 1 {
-            g.warnings.push(format!(
-                "{} outside-call lines for {gene} (lines {}): each is a candidate of an ambiguous result, and every one is looked up",
-                lines.len(),
-                {
-                    let mut numbers: Vec<u64> = lines.iter().map(|o| o.call.line).collect();
-                    numbers.sort_unstable();
-                    numbers
-                        .iter()
-                        .map(u64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            ));
-        }
-        g.source = CallSource::Outside;
-        g.diplotypes = outside_dips;
-        g.recommendation_input = inputs.map(|v| {
-            let mut unique: Vec<String> = Vec::new();
-            for x in v {
-                if !unique.contains(&x) {
-                    unique.push(x);
-                }
-            }
-            unique.join(&crate::recommend::CANDIDATE_SEPARATOR.to_string())
-        });
-        for o in &lines {
-            g.warnings.extend(o.warnings.iter().cloned());
-        }
-        g.outside = lines.into_iter().cloned().collect();
+        apply_outside(&mut genes[idx], lines);
     }
+    let mut interpreted: Vec<GeneResult> = Vec::new();
     for g in &mut genes {
-        let Some(value) = g.recommendation_input.clone() else {
-            continue;
-        };
-        let input = GeneInput::new(g.gene.clone(), value);
-        match engine.interpret(&input) {
-            Ok(result) => {
-                for c in &result.candidates {
-                    let call = c
-                        .calls
-                        .iter()
-                        .find(|s| s.source == Source::Cpic)
-                        .or_else(|| c.calls.first());
-                    if let Some(sc) = call {
-                        if let Some(p) = &sc.phenotype {
-                            g.phenotypes.push(p.clone());
-                        }
-                        if let Some(a) = &sc.activity_score {
-                            g.activity_scores.push(a.clone());
-                        }
-                    }
-                }
-                g.interpretation = Some(result);
-                inputs.push(input);
-            }
-            Err(e) => {
-                g.warnings.push(format!(
-                    "{e}; the gene is reported to the guidelines as No Result"
-                ));
-                g.recommendation_input = None;
-            }
+        if interpret_gene(engine, g) {
+            interpreted.extend(g.interpretation.clone());
         }
     }
     genes.sort_by(|a, b| a.gene.cmp(&b.gene));
-    // Every drug whose guidelines use a gene of the report, so a gene with
-    // no result still shows its drugs (as No Result) rather than vanishing.
-    let drug_list: Vec<String> = if drugs.is_empty() {
-        engine
-            .drugs()
-            .into_iter()
-            .filter(|d| d.genes.iter().any(|x| genes.iter().any(|g| &g.gene == x)))
-            .map(|d| d.name)
-            .collect()
-    } else {
-        drugs.to_vec()
-    };
-    // The genes were interpreted above, in this order.
-    let interpreted: Vec<GeneResult> = inputs
-        .iter()
-        .filter_map(|i| {
-            genes
-                .iter()
-                .find(|g| g.gene == i.gene)
-                .and_then(|g| g.interpretation.clone())
-        })
-        .collect();
+    let drug_list = drug_list(engine, &genes, drugs);
     let recs = engine.recommend_interpreted(interpreted, &drug_list, &[])?;
     let mut drugs = recs.drugs;
     drugs.sort_by_key(|d| !d.actionable);
@@ -460,6 +263,233 @@ pub fn build(
         drugs,
         warnings,
     })
+}
+
+/// The drugs a report lists: the ones asked for, else every drug whose
+/// guidelines use a gene of the report, so a gene with no result still
+/// shows its drugs (as No Result) rather than vanishing.
+pub(crate) fn drug_list(engine: &Engine, genes: &[GeneReport], drugs: &[String]) -> Vec<String> {
+    if drugs.is_empty() {
+        engine
+            .drugs()
+            .into_iter()
+            .filter(|d| d.genes.iter().any(|x| genes.iter().any(|g| &g.gene == x)))
+            .map(|d| d.name)
+            .collect()
+    } else {
+        drugs.to_vec()
+    }
+}
+
+/// A gene's report entry from its VCF call, before outside calls and
+/// interpretation.
+pub(crate) fn vcf_gene(call: GeneCall) -> GeneReport {
+    let mut g = GeneReport {
+        gene: call.gene.clone(),
+        source: CallSource::Vcf,
+        // With no diplotype, a single deciding variant is shown instead
+        // (SLCO1B1 rs4149056); the call itself stays uncalled.
+        diplotypes: if call.diplotypes.is_empty() {
+            call.decided_by.iter().cloned().collect()
+        } else {
+            call.diplotypes.iter().map(|d| d.name.clone()).collect()
+        },
+        phenotypes: Vec::new(),
+        activity_scores: Vec::new(),
+        recommendation_input: None,
+        missing_positions: call
+            .evidence
+            .missing
+            .iter()
+            .filter(|m| !m.assumed_reference)
+            .map(|m| m.position)
+            .collect(),
+        call: None,
+        outside: Vec::new(),
+        interpretation: None,
+        warnings: Vec::new(),
+    };
+    match vcf_input(&call) {
+        Ok(v) => g.recommendation_input = v,
+        Err(w) => g.warnings.push(w),
+    }
+    g.call = Some(call);
+    g
+}
+
+/// The entry of a gene known only from outside calls.
+pub(crate) fn outside_gene(gene: &str) -> GeneReport {
+    GeneReport {
+        gene: gene.to_string(),
+        source: CallSource::Outside,
+        diplotypes: Vec::new(),
+        phenotypes: Vec::new(),
+        activity_scores: Vec::new(),
+        recommendation_input: None,
+        missing_positions: Vec::new(),
+        call: None,
+        outside: Vec::new(),
+        interpretation: None,
+        warnings: Vec::new(),
+    }
+}
+
+/// Outside calls grouped by gene in file order; several lines for one gene
+/// are the candidates of one ambiguous result, put in allele-name order of
+/// the diplotypes as written (`*1/*1`, `*1x2/*9`, `*1x2/*10`, `*1x3/*1`,
+/// `*4/*4`).
+pub(crate) fn outside_groups(outside: &[ResolvedOutside]) -> Vec<(&str, Vec<&ResolvedOutside>)> {
+    let mut order: Vec<&str> = Vec::new();
+    for o in outside {
+        if !order.contains(&o.gene.as_str()) {
+            order.push(&o.gene);
+        }
+    }
+    order
+        .into_iter()
+        .map(|gene| {
+            let mut lines: Vec<&ResolvedOutside> =
+                outside.iter().filter(|o| o.gene == gene).collect();
+            lines.sort_by(|a, b| {
+                let halves = |o: &ResolvedOutside| -> Vec<String> {
+                    o.call
+                        .diplotype
+                        .as_deref()
+                        .unwrap_or_default()
+                        .split('/')
+                        .map(|h| h.trim().to_string())
+                        .collect()
+                };
+                let (x, y) = (halves(a), halves(b));
+                x.iter()
+                    .zip(&y)
+                    .map(|(p, q)| crate::phenotype::natural_cmp(p, q))
+                    .find(|o| o.is_ne())
+                    .unwrap_or_else(|| x.len().cmp(&y.len()))
+                    .then(a.call.line.cmp(&b.call.line))
+            });
+            (gene, lines)
+        })
+        .collect()
+}
+
+/// Puts a gene's outside-call lines (one group of [`outside_groups`]) in
+/// place of its VCF call; a disagreement with the VCF call is a warning.
+pub(crate) fn apply_outside(g: &mut GeneReport, lines: Vec<&ResolvedOutside>) {
+    let gene = g.gene.clone();
+    // Alleles in the matcher's order (`*2/*1` reads as `*1/*2`); lines
+    // that give no result show no diplotype.
+    let mut outside_dips: Vec<String> = Vec::new();
+    for o in lines
+        .iter()
+        .filter(|o| o.input.is_some() || o.used == UsedField::Diplotype)
+    {
+        let Some(d) = o.call.diplotype.as_deref() else {
+            continue;
+        };
+        if o.input.is_none() && d.chars().all(|c| matches!(c, '.' | '/' | '|' | ' ')) {
+            continue;
+        }
+        let mut parts: Vec<&str> = d.split('/').map(str::trim).collect();
+        parts.sort_by(|a, b| crate::phenotype::natural_cmp(a, b));
+        let d = parts.join("/");
+        if !outside_dips.contains(&d) {
+            outside_dips.push(d);
+        }
+    }
+    let inputs: Option<Vec<String>> = lines
+        .iter()
+        .map(|o| o.input.as_ref().map(|i| i.value.clone()))
+        .collect();
+    let shown = if outside_dips.is_empty() {
+        inputs
+            .as_ref()
+            .map(|v| v.join(" or "))
+            .unwrap_or_else(|| "no result".to_string())
+    } else {
+        outside_dips.join(" or ")
+    };
+    if let Some(call) = &g.call {
+        let vcf: Vec<&str> = call.diplotype_names();
+        if !vcf.is_empty()
+            && !outside_dips
+                .iter()
+                .any(|d| vcf.iter().any(|v| same_pair(v, d)))
+        {
+            g.warnings.push(format!(
+                "the outside call ({shown}) differs from the VCF call ({}); the outside call is used",
+                vcf.join(" or ")
+            ));
+        }
+    }
+    if lines.len() > 1 {
+        g.warnings.push(format!(
+            "{} outside-call lines for {gene} (lines {}): each is a candidate of an ambiguous result, and every one is looked up",
+            lines.len(),
+            {
+                let mut numbers: Vec<u64> = lines.iter().map(|o| o.call.line).collect();
+                numbers.sort_unstable();
+                numbers
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ));
+    }
+    g.source = CallSource::Outside;
+    g.diplotypes = outside_dips;
+    g.recommendation_input = inputs.map(|v| {
+        let mut unique: Vec<String> = Vec::new();
+        for x in v {
+            if !unique.contains(&x) {
+                unique.push(x);
+            }
+        }
+        unique.join(&crate::recommend::CANDIDATE_SEPARATOR.to_string())
+    });
+    for o in &lines {
+        g.warnings.extend(o.warnings.iter().cloned());
+    }
+    g.outside = lines.into_iter().cloned().collect();
+}
+
+/// Interprets a gene's recommendation input under each source's rules
+/// (phenotypes and activity scores filled in). True when interpreted; a
+/// failure is a warning and the gene goes to the guidelines as No Result.
+pub(crate) fn interpret_gene(engine: &Engine, g: &mut GeneReport) -> bool {
+    let Some(value) = g.recommendation_input.clone() else {
+        return false;
+    };
+    let input = GeneInput::new(g.gene.clone(), value);
+    match engine.interpret(&input) {
+        Ok(result) => {
+            for c in &result.candidates {
+                let call = c
+                    .calls
+                    .iter()
+                    .find(|s| s.source == Source::Cpic)
+                    .or_else(|| c.calls.first());
+                if let Some(sc) = call {
+                    if let Some(p) = &sc.phenotype {
+                        g.phenotypes.push(p.clone());
+                    }
+                    if let Some(a) = &sc.activity_score {
+                        g.activity_scores.push(a.clone());
+                    }
+                }
+            }
+            g.interpretation = Some(result);
+            true
+        }
+        Err(e) => {
+            g.warnings.push(format!(
+                "{e}; the gene is reported to the guidelines as No Result"
+            ));
+            g.recommendation_input = None;
+            false
+        }
+    }
 }
 
 fn same_pair(x: &str, y: &str) -> bool {

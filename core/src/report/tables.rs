@@ -88,6 +88,8 @@
 //! # Ok::<(), dosera::Error>(())
 //! ```
 
+mod cached;
+
 use std::path::{Path, PathBuf};
 
 use crate::allele::{CallOptions, CallSource, SampleCalls, SexSource};
@@ -341,40 +343,136 @@ pub fn cohort_map<T: Send>(
     // unknown drug) shows here, once, rather than as every sample failing.
     let template = template(engine, options, outside, drugs)?;
     let prepared = engine.prepare(&sites, options);
-    let file = reader.path().map(str::to_string);
-    let one = |i: usize| -> SampleOutcome {
-        let name = sites.samples.get(i).cloned().unwrap_or_default();
-        let result = match prepared.call(i) {
+    let cohort = Cohort {
+        engine,
+        prepared: &prepared,
+        template: &template,
+        file: reader.path().map(str::to_string),
+        outside,
+        drugs,
+    };
+    let threads = threads();
+    for batch in chosen.chunks(BATCH_PER_THREAD * threads) {
+        for item in parallel_map(batch, threads, &|i| map(cohort.outcome(i))) {
+            each(item)?;
+        }
+    }
+    Ok(chosen.len())
+}
+
+/// Samples given their table rows per batch and core; rows are cheap to
+/// make, so batches are larger than report batches.
+const ROWS_PER_THREAD: usize = 512;
+
+/// [`cohort_map`] with [`TableWriter::rows`], without building a report
+/// per sample: each distinct genotype pattern of a gene, and each distinct
+/// combination of gene results for a guideline, is worked out once and its
+/// row text reused (bounded caches, so memory stays flat). The rows are
+/// byte for byte those of `cohort_map` with `TableWriter::rows`. A sample
+/// whose rows cannot be made this way (a bug caught as a panic) is
+/// reported the ordinary way, so it is never lost.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// use dosera::report::tables::{cohort_rows, TableWriter};
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\t1/1\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let mut writer = TableWriter::new(Vec::new(), Vec::new())?;
+/// let drugs = ["clopidogrel".to_string()];
+/// let n = cohort_rows(&engine, &mut reader, &CallOptions::default(), &[], &drugs,
+///     &mut |rows| writer.write_rows(&rows))?;
+/// assert_eq!(n, 2);
+/// let (_, drug_table) = writer.finish()?;
+/// let drug_table = String::from_utf8(drug_table).unwrap();
+/// assert!(drug_table.lines().any(|l| l.starts_with("B\tclopidogrel\tCPIC\t")));
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn cohort_rows(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+    each: &mut dyn FnMut(Rows) -> Result<()>,
+) -> Result<usize> {
+    let sites = engine.read_sites(reader)?;
+    let chosen = crate::allele::select_samples(&sites.samples, options.sample.as_deref())?;
+    let template = template(engine, options, outside, drugs)?;
+    let prepared = engine.prepare(&sites, options);
+    let cohort = Cohort {
+        engine,
+        prepared: &prepared,
+        template: &template,
+        file: reader.path().map(str::to_string),
+        outside,
+        drugs,
+    };
+    let maker = cached::RowMaker::new(engine, &prepared, options, outside, drugs, &template)?;
+    let one = |i: usize| -> Rows {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| maker.rows(i)))
+            .unwrap_or_else(|_| TableWriter::<Vec<u8>>::rows(cohort.outcome(i)))
+    };
+    let threads = threads();
+    for batch in chosen.chunks(ROWS_PER_THREAD * threads) {
+        for rows in parallel_map(batch, threads, &one) {
+            each(rows)?;
+        }
+    }
+    Ok(chosen.len())
+}
+
+/// The cores to use.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// What every sample of a cohort shares.
+struct Cohort<'a> {
+    engine: &'a Engine,
+    prepared: &'a crate::allele::Prepared<'a>,
+    template: &'a Report,
+    file: Option<String>,
+    outside: &'a [ResolvedOutside],
+    drugs: &'a [String],
+}
+
+impl Cohort<'_> {
+    /// Sample `i`'s report, or why it has none. Panics are caught.
+    fn outcome(&self, i: usize) -> SampleOutcome {
+        let name = self
+            .prepared
+            .sites()
+            .samples
+            .get(i)
+            .cloned()
+            .unwrap_or_default();
+        let result = match self.prepared.call(i) {
             Ok(calls) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                build(engine, &calls, outside, drugs)
+                build(self.engine, &calls, self.outside, self.drugs)
             }))
             .unwrap_or_else(|panic| Err(Error::Internal(panic_text(&*panic)))),
             Err(panic) => Err(Error::Internal(panic_text(&*panic))),
         };
         match result {
             Ok(mut report) => {
-                report.input.file = file.clone();
+                report.input.file = self.file.clone();
                 SampleOutcome::Report(Box::new(report))
             }
             Err(e) => SampleOutcome::Failed(Box::new(Failure {
                 sample: name,
                 error: e.to_string(),
-                genes: template
+                genes: self
+                    .template
                     .genes
                     .iter()
                     .map(|g| (g.gene.clone(), g.source))
                     .collect(),
-                drugs: template.drugs.iter().map(slot).collect(),
+                drugs: self.template.drugs.iter().map(slot).collect(),
             })),
         }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    for batch in chosen.chunks(BATCH_PER_THREAD * threads) {
-        for item in parallel_map(batch, threads, &|i| map(one(i))) {
-            each(item)?;
-        }
     }
-    Ok(chosen.len())
 }
 
 /// `f` over `items` on up to `threads` threads in contiguous runs, results

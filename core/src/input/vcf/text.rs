@@ -219,6 +219,10 @@ fn sample_calls(
         };
         let mut values: [Option<&str>; 3] = [None; 3];
         if gt_only {
+            if let Some((x, y, phased)) = super::quick_gt(column, alts, loc, sample, state) {
+                calls.push_diploid(x, y, phased);
+                continue;
+            }
             values[0] = Some(column);
         } else {
             for (k, value) in column.split(':').enumerate().take(needed) {
