@@ -47,15 +47,6 @@ pub(crate) struct SetPosition {
 }
 
 impl AlleleDef {
-    /// Accepted alleles at position `index` as a bitmask, when the
-    /// definition sets it.
-    pub(crate) fn defined(&self, index: usize) -> Option<u32> {
-        self.sets
-            .binary_search_by_key(&index, |s| s.index)
-            .ok()
-            .map(|k| self.sets[k].mask)
-    }
-
     /// True when the definition sets position `index` with an IUPAC code.
     pub(crate) fn iupac(&self, index: usize) -> bool {
         self.any_iupac

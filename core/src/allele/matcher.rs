@@ -154,9 +154,26 @@ pub(crate) fn call_gene(
     opts: &CallOptions,
     hemizygous: bool,
 ) -> GeneCall {
-    let mut call = match_gene(def, gene, obs, opts, hemizygous);
+    let mut call = match_gene(def, gene, obs, opts, hemizygous, true);
     report_parent_names(gene, &mut call);
     attach_curated_notes(gene, &mut call);
+    call
+}
+
+/// [`call_gene`] without the per-position evidence
+/// (`evidence.positions_used` stays empty, and the curated notes that
+/// depend on it may be missing): the same diplotypes, phenotype alleles,
+/// missing positions, no-call reason and warnings, for callers that show
+/// only those (the cohort tables).
+pub(crate) fn call_gene_lean(
+    def: &GeneDefinition,
+    gene: &Gene,
+    obs: &[Observation],
+    opts: &CallOptions,
+    hemizygous: bool,
+) -> GeneCall {
+    let mut call = match_gene(def, gene, obs, opts, hemizygous, false);
+    report_parent_names(gene, &mut call);
     call
 }
 
@@ -261,6 +278,7 @@ fn match_gene(
     obs: &[Observation],
     opts: &CallOptions,
     hemizygous: bool,
+    evidence: bool,
 ) -> GeneCall {
     let mut call = GeneCall {
         gene: def.symbol.clone(),
@@ -300,17 +318,19 @@ fn match_gene(
                 phased: true,
                 phase_set,
             } if read_halves && k != 0 => {
-                let shown = def.known[i].get(k as usize).cloned().unwrap_or_default();
-                call.evidence.positions_used.push(PositionEvidence {
-                    position: p.position,
-                    rsid: p.rsid.clone(),
-                    genotype: if strand == 0 {
-                        format!("{shown}|.")
-                    } else {
-                        format!(".|{shown}")
-                    },
-                    phase_set: phase_set.clone(),
-                });
+                if evidence {
+                    let shown = def.known[i].get(k as usize).cloned().unwrap_or_default();
+                    call.evidence.positions_used.push(PositionEvidence {
+                        position: p.position,
+                        rsid: p.rsid.clone(),
+                        genotype: if strand == 0 {
+                            format!("{shown}|.")
+                        } else {
+                            format!(".|{shown}")
+                        },
+                        phase_set: phase_set.clone(),
+                    });
+                }
                 halves.push(HalfCall {
                     index: i,
                     allele: k,
@@ -401,30 +421,36 @@ fn match_gene(
         if hemizygous && a != b {
             het_in_male = true;
         }
-        let shown = |k: u8| {
-            def.known[i]
-                .get(k as usize)
-                .or_else(|| {
-                    undocumented
-                        .iter()
-                        .find(|u| u.0 == i && u.1 == k)
-                        .map(|u| &u.2)
-                })
-                .cloned()
-                .unwrap_or_default()
-        };
-        let genotype = if a == b && hemizygous {
-            shown(a)
-        } else {
-            format!("{}{}{}", shown(a), if phased { '|' } else { '/' }, shown(b))
-        };
         let block = (phased && a != b).then(|| phase_set.clone().unwrap_or_default());
-        call.evidence.positions_used.push(PositionEvidence {
-            position: p.position,
-            rsid: p.rsid.clone(),
-            genotype,
-            phase_set: if phased { phase_set } else { None },
-        });
+        if evidence {
+            let shown = |k: u8| -> &str {
+                def.known[i]
+                    .get(k as usize)
+                    .or_else(|| {
+                        undocumented
+                            .iter()
+                            .find(|u| u.0 == i && u.1 == k)
+                            .map(|u| &u.2)
+                    })
+                    .map_or("", String::as_str)
+            };
+            let genotype = if a == b && hemizygous {
+                shown(a).to_string()
+            } else {
+                let (x, y) = (shown(a), shown(b));
+                let mut g = String::with_capacity(x.len() + 1 + y.len());
+                g.push_str(x);
+                g.push(if phased { '|' } else { '/' });
+                g.push_str(y);
+                g
+            };
+            call.evidence.positions_used.push(PositionEvidence {
+                position: p.position,
+                rsid: p.rsid.clone(),
+                genotype,
+                phase_set: if phased { phase_set } else { None },
+            });
+        }
         present.push(Present {
             index: i,
             a,
@@ -1188,18 +1214,25 @@ fn lowest_function_matches(
 ) {
     // Alleles whose every defined (present) position shows the defined allele
     // on at least one strand; count 2 when shown on both.
+    // The genotype at each position index, where present.
+    let mut at: Vec<Option<&Present>> = vec![None; def.positions.len()];
+    for p in present {
+        if let Some(slot) = at.get_mut(p.index) {
+            *slot = Some(p);
+        }
+    }
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (ai, a) in def.alleles.iter().enumerate() {
         if a.reference || scores[ai] == 0 {
             continue;
         }
         let mut copies = 2;
-        for p in present {
-            let Some(m) = a.defined(p.index) else {
+        for set in &a.sets {
+            let Some(p) = at.get(set.index).copied().flatten() else {
                 continue;
             };
-            let in_a = m & super::definitions::bit(p.a as usize) != 0;
-            let in_b = m & super::definitions::bit(p.b as usize) != 0;
+            let in_a = set.mask & super::definitions::bit(p.a as usize) != 0;
+            let in_b = set.mask & super::definitions::bit(p.b as usize) != 0;
             copies = copies.min(in_a as usize + in_b as usize);
         }
         if copies > 0 {
@@ -1209,10 +1242,11 @@ fn lowest_function_matches(
     // Drop alleles whose defined positions are a strict subset of another
     // found allele's (the larger one explains them).
     let defined = |ai: usize| -> Vec<usize> {
-        present
+        def.alleles[ai]
+            .sets
             .iter()
-            .filter(|p| def.alleles[ai].defined(p.index).is_some())
-            .map(|p| p.index)
+            .filter(|s| at.get(s.index).is_some_and(Option::is_some))
+            .map(|s| s.index)
             .collect()
     };
     let keep: Vec<(usize, usize)> = found

@@ -13,7 +13,7 @@ mod sample;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use definitions::{Definitions, RESEARCH_ONLY};
-pub(crate) use matcher::call_gene;
+pub(crate) use matcher::{call_gene, call_gene_lean};
 pub(crate) use sample::{add_notes, ploidy_signs, sex_of, wanted, KeyHasher, Prepared};
 pub use sample::{select_samples, SampleCalls, VcfSites};
 

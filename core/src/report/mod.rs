@@ -458,11 +458,20 @@ pub(crate) fn apply_outside(g: &mut GeneReport, lines: Vec<&ResolvedOutside>) {
 /// (phenotypes and activity scores filled in). True when interpreted; a
 /// failure is a warning and the gene goes to the guidelines as No Result.
 pub(crate) fn interpret_gene(engine: &Engine, g: &mut GeneReport) -> bool {
+    interpret_gene_by(g, &|input| engine.interpret(input))
+}
+
+/// [`interpret_gene`] with the interpretation step given (a cache of
+/// [`Engine::interpret`]).
+pub(crate) fn interpret_gene_by(
+    g: &mut GeneReport,
+    interpret: &dyn Fn(&GeneInput) -> Result<GeneResult>,
+) -> bool {
     let Some(value) = g.recommendation_input.clone() else {
         return false;
     };
     let input = GeneInput::new(g.gene.clone(), value);
-    match engine.interpret(&input) {
+    match interpret(&input) {
         Ok(result) => {
             for c in &result.candidates {
                 let call = c

@@ -272,9 +272,8 @@ pub fn cohort(
     Ok(outcomes)
 }
 
-/// Samples reported per batch and core: large enough to keep both cores
-/// busy, small enough that a batch of reports is a few megabytes.
-const BATCH_PER_THREAD: usize = 32;
+/// Samples a worker takes at a time when reports are built.
+const REPORT_CHUNK: usize = 8;
 
 /// [`cohort`] without holding the reports: each sample's outcome is handed
 /// to `each` in input order as soon as its batch is done, so memory holds
@@ -351,18 +350,19 @@ pub fn cohort_map<T: Send>(
         outside,
         drugs,
     };
-    let threads = threads();
-    for batch in chosen.chunks(BATCH_PER_THREAD * threads) {
-        for item in parallel_map(batch, threads, &|i| map(cohort.outcome(i))) {
-            each(item)?;
-        }
-    }
+    stream_map(
+        &chosen,
+        threads(),
+        REPORT_CHUNK,
+        &|i| map(cohort.outcome(i)),
+        each,
+    )?;
     Ok(chosen.len())
 }
 
-/// Samples given their table rows per batch and core; rows are cheap to
-/// make, so batches are larger than report batches.
-const ROWS_PER_THREAD: usize = 512;
+/// Samples a worker takes at a time when table rows are made (rows are
+/// cheap, so more than reports).
+const ROWS_CHUNK: usize = 64;
 
 /// [`cohort_map`] with [`TableWriter::rows`], without building a report
 /// per sample: each distinct genotype pattern of a gene, and each distinct
@@ -414,12 +414,7 @@ pub fn cohort_rows(
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| maker.rows(i)))
             .unwrap_or_else(|_| TableWriter::<Vec<u8>>::rows(cohort.outcome(i)))
     };
-    let threads = threads();
-    for batch in chosen.chunks(ROWS_PER_THREAD * threads) {
-        for rows in parallel_map(batch, threads, &one) {
-            each(rows)?;
-        }
-    }
+    stream_map(&chosen, threads(), ROWS_CHUNK, &one, each)?;
     Ok(chosen.len())
 }
 
@@ -475,34 +470,107 @@ impl Cohort<'_> {
     }
 }
 
-/// `f` over `items` on up to `threads` threads in contiguous runs, results
-/// in input order. One thread (or a platform without threads, such as
-/// WebAssembly) runs them in turn.
-fn parallel_map<T: Send>(
+/// Chunks finished ahead of the one being written, at most, per thread:
+/// a worker that gets this far ahead waits, so memory stays bounded.
+const AHEAD_PER_THREAD: usize = 4;
+
+/// `f` over `items` on up to `threads` worker threads, each taking the
+/// next `chunk` items as it becomes free, with `each` run on the calling
+/// thread in input order as results arrive (so writing overlaps the
+/// work). An error from `each` stops the workers and is returned. `f`
+/// catches its own panics; should a worker still stop, the items it did
+/// not deliver are done on the calling thread, so none is lost. One thread
+/// (or a platform without threads, such as WebAssembly) runs everything in
+/// turn.
+fn stream_map<T: Send>(
     items: &[usize],
     threads: usize,
+    chunk: usize,
     f: &(dyn Fn(usize) -> T + Sync),
-) -> Vec<T> {
-    let threads = threads.min(items.len() / 4).max(1);
-    if threads == 1 {
-        return items.iter().map(|&i| f(i)).collect();
+    each: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let chunk = chunk.max(1);
+    let chunks = items.len().div_ceil(chunk);
+    if threads <= 1 || chunks < 2 {
+        for &i in items {
+            each(f(i))?;
+        }
+        return Ok(());
     }
-    let chunk = items.len().div_ceil(threads);
+    let part = |c: usize| &items[c * chunk..((c + 1) * chunk).min(items.len())];
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let ahead = AHEAD_PER_THREAD * threads;
+    // A chunk that panicked arrives as `None` and is done again here.
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Option<Vec<T>>)>();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|&i| f(i)).collect::<Vec<T>>()))
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let tx = tx.clone();
+                let (next, written, stop) = (&next, &written, &stop);
+                scope.spawn(move || loop {
+                    let c = next.fetch_add(1, Ordering::Relaxed);
+                    if c >= chunks {
+                        break;
+                    }
+                    // Too far ahead of the writer: wait for it.
+                    while c >= written.load(Ordering::Acquire) + ahead
+                        && !stop.load(Ordering::Relaxed)
+                    {
+                        std::thread::park_timeout(std::time::Duration::from_millis(1));
+                    }
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        part(c).iter().map(|&i| f(i)).collect::<Vec<T>>()
+                    }))
+                    .ok();
+                    if tx.send((c, out)).is_err() {
+                        break;
+                    }
+                })
+            })
             .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for (h, part) in handles.into_iter().zip(items.chunks(chunk)) {
-            match h.join() {
-                Ok(results) => out.extend(results),
-                // `f` catches its own panics; if a thread still stopped,
-                // its samples are done again here, one by one.
-                Err(_) => out.extend(part.iter().map(|&i| f(i))),
+        drop(tx);
+        let mut pending: std::collections::BTreeMap<usize, Option<Vec<T>>> =
+            std::collections::BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        'receive: for (c, out) in rx.iter() {
+            pending.insert(c, out);
+            while let Some(out) = pending.remove(&want) {
+                let out = out.unwrap_or_else(|| part(want).iter().map(|&i| f(i)).collect());
+                for t in out {
+                    if let Err(e) = each(t) {
+                        result = Err(e);
+                        break 'receive;
+                    }
+                }
+                want += 1;
+                written.store(want, Ordering::Release);
             }
         }
-        out
+        stop.store(true, Ordering::Relaxed);
+        drop(rx);
+        for w in workers {
+            // Workers catch panics; any chunk still missing is done below.
+            let _ = w.join();
+        }
+        result?;
+        while want < chunks {
+            let out = pending
+                .remove(&want)
+                .flatten()
+                .unwrap_or_else(|| part(want).iter().map(|&i| f(i)).collect());
+            for t in out {
+                each(t)?;
+            }
+            want += 1;
+        }
+        Ok(())
     })
 }
 
@@ -1027,6 +1095,55 @@ pub fn summary(outcomes: &[SampleOutcome]) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_map_keeps_order_and_loses_nothing() {
+        let items: Vec<usize> = (0..1000).collect();
+        for (threads, chunk) in [(1, 7), (2, 1), (2, 7), (3, 64), (2, 5000)] {
+            let mut seen = Vec::new();
+            stream_map(&items, threads, chunk, &|i| i * 2, &mut |v| {
+                seen.push(v);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(seen, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        }
+        // A chunk whose work panics once is done again on the calling thread.
+        let once = std::sync::atomic::AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        stream_map(
+            &items,
+            2,
+            8,
+            &|i| {
+                if i == 100 && !once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    panic!("first try fails");
+                }
+                i
+            },
+            &mut |v| {
+                seen.push(v);
+                Ok(())
+            },
+        )
+        .unwrap();
+        std::panic::set_hook(hook);
+        assert_eq!(seen, items);
+        // An error from `each` stops the run and is returned.
+        let mut count = 0;
+        let err = stream_map(&items, 2, 8, &|i| i, &mut |_| {
+            count += 1;
+            if count == 50 {
+                Err(Error::Usage("stop".into()))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(err.is_err());
+        assert_eq!(count, 50);
+    }
 
     #[test]
     fn cleaned_fields_keep_the_column_count() {

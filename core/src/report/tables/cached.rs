@@ -18,13 +18,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{drug_row, gene_row, line, Report, Rows};
 use crate::allele::{
-    add_notes, call_gene, ploidy_signs, sex_of, wanted, CallOptions, KeyHasher, Prepared, Sex,
+    add_notes, call_gene_lean, ploidy_signs, sex_of, wanted, CallOptions, KeyHasher, Prepared, Sex,
     SexSource,
 };
 use crate::genotype::{observe, Observation};
 use crate::input::outside::ResolvedOutside;
-use crate::recommend::{slot_order, GeneResult, Slot};
-use crate::report::{apply_outside, interpret_gene, outside_gene, outside_groups, vcf_gene};
+use crate::recommend::{slot_order, GeneInput, GeneResult, Slot};
+use crate::report::{
+    apply_outside, interpret_gene, interpret_gene_by, outside_gene, outside_groups, vcf_gene,
+};
 use crate::{Engine, Result, Source};
 
 /// Genotype patterns kept per gene.
@@ -102,7 +104,13 @@ enum RowGene<'a> {
 #[derive(Default)]
 struct Results {
     ids: HashMap<String, u32>,
+    /// Interpretations by recommendation input (what
+    /// [`Engine::interpret`] gives for it).
+    interpreted: HashMap<String, GeneResult>,
 }
+
+/// Interpretations kept per gene.
+const INTERPRETED_PER_GENE: usize = 4096;
 
 /// One drug row slot: the guideline, its place in the table order, and
 /// which row genes it reads.
@@ -391,8 +399,9 @@ impl<'a> RowMaker<'a> {
         let views = &self.prepared.views()[def];
         key.clear();
         let mut keyed = true;
+        // Every sample has the same records at each position, and a packed
+        // call says whether AD follows, so the calls alone make the key.
         for position in views {
-            key.push(position.len() as u32);
             for view in position {
                 if !view.site().calls.key_into(sample, key) {
                     keyed = false;
@@ -445,14 +454,16 @@ impl<'a> RowMaker<'a> {
         let d = &self.engine.definitions().genes[def];
         let obs = obs.unwrap_or_else(|| self.observe(def, sample));
         let hemizygous = d.chrom == "chrX" && sex == Some(Sex::Male);
-        let mut call = call_gene(d, c.gene, &obs, self.options, hemizygous);
+        // The row shows no per-position evidence.
+        let mut call = call_gene_lean(d, c.gene, &obs, self.options, hemizygous);
         add_notes(&mut call, d, sex, c.source);
         let mut g = vcf_gene(call);
         if let Some(lines) = outside {
             apply_outside(&mut g, lines.iter().collect());
         }
-        interpret_gene(self.engine, &mut g);
-        let result = g.interpretation.clone().map(Arc::new);
+        interpret_gene_by(&mut g, &|input| self.interpret(row, input));
+        let gene_row_text = tail(gene_row("", &g));
+        let result = g.interpretation.take().map(Arc::new);
         let id = match (&result, &g.recommendation_input) {
             (Some(_), Some(input)) => self.number(row, input),
             _ => 0,
@@ -465,11 +476,30 @@ impl<'a> RowMaker<'a> {
             })
             .collect();
         Arc::new(GeneEntry {
-            row: tail(gene_row("", &g)),
+            row: gene_row_text,
             id,
             result,
             sigs,
         })
+    }
+
+    /// [`Engine::interpret`] for row gene `row`, remembered.
+    fn interpret(&self, row: usize, input: &GeneInput) -> Result<GeneResult> {
+        let cache = &self.results[row];
+        if let Some(hit) = cache
+            .lock()
+            .ok()
+            .and_then(|r| r.interpreted.get(&input.value).cloned())
+        {
+            return Ok(hit);
+        }
+        let result = self.engine.interpret(input)?;
+        if let Ok(mut r) = cache.lock() {
+            if r.interpreted.len() < INTERPRETED_PER_GENE {
+                r.interpreted.insert(input.value.clone(), result.clone());
+            }
+        }
+        Ok(result)
     }
 
     /// The number of row gene `row`'s result for `input`, or of a
