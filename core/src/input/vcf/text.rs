@@ -212,6 +212,12 @@ fn sample_calls(
         .flatten()
         .max()
         .map_or(0, |m| m + 1);
+    if gt_only {
+        let body = rest.get(format.len() + 1..).unwrap_or_default();
+        if let Some(calls) = fixed_width_calls(body.as_bytes(), alts, samples.len()) {
+            return Ok(calls);
+        }
+    }
     let mut calls = Calls::with_capacity(samples.len());
     for (i, column) in columns.enumerate() {
         let Some(sample) = samples.get(i) else {
@@ -263,6 +269,35 @@ fn sample_calls(
         ));
     }
     Ok(calls)
+}
+
+/// The sample columns of a GT-only record when every one is a plain
+/// diploid call with one-digit alleles no higher than the ALT count (`0/1`,
+/// `1|0`, `./.`), read in one pass; `None` for anything else (the caller
+/// then reads the columns one by one, with every check and warning).
+fn fixed_width_calls(body: &[u8], alts: usize, samples: usize) -> Option<Calls> {
+    if samples == 0 || body.len() != samples * 4 - 1 {
+        return None;
+    }
+    let allele = |c: u8| -> Option<Option<u32>> {
+        match c {
+            b'.' => Some(None),
+            b'0'..=b'9' if usize::from(c - b'0') <= alts => Some(Some(u32::from(c - b'0'))),
+            _ => None,
+        }
+    };
+    let mut calls = Calls::with_capacity(samples);
+    for (k, field) in body.chunks(4).enumerate() {
+        let (a, sep, b) = (field[0], field[1], field[2]);
+        if k + 1 < samples && field.get(3) != Some(&b'\t') {
+            return None;
+        }
+        if sep != b'/' && sep != b'|' {
+            return None;
+        }
+        calls.push_diploid(allele(a)?, allele(b)?, sep == b'|');
+    }
+    Some(calls)
 }
 
 fn too_many(loc: Loc, samples: usize) -> crate::Error {
