@@ -414,7 +414,9 @@ pub fn cohort_rows(
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| maker.rows(i)))
             .unwrap_or_else(|_| TableWriter::<Vec<u8>>::rows(cohort.outcome(i)))
     };
-    stream_map(&chosen, threads(), ROWS_CHUNK, &one, each)?;
+    let done = stream_map(&chosen, threads(), ROWS_CHUNK, &one, each);
+    maker.release();
+    done?;
     Ok(chosen.len())
 }
 

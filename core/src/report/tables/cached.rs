@@ -106,7 +106,7 @@ struct Results {
     ids: HashMap<String, u32>,
     /// Interpretations by recommendation input (what
     /// [`Engine::interpret`] gives for it).
-    interpreted: HashMap<String, GeneResult>,
+    interpreted: HashMap<String, Arc<GeneResult>>,
 }
 
 /// Interpretations kept per gene.
@@ -463,7 +463,12 @@ impl<'a> RowMaker<'a> {
         }
         interpret_gene_by(&mut g, &|input| self.interpret(row, input));
         let gene_row_text = tail(gene_row("", &g));
-        let result = g.interpretation.take().map(Arc::new);
+        // The remembered interpretation when there is one (the same value),
+        // so a result is held once however many patterns lead to it.
+        let result = match (g.interpretation.take(), &g.recommendation_input) {
+            (Some(r), Some(input)) => Some(self.shared(row, input).unwrap_or_else(|| Arc::new(r))),
+            (r, _) => r.map(Arc::new),
+        };
         let id = match (&result, &g.recommendation_input) {
             (Some(_), Some(input)) => self.number(row, input),
             _ => 0,
@@ -491,15 +496,37 @@ impl<'a> RowMaker<'a> {
             .ok()
             .and_then(|r| r.interpreted.get(&input.value).cloned())
         {
-            return Ok(hit);
+            return Ok((*hit).clone());
         }
         let result = self.engine.interpret(input)?;
         if let Ok(mut r) = cache.lock() {
             if r.interpreted.len() < INTERPRETED_PER_GENE {
-                r.interpreted.insert(input.value.clone(), result.clone());
+                r.interpreted
+                    .insert(input.value.clone(), Arc::new(result.clone()));
             }
         }
         Ok(result)
+    }
+
+    /// The remembered interpretation of `input` for row gene `row`.
+    fn shared(&self, row: usize, input: &str) -> Option<Arc<GeneResult>> {
+        self.results[row]
+            .lock()
+            .ok()
+            .and_then(|r| r.interpreted.get(input).cloned())
+    }
+
+    /// Hands the caches to another thread to free, when one can be
+    /// started (a large cohort's caches take a while to free); else they
+    /// are freed here.
+    pub(crate) fn release(self) {
+        let drugs: Vec<_> = self
+            .drugs
+            .into_iter()
+            .map(|d| (d.by_reading, d.named))
+            .collect();
+        let caches = (self.patterns, self.results, drugs);
+        let _ = std::thread::Builder::new().spawn(move || drop(caches));
     }
 
     /// The number of row gene `row`'s result for `input`, or of a
