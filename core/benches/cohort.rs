@@ -1,12 +1,14 @@
 //! The VCF path in process: one sample from bytes to report, and a
-//! synthetic cohort from bytes to table rows (throughput in samples).
+//! synthetic cohort from bytes to table rows (throughput in samples), both
+//! as the CLI makes them (`cohort_rows`) and from a report per sample
+//! (`cohort_map`).
 //! Whole-process figures and the decompression limit are measured by
 //! `scripts/bench-cohort`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dosera::allele::CallOptions;
 use dosera::input::vcf::VcfReader;
-use dosera::report::tables::{cohort_map, TableWriter};
+use dosera::report::tables::{cohort_map, cohort_rows, TableWriter};
 use dosera::simulate::{simulate, SimulateOptions};
 use dosera::Engine;
 
@@ -21,19 +23,27 @@ fn cohort(engine: &Engine, samples: usize) -> Vec<u8> {
     vcf
 }
 
-/// Table rows for every sample; returns the number of samples written.
-fn run(engine: &Engine, vcf: &[u8]) -> usize {
+/// Table rows for every sample, made once per genotype pattern (`rows`)
+/// or from a full report per sample; returns the number of samples written.
+fn run(engine: &Engine, vcf: &[u8], rows: bool) -> usize {
     let mut reader = VcfReader::from_bytes(vcf.to_vec()).expect("reader");
     let mut writer = TableWriter::new(Vec::new(), Vec::new()).expect("writer");
-    let n = cohort_map(
-        engine,
-        &mut reader,
-        &CallOptions::default(),
-        &[],
-        &[],
-        &TableWriter::<Vec<u8>>::rows,
-        &mut |rows| writer.write_rows(&rows),
-    )
+    let options = CallOptions::default();
+    let n = if rows {
+        cohort_rows(engine, &mut reader, &options, &[], &[], &mut |r| {
+            writer.write_rows(&r)
+        })
+    } else {
+        cohort_map(
+            engine,
+            &mut reader,
+            &options,
+            &[],
+            &[],
+            &TableWriter::<Vec<u8>>::rows,
+            &mut |r| writer.write_rows(&r),
+        )
+    }
     .expect("cohort");
     let summary = writer.summary();
     assert_eq!(summary.failed, 0, "failed samples in a synthetic cohort");
@@ -78,18 +88,20 @@ fn bench(c: &mut Criterion) {
     });
     scan.finish();
 
-    let mut group = c.benchmark_group("cohort_tables");
-    group.sample_size(10);
-    for samples in [100usize, 1000] {
-        let vcf = cohort(&engine, samples);
-        // Fail loudly if the cohort stopped being called in full.
-        assert_eq!(run(&engine, &vcf), samples);
-        group.throughput(Throughput::Elements(samples as u64));
-        group.bench_function(format!("{samples}_samples"), |b| {
-            b.iter(|| run(&engine, std::hint::black_box(&vcf)))
-        });
+    for (name, rows) in [("cohort_tables", true), ("cohort_reports", false)] {
+        let mut group = c.benchmark_group(name);
+        group.sample_size(10);
+        for samples in [100usize, 1000] {
+            let vcf = cohort(&engine, samples);
+            // Fail loudly if the cohort stopped being called in full.
+            assert_eq!(run(&engine, &vcf, rows), samples);
+            group.throughput(Throughput::Elements(samples as u64));
+            group.bench_function(format!("{samples}_samples"), |b| {
+                b.iter(|| run(&engine, std::hint::black_box(&vcf), rows))
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench);
