@@ -238,10 +238,26 @@ impl Calls {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// [`Calls::key_into`] for one record among several (`tag`, counted
+    /// by the caller): nothing for an unphased `0/0` without AD (the usual
+    /// call, so keys stay short), else `tag` and then what `key_into`
+    /// appends. Keys built over the same records in the same order are
+    /// equal only for equal calls.
+    #[inline]
+    pub(crate) fn sparse_key_into(&self, index: usize, tag: u32, key: &mut Vec<u32>) -> bool {
+        const PLAIN_REF: u32 = 2 << 16;
+        if self.codes.get(index) == Some(&PLAIN_REF) {
+            return true;
+        }
+        key.push(tag);
+        self.key_into(index, key)
+    }
+
     /// Appends what identifies sample `index`'s call to `key`: the packed
     /// call and its AD values, or a marker when the record has no such
     /// sample. Equal keys are equal calls. False (nothing appended) when
     /// the call is not packed; such a call has no key.
+    #[inline]
     pub(crate) fn key_into(&self, index: usize, key: &mut Vec<u32>) -> bool {
         let Some(&code) = self.codes.get(index) else {
             key.push(u32::MAX);

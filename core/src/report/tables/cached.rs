@@ -399,13 +399,12 @@ impl<'a> RowMaker<'a> {
         let views = &self.prepared.views()[def];
         key.clear();
         let mut keyed = true;
-        // Every sample has the same records at each position, and a packed
-        // call says whether AD follows, so the calls alone make the key.
-        for position in views {
-            for view in position {
-                if !view.site().calls.key_into(sample, key) {
-                    keyed = false;
-                }
+        // Every sample has the same records at each position, in the same
+        // order, so the calls other than a plain `0/0`, each numbered by
+        // its record, make the key.
+        for (tag, view) in views.iter().flatten().enumerate() {
+            if !view.site().calls.sparse_key_into(sample, tag as u32, key) {
+                keyed = false;
             }
         }
         let map = &self.patterns[def];
