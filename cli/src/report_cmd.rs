@@ -176,9 +176,9 @@ fn fail_some(failed: &[(String, String)], total: usize) -> Result<(), Error> {
     std::process::exit(1);
 }
 
-/// `--format tsv`: the cohort tables, written sample by sample as the
-/// batches are done, so memory does not grow with the number of samples'
-/// reports.
+/// `--format tsv`: the cohort tables ([`tables::cohort_rows`]), written
+/// sample by sample in input order as the rows are made, so memory does not
+/// grow with the number of samples.
 fn write_tables(
     engine: &Engine,
     reader: &mut VcfReader,

@@ -276,9 +276,11 @@ pub fn cohort(
 const REPORT_CHUNK: usize = 8;
 
 /// [`cohort`] without holding the reports: each sample's outcome is handed
-/// to `each` in input order as soon as its batch is done, so memory holds
-/// the genotypes at definition positions and one batch of reports, however
-/// many samples there are. Samples are called and reported on every core.
+/// to `each` in input order as soon as it and the samples before it are
+/// done, so memory holds the genotypes at definition positions and a few
+/// small chunks of reports, however many samples there are. Samples are
+/// called and reported on every core, each core taking the next chunk as it
+/// frees up.
 /// Returns the number of samples; an error from `each` stops the run.
 ///
 /// ```
