@@ -154,10 +154,7 @@ pub(crate) fn call_gene(
     opts: &CallOptions,
     hemizygous: bool,
 ) -> GeneCall {
-    let mut call = match_gene(def, gene, obs, opts, hemizygous, true);
-    report_parent_names(gene, &mut call);
-    attach_curated_notes(gene, &mut call);
-    call
+    call_with(def, gene, obs, opts, hemizygous, true)
 }
 
 /// [`call_gene`] without the per-position evidence
@@ -172,8 +169,24 @@ pub(crate) fn call_gene_lean(
     opts: &CallOptions,
     hemizygous: bool,
 ) -> GeneCall {
-    let mut call = match_gene(def, gene, obs, opts, hemizygous, false);
+    call_with(def, gene, obs, opts, hemizygous, false)
+}
+
+/// The call, with or without per-position evidence (and the curated notes
+/// that read it).
+fn call_with(
+    def: &GeneDefinition,
+    gene: &Gene,
+    obs: &[Observation],
+    opts: &CallOptions,
+    hemizygous: bool,
+    evidence: bool,
+) -> GeneCall {
+    let mut call = match_gene(def, gene, obs, opts, hemizygous, evidence);
     report_parent_names(gene, &mut call);
+    if evidence {
+        attach_curated_notes(gene, &mut call);
+    }
     call
 }
 

@@ -337,29 +337,21 @@ pub fn cohort_map<T: Send>(
     map: &(dyn Fn(SampleOutcome) -> T + Sync),
     each: &mut dyn FnMut(T) -> Result<()>,
 ) -> Result<usize> {
-    let sites = engine.read_sites(reader)?;
-    let chosen = crate::allele::select_samples(&sites.samples, options.sample.as_deref())?;
-    // The rows every sample has, from a sample with no genotype at all: the
-    // genes and drugs do not depend on the genotypes. A request problem (an
-    // unknown drug) shows here, once, rather than as every sample failing.
-    let template = template(engine, options, outside, drugs)?;
-    let prepared = engine.prepare(&sites, options);
-    let cohort = Cohort {
+    let request = Request {
         engine,
-        prepared: &prepared,
-        template: &template,
-        file: reader.path().map(str::to_string),
+        options,
         outside,
         drugs,
     };
-    stream_map(
-        &chosen,
-        threads(),
-        REPORT_CHUNK,
-        &|i| map(cohort.outcome(i)),
-        each,
-    )?;
-    Ok(chosen.len())
+    request.run(reader, &mut |cohort, chosen| {
+        stream_map(
+            chosen,
+            threads(),
+            REPORT_CHUNK,
+            &|i| map(cohort.outcome(i)),
+            each,
+        )
+    })
 }
 
 /// Samples a worker takes at a time when table rows are made (rows are
@@ -399,27 +391,66 @@ pub fn cohort_rows(
     drugs: &[String],
     each: &mut dyn FnMut(Rows) -> Result<()>,
 ) -> Result<usize> {
-    let sites = engine.read_sites(reader)?;
-    let chosen = crate::allele::select_samples(&sites.samples, options.sample.as_deref())?;
-    let template = template(engine, options, outside, drugs)?;
-    let prepared = engine.prepare(&sites, options);
-    let cohort = Cohort {
+    let request = Request {
         engine,
-        prepared: &prepared,
-        template: &template,
-        file: reader.path().map(str::to_string),
+        options,
         outside,
         drugs,
     };
-    let maker = cached::RowMaker::new(engine, &prepared, options, outside, drugs, &template)?;
-    let one = |i: usize| -> Rows {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| maker.rows(i)))
-            .unwrap_or_else(|_| TableWriter::<Vec<u8>>::rows(cohort.outcome(i)))
-    };
-    let done = stream_map(&chosen, threads(), ROWS_CHUNK, &one, each);
-    maker.release();
-    done?;
-    Ok(chosen.len())
+    request.run(reader, &mut |cohort, chosen| {
+        let maker = cached::RowMaker::new(
+            engine,
+            cohort.prepared,
+            options,
+            outside,
+            drugs,
+            cohort.template,
+        )?;
+        let one = |i: usize| -> Rows {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| maker.rows(i)))
+                .unwrap_or_else(|_| TableWriter::<Vec<u8>>::rows(cohort.outcome(i)))
+        };
+        let done = stream_map(chosen, threads(), ROWS_CHUNK, &one, each);
+        maker.release();
+        done
+    })
+}
+
+/// What a cohort run is asked for.
+struct Request<'a> {
+    engine: &'a Engine,
+    options: &'a CallOptions,
+    outside: &'a [ResolvedOutside],
+    drugs: &'a [String],
+}
+
+impl Request<'_> {
+    /// Reads the VCF, checks the request and prepares the sites, then runs
+    /// `body` over the chosen samples; returns how many there were.
+    fn run(
+        &self,
+        reader: &mut VcfReader,
+        body: &mut dyn FnMut(&Cohort<'_>, &[usize]) -> Result<()>,
+    ) -> Result<usize> {
+        let sites = self.engine.read_sites(reader)?;
+        let chosen = crate::allele::select_samples(&sites.samples, self.options.sample.as_deref())?;
+        // The rows every sample has, from a sample with no genotype at all:
+        // the genes and drugs do not depend on the genotypes. A request
+        // problem (an unknown drug) shows here, once, rather than as every
+        // sample failing.
+        let template = template(self.engine, self.options, self.outside, self.drugs)?;
+        let prepared = self.engine.prepare(&sites, self.options);
+        let cohort = Cohort {
+            engine: self.engine,
+            prepared: &prepared,
+            template: &template,
+            file: reader.path().map(str::to_string),
+            outside: self.outside,
+            drugs: self.drugs,
+        };
+        body(&cohort, &chosen)?;
+        Ok(chosen.len())
+    }
 }
 
 /// The cores to use.
