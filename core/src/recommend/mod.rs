@@ -285,7 +285,7 @@ impl Engine {
         let mut results: Vec<DrugResult> = plan
             .slots
             .iter()
-            .map(|slot| self.evaluate_slot(slot, &by_gene))
+            .map(|slot| self.evaluate_slot(slot, &by_gene).0)
             .collect();
         results.sort_by(result_order);
         let warnings = plan.warnings;
@@ -372,22 +372,11 @@ impl Engine {
     }
 
     /// What matched for one drug and guideline, given the interpreted gene
-    /// results by gene.
+    /// results by gene, and whether the result names a candidate in a
+    /// warning (a combination with no recommendation). When it does not,
+    /// the result depends on the candidates' lookup keys (and alleles, where
+    /// the guideline looks diplotypes up) alone, not on their names.
     pub(crate) fn evaluate_slot(
-        &self,
-        slot: &Slot<'_>,
-        by_gene: &BTreeMap<&str, &GeneResult>,
-    ) -> DrugResult {
-        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene)
-            .0
-    }
-
-    /// [`Engine::evaluate_slot`], and whether the result names a
-    /// candidate in a warning (a combination with no recommendation).
-    /// When it does not, the result depends on the candidates' lookup keys
-    /// (and alleles, where the guideline looks diplotypes up) alone, not on
-    /// their names.
-    pub(crate) fn evaluate_slot_named(
         &self,
         slot: &Slot<'_>,
         by_gene: &BTreeMap<&str, &GeneResult>,

@@ -220,7 +220,6 @@ impl<'a> RowMaker<'a> {
                 ));
             }
         }
-        let mut results: Vec<Mutex<Results>> = Vec::new();
         for (gene, lines) in &groups {
             if genes.iter().any(|(g, _)| g == gene) {
                 continue;
@@ -245,7 +244,7 @@ impl<'a> RowMaker<'a> {
             genes.push((gene.to_string(), RowGene::Fixed(Arc::new(entry))));
         }
         genes.sort_by(|a, b| a.0.cmp(&b.0));
-        results.resize_with(genes.len(), Mutex::default);
+        let results: Vec<Mutex<Results>> = genes.iter().map(|_| Mutex::default()).collect();
         // The same drugs and guidelines, in the same order, as the report.
         let sources: Vec<Source> = engine.loaded_sources();
         let list = crate::report::drug_list(engine, &template.genes, drugs);
@@ -601,7 +600,7 @@ impl<'a> RowMaker<'a> {
             .filter_map(|i| entries[i].result.as_deref())
             .map(|r| (r.gene.as_str(), r))
             .collect();
-        let (result, named) = self.engine.evaluate_slot_named(&place.slot, &by_gene);
+        let (result, named) = self.engine.evaluate_slot(&place.slot, &by_gene);
         let entry = Arc::new(DrugEntry {
             actionable: result.actionable,
             row: tail(drug_row("", &result)),
