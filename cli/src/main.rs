@@ -9,6 +9,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+// mimalloc rather than the system allocator: a cohort run makes and drops
+// millions of small strings from two threads, and start-up parses the packs
+// into many small allocations. Measured on 2 cores: 10,000-sample tables
+// about 20% faster, single-sample report about 10% faster.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Writes to standard output; when the reader has gone (`dosera … | head`)
 /// the program ends quietly instead of panicking, and another write error
 /// ends it with a message and exit code 74.
