@@ -194,6 +194,7 @@ impl Calls {
 
     /// Adds the next sample's call when it is a plain diploid GT with no
     /// other field: what `push` of that call stores, without building it.
+    #[inline]
     pub(crate) fn push_diploid(&mut self, a: Option<u32>, b: Option<u32>, phased: bool) {
         let small = |x: Option<u32>| x.is_none_or(|i| i < NO_ALLELE);
         if !small(a) || !small(b) || self.codes.len() >= WHOLE as usize {
@@ -205,10 +206,27 @@ impl Calls {
             return;
         }
         let bits = |x: Option<u32>| x.unwrap_or(NO_ALLELE);
-        self.depths
-            .extend(std::iter::repeat_n(NO_DEPTH, self.width));
-        self.codes
-            .push(bits(a) | bits(b) << 8 | 2 << 16 | if phased { PHASED } else { 0 });
+        self.push_code(bits(a) | bits(b) << 8 | 2 << 16 | if phased { PHASED } else { 0 });
+    }
+
+    /// Calls made only of codes from [`digit_code`], one per sample: what
+    /// pushing the same calls stores.
+    pub(crate) fn from_digit_codes(codes: Vec<u32>) -> Calls {
+        debug_assert!(codes.len() < WHOLE as usize);
+        Calls {
+            codes,
+            ..Calls::default()
+        }
+    }
+
+    /// Stores a packed call without AD.
+    #[inline]
+    fn push_code(&mut self, code: u32) {
+        if self.width > 0 {
+            self.depths
+                .extend(std::iter::repeat_n(NO_DEPTH, self.width));
+        }
+        self.codes.push(code);
     }
 
     /// The call of sample `index`, as pushed.
@@ -315,6 +333,18 @@ impl Calls {
 }
 
 /// A packed call with no AD.
+/// The packed code of a plain call of one-digit alleles (`None` for `.`),
+/// haploid when `second` is `None` (a haploid call counts as phased, as
+/// the column-by-column reading stores it). For [`Calls::from_digit_codes`].
+#[inline]
+pub(crate) fn digit_code(first: Option<u8>, second: Option<Option<u8>>, phased: bool) -> u32 {
+    let bits = |x: Option<u8>| x.map_or(NO_ALLELE, u32::from);
+    match second {
+        None => bits(first) | NO_ALLELE << 8 | 1 << 16 | PHASED,
+        Some(b) => bits(first) | bits(b) << 8 | 2 << 16 | if phased { PHASED } else { 0 },
+    }
+}
+
 fn pack(alleles: &[Option<u32>], phased: bool) -> u32 {
     let bits = |a: Option<&Option<u32>>| a.copied().flatten().unwrap_or(NO_ALLELE);
     bits(alleles.first())
@@ -390,7 +420,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn push_diploid_stores_what_push_stores() {
+    fn push_diploid_and_digit_codes_store_what_push_stores() {
         let values = [
             None,
             Some(0),
@@ -425,6 +455,31 @@ mod tests {
                 }
             }
             assert_eq!(quick, whole);
+            if !with_depths {
+                // Digit codes store the same as pushes of one-digit calls.
+                let digits = [None, Some(0u8), Some(1), Some(9)];
+                let mut pushed = Calls::default();
+                let mut codes = Vec::new();
+                for a in digits {
+                    for b in digits {
+                        for phased in [false, true] {
+                            pushed.push(SampleCall {
+                                alleles: vec![a.map(u32::from), b.map(u32::from)],
+                                phased,
+                                ..SampleCall::default()
+                            });
+                            codes.push(digit_code(a, Some(b), phased));
+                        }
+                    }
+                    pushed.push(SampleCall {
+                        alleles: vec![a.map(u32::from)],
+                        phased: true,
+                        ..SampleCall::default()
+                    });
+                    codes.push(digit_code(a, None, true));
+                }
+                assert_eq!(Calls::from_digit_codes(codes), pushed);
+            }
             assert_eq!(
                 quick.iter().collect::<Vec<_>>(),
                 whole.iter().collect::<Vec<_>>()

@@ -6,7 +6,7 @@
 //! columns split.
 
 use super::{invalid, parse_gt, trim_newline, Input, Loc, State};
-use crate::input::{Calls, SampleCall, Site};
+use crate::input::{digit_code, Calls, SampleCall, Site};
 use crate::Result;
 
 pub(super) struct TextBody {
@@ -214,7 +214,7 @@ fn sample_calls(
         .map_or(0, |m| m + 1);
     if gt_only {
         let body = rest.get(format.len() + 1..).unwrap_or_default();
-        if let Some(calls) = fixed_width_calls(body.as_bytes(), alts, samples.len()) {
+        if let Some(calls) = plain_gt_calls(body.as_bytes(), alts, samples.len()) {
             return Ok(calls);
         }
     }
@@ -271,33 +271,46 @@ fn sample_calls(
     Ok(calls)
 }
 
-/// The sample columns of a GT-only record when every one is a plain
-/// diploid call with one-digit alleles no higher than the ALT count (`0/1`,
-/// `1|0`, `./.`), read in one pass; `None` for anything else (the caller
-/// then reads the columns one by one, with every check and warning).
-fn fixed_width_calls(body: &[u8], alts: usize, samples: usize) -> Option<Calls> {
-    if samples == 0 || body.len() != samples * 4 - 1 {
+/// Sample columns of a GT-only record when every one is a plain call with
+/// one-digit alleles no higher than the ALT count: diploid (`0/1`, `1|0`,
+/// `./.`) or haploid (`1`, `.`, as on chrX of a male), read in one pass;
+/// `None` for anything else (the caller then reads the columns one by one,
+/// with every check and warning).
+fn plain_gt_calls(body: &[u8], alts: usize, samples: usize) -> Option<Calls> {
+    if samples == 0 || body.len() < samples * 2 - 1 || body.len() > samples * 4 - 1 {
         return None;
     }
-    let allele = |c: u8| -> Option<Option<u32>> {
+    let allele = |c: u8| -> Option<Option<u8>> {
         match c {
             b'.' => Some(None),
-            b'0'..=b'9' if usize::from(c - b'0') <= alts => Some(Some(u32::from(c - b'0'))),
+            b'0'..=b'9' if usize::from(c - b'0') <= alts => Some(Some(c - b'0')),
             _ => None,
         }
     };
-    let mut calls = Calls::with_capacity(samples);
-    for (k, field) in body.chunks(4).enumerate() {
-        let (a, sep, b) = (field[0], field[1], field[2]);
-        if k + 1 < samples && field.get(3) != Some(&b'\t') {
+    let mut codes = Vec::with_capacity(samples);
+    let mut at = 0;
+    for k in 0..samples {
+        // Each field ends at a tab, or at the end for the last sample.
+        let ends = |i: usize| match body.get(i) {
+            Some(b'\t') => k + 1 < samples,
+            None => k + 1 == samples,
+            Some(_) => false,
+        };
+        let first = allele(*body.get(at)?)?;
+        if ends(at + 1) {
+            codes.push(digit_code(first, None, true));
+            at += 2;
+            continue;
+        }
+        let sep = *body.get(at + 1)?;
+        if (sep != b'/' && sep != b'|') || !ends(at + 3) {
             return None;
         }
-        if sep != b'/' && sep != b'|' {
-            return None;
-        }
-        calls.push_diploid(allele(a)?, allele(b)?, sep == b'|');
+        let second = allele(*body.get(at + 2)?)?;
+        codes.push(digit_code(first, Some(second), sep == b'|'));
+        at += 4;
     }
-    Some(calls)
+    (at == body.len() + 1).then(|| Calls::from_digit_codes(codes))
 }
 
 fn too_many(loc: Loc, samples: usize) -> crate::Error {

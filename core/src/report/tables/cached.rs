@@ -329,7 +329,6 @@ impl<'a> RowMaker<'a> {
             patterns[d] = Some(p);
         }
         let (sex, source) = sex_of(self.options, haploid, het);
-        let mut genes = String::new();
         let mut entries: Vec<Arc<GeneEntry>> = Vec::with_capacity(self.genes.len());
         for (i, (_, gene)) in self.genes.iter().enumerate() {
             let entry = match gene {
@@ -361,9 +360,16 @@ impl<'a> RowMaker<'a> {
                         .clone()
                 }
             };
+            entries.push(entry);
+        }
+        // Sized exactly: growing a fresh ~20 kB string step by step cost
+        // more than writing it.
+        let size =
+            |rows: &mut dyn Iterator<Item = usize>| rows.map(|r| clean.len() + r).sum::<usize>();
+        let mut genes = String::with_capacity(size(&mut entries.iter().map(|e| e.row.len())));
+        for entry in &entries {
             genes.push_str(&clean);
             genes.push_str(&entry.row);
-            entries.push(entry);
         }
         let mut made: Vec<(bool, usize, Arc<DrugEntry>)> = self
             .drugs
@@ -374,7 +380,7 @@ impl<'a> RowMaker<'a> {
             })
             .collect();
         made.sort_by_key(|(actionable, rank, _)| (!actionable, *rank));
-        let mut drugs = String::new();
+        let mut drugs = String::with_capacity(size(&mut made.iter().map(|m| m.2.row.len())));
         for (_, _, row) in &made {
             drugs.push_str(&clean);
             drugs.push_str(&row.row);
