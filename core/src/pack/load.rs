@@ -45,7 +45,12 @@ impl Pack {
             found,
             supported: SCHEMA_VERSION,
         };
-        match serde_json::from_slice::<Pack>(bytes) {
+        // Checked as UTF-8 once, so the parser need not check each string.
+        let parsed = match std::str::from_utf8(bytes) {
+            Ok(text) => serde_json::from_str::<Pack>(text),
+            Err(_) => serde_json::from_slice::<Pack>(bytes),
+        };
+        match parsed {
             Ok(pack) if pack.meta.schema_version == SCHEMA_VERSION => {
                 check_position_indexes(&pack)?;
                 Ok(pack)
