@@ -249,6 +249,30 @@ fn report_cohort_tables_and_one_file_per_sample() {
             19
         );
     }
+    // Writing again into the same folder replaces the tables, even when
+    // the old ones were longer.
+    std::fs::write(out.join("drugs.tsv"), drugs.repeat(3)).expect("longer drugs.tsv");
+    let again = dosera(&[
+        "report",
+        &vcf,
+        "--format",
+        "tsv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("genes.tsv")).expect("genes.tsv"),
+        genes
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("drugs.tsv")).expect("drugs.tsv"),
+        drugs
+    );
     // Several samples: one HTML file each, or a clear usage error.
     let o = dosera(&["report", &vcf, "--format", "html"]);
     assert_eq!(o.status.code(), Some(2));
