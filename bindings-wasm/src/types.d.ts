@@ -314,7 +314,7 @@ export interface MissingPosition {
 }
 
 /** Why a definition position has no usable genotype. */
-export type MissingReason = "not_in_vcf" | "no_genotype" | "partial_genotype" | "ref_mismatch" | "depth_conflict" | "haploid_autosome";
+export type MissingReason = "not_in_vcf" | "no_genotype" | "partial_genotype" | "ref_mismatch" | "depth_conflict" | "haploid_autosome" | "polyploid" | "conflicting_records";
 
 /**
  * One line of an outside-call file, as written (after trimming and the

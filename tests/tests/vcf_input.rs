@@ -5,7 +5,9 @@
 //! with a message, when that folder is absent).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+mod common;
+use common::{bgzip, gzip};
+
 use std::path::{Path, PathBuf};
 
 use dosera::input::vcf::VcfReader;
@@ -53,18 +55,6 @@ fn invalid(bytes: &[u8]) -> (Option<u64>, String) {
         Err(other) => panic!("expected InvalidVcf, got {other}"),
         Ok((sites, _)) => panic!("expected InvalidVcf, read {} sites", sites.len()),
     }
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
-}
-
-fn bgzip(bytes: &[u8]) -> Vec<u8> {
-    let mut writer = noodles_bgzf::io::Writer::new(Vec::new());
-    writer.write_all(bytes).unwrap();
-    writer.finish().unwrap()
 }
 
 /// The same VCF as BCF, written by noodles (bgzip-compressed or plain).

@@ -67,6 +67,10 @@ pub enum MissingReason {
     DepthConflict,
     /// A haploid GT outside chrX, chrY and chrM.
     HaploidAutosome,
+    /// A GT with more than two alleles (`0/1/1`): no diploid genotype.
+    Polyploid,
+    /// Two records with the same REF and ALT give different genotypes.
+    ConflictingRecords,
 }
 
 impl MissingReason {
@@ -83,6 +87,8 @@ impl MissingReason {
             MissingReason::RefMismatch => "REF differs from GRCh38",
             MissingReason::DepthConflict => "heterozygous call without reads for both alleles",
             MissingReason::HaploidAutosome => "haploid call on an autosome",
+            MissingReason::Polyploid => "more than two alleles called",
+            MissingReason::ConflictingRecords => "records of the same variant disagree",
         }
     }
 }
@@ -189,7 +195,7 @@ pub(crate) fn observe(
             Ok(half @ Observation::Half { .. }) => {
                 first_problem.get_or_insert(half);
             }
-            Ok(obs) => return obs,
+            Ok(obs) => return unless_contradicted(views, view, sample, obs, warnings),
             Err(reason) => {
                 if reason == MissingReason::RefMismatch {
                     let site = view.site;
@@ -222,6 +228,9 @@ fn observe_one(view: &SiteView<'_>, call: &CallRef<'_>) -> Result<Observation, M
     let gt = call.alleles();
     if gt.is_empty() || gt.iter().all(Option::is_none) {
         return Err(MissingReason::NoGenotype);
+    }
+    if call.ploidy() > 2 {
+        return Err(MissingReason::Polyploid);
     }
     if gt.iter().any(Option::is_none) {
         // Two alleles, one of them `.` (one `.` alone was caught above).
@@ -279,6 +288,55 @@ fn observe_one(view: &SiteView<'_>, call: &CallRef<'_>) -> Result<Observation, M
         phased: call.phased,
         phase_set: call.phase_set.map(str::to_string),
     })
+}
+
+/// `obs`, read from `used`, unless a later record of the same variant
+/// (same REF and ALTs: a duplicate, not a split multi-allelic row) gives this
+/// sample a different full call; then the position is not used, with a
+/// warning naming both records.
+fn unless_contradicted(
+    views: &[SiteView<'_>],
+    used: &SiteView<'_>,
+    sample: usize,
+    obs: Observation,
+    warnings: &mut Vec<String>,
+) -> Observation {
+    let same_variant = |v: &SiteView<'_>| {
+        !std::ptr::eq(v.site, used.site)
+            && v.site.ref_allele == used.site.ref_allele
+            && v.site.alts == used.site.alts
+    };
+    for other in views.iter().filter(|v| same_variant(v)) {
+        let Some(call) = other.site.calls.call(sample) else {
+            continue;
+        };
+        // A half call or an unusable row does not contradict a full call
+        // (the full call wins, as elsewhere); only another full call can.
+        if let Ok(o @ Observation::Called { .. }) = observe_one(other, &call) {
+            if !same_alleles(&o, &obs) {
+                warnings.push(format!(
+                    "{}:{}: two records of the same variant ({} > {}) give different \
+                     genotypes; position not used",
+                    used.site.chrom,
+                    used.site.pos,
+                    used.site.ref_allele,
+                    used.site.alts.join(",")
+                ));
+                return Observation::Missing(MissingReason::ConflictingRecords);
+            }
+        }
+    }
+    obs
+}
+
+/// Whether two full calls name the same alleles, in any order and phasing.
+fn same_alleles(x: &Observation, y: &Observation) -> bool {
+    match (x, y) {
+        (Observation::Called { a, b, .. }, Observation::Called { a: c, b: d, .. }) => {
+            (a == c && b == d) || (Some(a) == d.as_ref() && b.as_ref() == Some(c))
+        }
+        _ => false,
+    }
 }
 
 /// Groups sites by (chromosome, position) for lookup.

@@ -385,6 +385,11 @@ pub(crate) struct CallRef<'a> {
 }
 
 impl CallRef<'_> {
+    /// How many GT alleles there are, all of them (`0/1/1` has three).
+    pub(crate) fn ploidy(&self) -> usize {
+        self.whole.map_or(self.count, |w| w.alleles.len())
+    }
+
     /// The GT alleles, at most the first two.
     pub(crate) fn alleles(&self) -> &[Option<u32>] {
         &self.first[..self.count]

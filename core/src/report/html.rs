@@ -415,6 +415,8 @@ fn missing_text(reason: MissingReason, lang: Lang) -> &'static str {
             MissingReason::RefMismatch => "REF skiljer sig från GRCh38",
             MissingReason::DepthConflict => "heterozygot anrop utan läsningar för båda allelerna",
             MissingReason::HaploidAutosome => "haploitt anrop på en autosom",
+            MissingReason::Polyploid => "fler än två alleler anropade",
+            MissingReason::ConflictingRecords => "poster för samma variant motsäger varandra",
         },
     }
 }
