@@ -82,6 +82,12 @@ enum Surface {
     Request(String),
     /// One assembled knowledge pack.
     Pack(Vec<u8>),
+    /// A copy of the bundled pack folder with `file` (relative to it)
+    /// rewritten to `text`.
+    PackFolder {
+        file: &'static str,
+        text: &'static str,
+    },
 }
 
 struct Case {
@@ -217,6 +223,23 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
                 },
             },
         },
+        Surface::PackFolder { file, text } => {
+            let source =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../guidelines/data");
+            let copy = std::env::temp_dir().join(format!("dosera-hostile-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&copy);
+            copy_dir(&source, &copy);
+            std::fs::write(copy.join(file), text).unwrap();
+            let outcome = match dosera::pack::PackSet::from_dir(&copy) {
+                Err(e) => failed(e),
+                Ok(_) => Outcome::Read {
+                    flags: Vec::new(),
+                    calls: Vec::new(),
+                },
+            };
+            let _ = std::fs::remove_dir_all(&copy);
+            outcome
+        }
         Surface::Pack(bytes) => match dosera::pack::Pack::from_json(bytes) {
             Err(e) => failed(e),
             Ok(_) => Outcome::Read {
@@ -224,6 +247,19 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
                 calls: Vec::new(),
             },
         },
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
 
@@ -258,7 +294,7 @@ fn holds(expect: &Expect, outcome: &Outcome) -> bool {
 
 fn catalogue() -> Vec<Case> {
     use Expect::{Called, Each, Error, Flagged};
-    use Surface::{Outside, Pack, Request, Vcf, VcfRows, VcfWithOutside};
+    use Surface::{Outside, Pack, PackFolder, Request, Vcf, VcfRows, VcfWithOutside};
     let het2 = one_sample(&[(STAR2, "0/1")]);
     let text = String::from_utf8(het2.clone()).unwrap();
     let bgz = bgzip(&het2);
@@ -320,6 +356,7 @@ fn catalogue() -> Vec<Case> {
         // ---- knowledge packs ----
         Case { name: "pack of another schema version", input: Pack(br#"{"meta":{"schema_version":99,"source":"cpic","release":"t","license":"CC0-1.0","attribution":"CPIC","upstream":[]},"drugs":[],"genes":[],"guidelines":[]}"#.to_vec()), expect: Error(ErrorCode::SchemaVersion, "99") },
         Case { name: "pack JSON cut short", input: Pack(serde_json::to_vec(&engine().packs()[0]).unwrap()[..1000].to_vec()), expect: Error(ErrorCode::InvalidPack, "") },
+        Case { name: "pack folder with a file changed after its manifest", input: PackFolder { file: "cpic/genes/CYP2C19.json", text: "{}\n" }, expect: Error(ErrorCode::ChecksumMismatch, "cpic/genes/CYP2C19.json") },
         Case { name: "pack that is not JSON", input: Pack(b"\x00\x01not json".to_vec()), expect: Error(ErrorCode::InvalidPack, "") },
     ];
     cases.push(Case {
