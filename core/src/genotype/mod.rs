@@ -293,7 +293,7 @@ fn observe_one(view: &SiteView<'_>, call: &CallRef<'_>) -> Result<Observation, M
 /// `obs`, read from `used`, unless a later record of the same variant
 /// (same REF and ALTs: a duplicate, not a split multi-allelic row) gives this
 /// sample a different full call; then the position is not used, with a
-/// warning naming both records.
+/// warning naming the variant.
 fn unless_contradicted(
     views: &[SiteView<'_>],
     used: &SiteView<'_>,

@@ -205,8 +205,7 @@ impl Calls {
             });
             return;
         }
-        let bits = |x: Option<u32>| x.unwrap_or(NO_ALLELE);
-        self.push_code(bits(a) | bits(b) << 8 | 2 << 16 | if phased { PHASED } else { 0 });
+        self.push_code(packed(a, b, 2, phased));
     }
 
     /// Calls made only of codes from [`digit_code`], one per sample: what
@@ -332,25 +331,28 @@ impl Calls {
     }
 }
 
-/// A packed call with no AD.
 /// The packed code of a plain call of one-digit alleles (`None` for `.`),
 /// haploid when `second` is `None` (a haploid call counts as phased, as
 /// the column-by-column reading stores it). For [`Calls::from_digit_codes`].
 #[inline]
 pub(crate) fn digit_code(first: Option<u8>, second: Option<Option<u8>>, phased: bool) -> u32 {
-    let bits = |x: Option<u8>| x.map_or(NO_ALLELE, u32::from);
+    let index = |x: Option<u8>| x.map(u32::from);
     match second {
-        None => bits(first) | NO_ALLELE << 8 | 1 << 16 | PHASED,
-        Some(b) => bits(first) | bits(b) << 8 | 2 << 16 | if phased { PHASED } else { 0 },
+        None => packed(index(first), None, 1, true),
+        Some(b) => packed(index(first), index(b), 2, phased),
     }
 }
 
+/// A packed call with no AD: the layout described at [`NO_ALLELE`].
+#[inline]
+fn packed(first: Option<u32>, second: Option<u32>, count: u32, phased: bool) -> u32 {
+    let bits = |x: Option<u32>| x.unwrap_or(NO_ALLELE);
+    bits(first) | bits(second) << 8 | count << 16 | if phased { PHASED } else { 0 }
+}
+
 fn pack(alleles: &[Option<u32>], phased: bool) -> u32 {
-    let bits = |a: Option<&Option<u32>>| a.copied().flatten().unwrap_or(NO_ALLELE);
-    bits(alleles.first())
-        | bits(alleles.get(1)) << 8
-        | (alleles.len() as u32) << 16
-        | if phased { PHASED } else { 0 }
+    let at = |i: usize| alleles.get(i).copied().flatten();
+    packed(at(0), at(1), alleles.len() as u32, phased)
 }
 
 impl From<Vec<SampleCall>> for Calls {
