@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub mod builder;
 pub mod cohort;
 pub mod exhaustive;
+pub mod fuzz;
 pub mod report_cases;
 
 /// `../shared` beside the checkout, when present.

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{bgzip, gzip};
+use common::{bgzip, gzip, to_bcf};
 
 use std::path::{Path, PathBuf};
 
@@ -54,29 +54,6 @@ fn invalid(bytes: &[u8]) -> (Option<u64>, String) {
         Err(Error::InvalidVcf { line, reason }) => (line, reason),
         Err(other) => panic!("expected InvalidVcf, got {other}"),
         Ok((sites, _)) => panic!("expected InvalidVcf, read {} sites", sites.len()),
-    }
-}
-
-/// The same VCF as BCF, written by noodles (bgzip-compressed or plain).
-fn to_bcf(text: &str, compressed: bool) -> Vec<u8> {
-    use noodles_vcf::variant::io::Write as _;
-    let mut reader = noodles_vcf::io::Reader::new(text.as_bytes());
-    let header = reader.read_header().unwrap();
-    let records: Vec<_> = reader.records().map(Result::unwrap).collect();
-    if compressed {
-        let mut writer = noodles_bcf::io::Writer::new(Vec::new());
-        writer.write_variant_header(&header).unwrap();
-        for r in &records {
-            writer.write_variant_record(&header, r).unwrap();
-        }
-        writer.into_inner().finish().unwrap()
-    } else {
-        let mut writer = noodles_bcf::io::Writer::from(Vec::new());
-        writer.write_variant_header(&header).unwrap();
-        for r in &records {
-            writer.write_variant_record(&header, r).unwrap();
-        }
-        writer.into_inner()
     }
 }
 

@@ -1,0 +1,218 @@
+//! The bodies of the fuzz targets in `fuzz/`. Each takes arbitrary bytes
+//! and drives one input surface the way a caller would, then checks what
+//! the library promises about the result. A target returns normally when
+//! the input was rejected with an error or read into a result that holds
+//! together; it panics when a promise is broken (or when the library itself
+//! panics), which is what the fuzzer reports as a crash.
+//!
+//! The same functions replay the saved corpus and every past crasher as an
+//! ordinary test (`tests/tests/fuzz_corpus.rs`), so a fix stays fixed.
+//!
+//! ```
+//! let engine = dosera_conformance::fuzz::engine();
+//! dosera_conformance::fuzz::outside(engine, b"CYP2C19\t*1/*2\n");
+//! dosera_conformance::fuzz::request(engine, br#"{"genes":[{"gene":"CYP2C19","value":"*1/*2"}]}"#);
+//! ```
+
+use std::sync::LazyLock;
+
+use dosera::allele::CallOptions;
+use dosera::input::outside::{self, ResolvedOutside};
+use dosera::input::vcf::VcfReader;
+use dosera::pack::PackSet;
+use dosera::report::tables::{self, Rows, SampleOutcome, TableWriter};
+use dosera::{Engine, GeneInput, Request};
+
+/// A target: bytes in, panics only on a broken promise.
+pub type Target = fn(&Engine, &[u8]);
+
+/// Every target by the name its folder has under `fuzz/corpus/`.
+pub const TARGETS: [(&str, Target); 4] = [
+    ("vcf", vcf),
+    ("outside", outside),
+    ("request", request),
+    ("pack", pack),
+];
+
+/// The bundled engine, built once per process.
+///
+/// ```
+/// assert_eq!(dosera_conformance::fuzz::engine().packs().len(), 2);
+/// ```
+pub fn engine() -> &'static Engine {
+    static ENGINE: LazyLock<Engine> = LazyLock::new(|| match Engine::bundled() {
+        Ok(engine) => engine,
+        Err(e) => panic!("the bundled packs do not load: {e}"),
+    });
+    &ENGINE
+}
+
+/// One sample with CYP2C19 *1/*2: the VCF the outside-call and pack
+/// targets report against.
+const SMALL_VCF: &str = "##fileformat=VCFv4.2\n\
+    ##contig=<ID=chr10,length=133797422>\n\
+    ##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n\
+    #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+    chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+
+/// VCF, BCF, gzip or BGZF bytes through the reader, the matcher and the
+/// report builder, for every sample. Promises checked:
+/// - every sample that reads gets a report naming the pack release, and the
+///   report serialises to JSON;
+/// - the fast table path (`cohort_rows`, rows reused per genotype pattern)
+///   writes exactly the rows the per-sample reports give, sample by sample.
+///
+/// ```
+/// let engine = dosera_conformance::fuzz::engine();
+/// dosera_conformance::fuzz::vcf(engine, b"not a VCF");
+/// ```
+pub fn vcf(engine: &Engine, data: &[u8]) {
+    cohort_agrees(engine, data, &[]);
+}
+
+/// Outside-call text (gene, diplotype, phenotype, activity score per line)
+/// parsed and resolved against the packs; what resolves is reported beside a
+/// one-sample VCF. Promises: a resolved call names a gene the packs know,
+/// and both table paths agree (as in [`vcf`]).
+///
+/// ```
+/// let engine = dosera_conformance::fuzz::engine();
+/// dosera_conformance::fuzz::outside(engine, b"NOTAGENE\t*1/*1\n");
+/// ```
+pub fn outside(engine: &Engine, data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(calls) = outside::parse(text) else {
+        return;
+    };
+    let Ok(resolved) = outside::resolve(engine, &calls) else {
+        return;
+    };
+    for r in &resolved {
+        assert!(
+            engine.gene_symbol(&r.gene).is_ok(),
+            "resolved outside call for unknown gene {:?}",
+            r.gene
+        );
+    }
+    cohort_agrees(engine, SMALL_VCF.as_bytes(), &resolved);
+}
+
+/// The gene-results request JSON that the C and WebAssembly bindings take.
+/// Promises: an answer names the pack release, has one interpreted result
+/// per gene asked about, and serialises back to JSON.
+///
+/// ```
+/// let engine = dosera_conformance::fuzz::engine();
+/// dosera_conformance::fuzz::request(engine, b"{\"genes\":[]}");
+/// ```
+pub fn request(engine: &Engine, data: &[u8]) {
+    let Ok(request) = serde_json::from_slice::<Request>(data) else {
+        return;
+    };
+    let Ok(answer) = engine.recommend(&request) else {
+        return;
+    };
+    assert!(!answer.packs_release.is_empty(), "answer without a release");
+    assert_eq!(
+        answer.genes.len(),
+        request.genes.len(),
+        "one interpreted result per gene input"
+    );
+    if let Err(e) = serde_json::to_string(&answer) {
+        panic!("answer does not serialise: {e}");
+    }
+}
+
+/// A knowledge pack as one JSON document. Promises: a pack the loader
+/// accepts can be used: an engine over it lists its genes, alleles, choices
+/// and drugs, answers a request with each gene's first phenotype and first
+/// allele pair, and reports a one-sample VCF, all without panicking.
+///
+/// ```
+/// let engine = dosera_conformance::fuzz::engine();
+/// dosera_conformance::fuzz::pack(engine, b"{\"meta\":{}}");
+/// ```
+pub fn pack(_bundled: &Engine, data: &[u8]) {
+    let Ok(set) = PackSet::from_bytes(&[data]) else {
+        return;
+    };
+    let engine = Engine::new(set);
+    let _ = engine.drugs();
+    let mut inputs = Vec::new();
+    for gene in engine.genes() {
+        let symbol = gene.symbol.clone();
+        if let Ok(choices) = engine.choices(&symbol) {
+            if let Some(p) = choices.phenotypes.first() {
+                inputs.push(GeneInput {
+                    gene: symbol.clone(),
+                    value: p.clone(),
+                });
+            }
+        }
+        if let Ok(alleles) = engine.alleles(&symbol) {
+            if let (Some(a), Some(b)) = (alleles.first(), alleles.last()) {
+                inputs.push(GeneInput {
+                    gene: symbol.clone(),
+                    value: format!("{}/{}", a.name, b.name),
+                });
+            }
+        }
+    }
+    for input in inputs {
+        let _ = engine.recommend(&Request::new([input]));
+    }
+    cohort_agrees(&engine, SMALL_VCF.as_bytes(), &[]);
+}
+
+/// Reads `data` as a cohort twice (reports, and the fast row path) and
+/// panics unless both hold together and agree.
+fn cohort_agrees(engine: &Engine, data: &[u8], outside: &[ResolvedOutside]) {
+    let options = CallOptions::default();
+    let Ok(mut reader) = VcfReader::from_bytes(data.to_vec()) else {
+        return;
+    };
+    let mut slow: Vec<Rows> = Vec::new();
+    let check_and_row = |o: SampleOutcome| {
+        if let SampleOutcome::Report(report) = &o {
+            assert!(!report.packs_release.is_empty(), "report without a release");
+            if let Err(e) = serde_json::to_string(report) {
+                panic!("report does not serialise: {e}");
+            }
+        }
+        TableWriter::<Vec<u8>>::rows(o)
+    };
+    let read = tables::cohort_map(
+        engine,
+        &mut reader,
+        &options,
+        outside,
+        &[],
+        &check_and_row,
+        &mut |r| {
+            slow.push(r);
+            Ok(())
+        },
+    );
+    let Ok(count) = read else {
+        return;
+    };
+    assert_eq!(count, slow.len(), "sample count against outcomes");
+    let mut fast: Vec<Rows> = Vec::new();
+    let again = VcfReader::from_bytes(data.to_vec()).and_then(|mut reader| {
+        tables::cohort_rows(engine, &mut reader, &options, outside, &[], &mut |r| {
+            fast.push(r);
+            Ok(())
+        })
+    });
+    match again {
+        Ok(n) => assert_eq!(n, count, "the fast path counts other samples"),
+        Err(e) => panic!("the fast path fails where the report path read: {e}"),
+    }
+    for (i, (f, s)) in fast.iter().zip(&slow).enumerate() {
+        assert_eq!(f.failed, s.failed, "sample {i}: failure differs");
+        assert_eq!(f.genes, s.genes, "sample {i}: genes.tsv rows differ");
+        assert_eq!(f.drugs, s.drugs, "sample {i}: drugs.tsv rows differ");
+    }
+}
