@@ -746,6 +746,15 @@ fn error_classes() -> Vec<(u32, &'static str)> {
         .collect()
 }
 
+/// Panics inside [`guard`], as a bug in the core would. It exists for the
+/// boundary test (`tests/test_errors.py`), which checks that the panic
+/// arrives as `dosera.InternalError` and that the interpreter and the
+/// engine carry on.
+#[pyfunction]
+fn _panic_for_testing(py: Python<'_>, message: String) -> PyResult<()> {
+    guard(py, move || -> Result<(), Error> { panic!("{message}") })
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", dosera::ENGINE_VERSION)?;
@@ -755,5 +764,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRecommendations>()?;
     m.add_function(wrap_pyfunction!(report_schema, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_testing, m)?)?;
     Ok(())
 }

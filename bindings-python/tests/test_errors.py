@@ -165,3 +165,21 @@ def test_hostile_inputs_raise_dosera_errors_not_panics(engine: dosera.Engine, tm
             engine.recommend(genes={gene: value})
         except dosera.DoseraError:
             pass
+
+
+def test_a_panic_inside_becomes_internal_error_901(engine: dosera.Engine) -> None:
+    # A bug in the core panics; the binding catches it at the boundary, so
+    # Python gets an ordinary exception (catchable as Exception, not pyo3's
+    # PanicException) and the interpreter and the engine carry on.
+    with pytest.raises(dosera.InternalError) as caught:
+        _native._panic_for_testing("forced for the boundary test")
+    assert isinstance(caught.value, Exception)
+    assert caught.value.code == 901
+    assert "forced for the boundary test" in str(caught.value)
+    for _ in range(3):
+        try:
+            _native._panic_for_testing("again")
+        except Exception as e:  # noqa: BLE001 - the point: plain Exception catches it
+            assert isinstance(e, dosera.InternalError)
+    result = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=["clopidogrel"])
+    assert result.drugs and any(d["actionable"] for d in result.drugs)

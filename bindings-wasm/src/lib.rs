@@ -137,6 +137,59 @@ fn fail<T>(e: Error) -> JsResult<T> {
     Err(js_error(&e))
 }
 
+/// Set once a panic has been turned into an error: the module is then not
+/// trusted again (see [`start`]).
+static STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// What a call gets after an internal error stopped the module.
+fn stopped_error() -> Error {
+    Error::Internal("an earlier internal error stopped the dosera module; reload it".into())
+}
+
+/// Refuses every call once the module has stopped.
+fn alive() -> JsResult<()> {
+    if STOPPED.load(std::sync::atomic::Ordering::Relaxed) {
+        return fail(stopped_error());
+    }
+    Ok(())
+}
+
+/// Runs when the module is instantiated: a panic (a bug) becomes a
+/// `DoseraError` with code 901 instead of a bare WebAssembly trap.
+///
+/// The module is built with `panic = "abort"` (there is no unwinding in
+/// wasm32 on stable Rust), so a panic cannot be caught and the call cannot
+/// be finished. The hook throws the error as a JS exception, which leaves
+/// the module's frames without running their destructors; what they held
+/// may be inconsistent. So the module stops: every later call throws the
+/// same kind of error, asking for a reload, rather than run on state a
+/// panic left behind.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        STOPPED.store(true, std::sync::atomic::Ordering::Relaxed);
+        let what = info.payload_as_str().unwrap_or("unknown cause");
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let error = Error::Internal(format!(
+            "panic: {what}{place}; the dosera module stopped and must be reloaded"
+        ));
+        wasm_bindgen::throw_val(js_error(&error));
+    }));
+}
+
+/// Panics, as a bug in the core would. It exists for the boundary test
+/// (`tests/errors.test.mjs`), which checks that the panic arrives as a
+/// `DoseraError` with code 901 and that later calls are refused cleanly.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__panicForTesting")]
+pub fn panic_for_testing(message: String) -> JsResult<()> {
+    alive()?;
+    panic!("{message}");
+}
+
 /// A Rust value as the JS object its JSON describes.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     let text = serde_json::to_string(value)
@@ -182,6 +235,7 @@ pub fn version() -> String {
 /// `{ UnknownGene: 101, … }`.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "Record<string, number>")]
 pub fn error_codes() -> JsResult<JsValue> {
+    alive()?;
     let map: serde_json::Map<String, serde_json::Value> = dosera::ErrorCode::ALL
         .iter()
         .map(|c| (format!("{c:?}"), serde_json::Value::from(*c as u32)))
@@ -196,6 +250,7 @@ pub fn action_text(
     #[wasm_bindgen(unchecked_param_type = "Action")] action: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
 ) -> JsResult<String> {
+    alive()?;
     let action: Action = from_js(&action, "action")?;
     Ok(html::action_text(action, lang(&language)?).to_string())
 }
@@ -206,6 +261,7 @@ pub fn dose_text(
     #[wasm_bindgen(unchecked_param_type = "DoseAdjustment")] dose: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
 ) -> JsResult<String> {
+    alive()?;
     let dose: DoseAdjustment = from_js(&dose, "dose")?;
     Ok(html::dose_text(&dose, lang(&language)?))
 }
@@ -217,6 +273,7 @@ pub fn report_html(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
 ) -> JsResult<String> {
+    alive()?;
     let report = read_report(&report)?;
     Ok(html::render(&report, lang(&language)?))
 }
@@ -226,6 +283,7 @@ pub fn report_html(
 pub fn report_fhir(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
 ) -> JsResult<String> {
+    alive()?;
     Ok(fhir::bundle_json(&read_report(&report)?))
 }
 
@@ -308,6 +366,7 @@ impl Engine {
     /// An engine over the knowledge packs built into the module.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsResult<Engine> {
+        alive()?;
         dosera::Engine::bundled()
             .map(|inner| Engine { inner })
             .map_err(|e| js_error(&e))
@@ -320,6 +379,7 @@ impl Engine {
     pub fn from_packs(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] packs: Vec<JsValue>,
     ) -> JsResult<Engine> {
+        alive()?;
         let mut blobs = Vec::with_capacity(packs.len());
         for (i, p) in packs.iter().enumerate() {
             match p.dyn_ref::<js_sys::Uint8Array>() {
@@ -340,6 +400,7 @@ impl Engine {
     /// what every result should be shown with.
     #[wasm_bindgen(unchecked_return_type = "PackReleases")]
     pub fn packs(&self) -> JsResult<JsValue> {
+        alive()?;
         let (release, sha256) = self.inner.pack_release();
         to_js(&Releases {
             engine_version: dosera::ENGINE_VERSION,
@@ -363,6 +424,7 @@ impl Engine {
     /// count, whether a VCF can call it, drugs using it).
     #[wasm_bindgen(unchecked_return_type = "GeneInfo[]")]
     pub fn genes(&self) -> JsResult<JsValue> {
+        alive()?;
         to_js(&self.inner.genes())
     }
 
@@ -372,6 +434,7 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] gene: JsValue,
     ) -> JsResult<JsValue> {
+        alive()?;
         let gene = string(&gene, "gene")?;
         to_js(&self.inner.alleles(&gene).map_err(|e| js_error(&e))?)
     }
@@ -383,6 +446,7 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] gene: JsValue,
     ) -> JsResult<JsValue> {
+        alive()?;
         let gene = string(&gene, "gene")?;
         to_js(&self.inner.choices(&gene).map_err(|e| js_error(&e))?)
     }
@@ -390,6 +454,7 @@ impl Engine {
     /// Every drug with a guideline (name, sources, genes, guideline ids).
     #[wasm_bindgen(unchecked_return_type = "DrugInfo[]")]
     pub fn drugs(&self) -> JsResult<JsValue> {
+        alive()?;
         to_js(&self.inner.drugs())
     }
 
@@ -403,6 +468,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "string")] gene: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
     ) -> JsResult<JsValue> {
+        alive()?;
         let input = GeneInput::new(string(&gene, "gene")?, string(&value, "value")?);
         let result = self.inner.interpret(&input).map_err(|e| js_error(&e))?;
         to_js(&result)
@@ -417,6 +483,7 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecommendRequest")] request: JsValue,
     ) -> JsResult<JsValue> {
+        alive()?;
         let request: Request = from_js(&request, "request")?;
         to_js(&self.inner.recommend(&request).map_err(|e| js_error(&e))?)
     }
@@ -431,6 +498,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] data: JsValue,
         #[wasm_bindgen(unchecked_param_type = "VcfOptions")] options: Option<js_sys::Object>,
     ) -> JsResult<JsValue> {
+        alive()?;
         // Checked here rather than left to wasm-bindgen's glue, which reads
         // a string as zero bytes and fails on a missing argument with a
         // TypeError.

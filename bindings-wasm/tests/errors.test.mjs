@@ -235,9 +235,9 @@ test("codes no JS input reaches still exist in errorCodes()", () => {
     // File reads and writes: the package reads nothing from disk; VCFs and
     // packs arrive as bytes, reports leave as values and strings.
     Io: 301,
-    // A bug. In the wasm build a panic aborts (profile `wasm`, panic =
-    // "abort") and surfaces as a WebAssembly RuntimeError, not as 901;
-    // writing a value as JSON cannot fail for the types handed out.
+    // A bug: no input reaches it (writing a value as JSON cannot fail for
+    // the types handed out). panic.test.mjs forces a panic, which the
+    // module's panic hook turns into 901 before the abort.
     Internal: 901,
   };
   for (const [name, code] of Object.entries(unreachable)) {

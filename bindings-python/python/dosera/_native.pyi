@@ -11,6 +11,7 @@ __all__ = [
     "Recommendations",
     "report_schema",
     "error_classes",
+    "_panic_for_testing",
 ]
 
 __version__: str
@@ -128,3 +129,4 @@ class Recommendations:
 
 def report_schema() -> dict[str, Any]: ...
 def error_classes() -> list[tuple[int, str]]: ...
+def _panic_for_testing(message: str) -> None: ...
