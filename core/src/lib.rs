@@ -54,3 +54,9 @@ pub use recommend::{
     Candidate, DrugResult, GeneInput, GeneResult, InputKind, Match, PackInfo, Recommendations,
     Request, SourceCall, CANDIDATE_SEPARATOR, MAX_COMBINATIONS,
 };
+
+/// In core's own unit tests only: a sample of this name panics while it is
+/// called or its rows are made, standing in for a bug, so the tests can
+/// check that a failing sample is reported as failed and the rest kept.
+#[cfg(test)]
+pub(crate) const PANICKING_SAMPLE: &str = "__panics_in_core_unit_tests__";

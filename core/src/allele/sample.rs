@@ -264,6 +264,10 @@ impl Prepared<'_> {
     /// caught and returned, so the other samples are still called.
     pub(crate) fn call(&self, index: usize) -> std::thread::Result<SampleCalls> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            if self.sites.samples.get(index).map(String::as_str) == Some(crate::PANICKING_SAMPLE) {
+                panic!("fault injected by a unit test");
+            }
             call_sample(
                 self.engine,
                 &self.views,

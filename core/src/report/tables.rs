@@ -1202,6 +1202,90 @@ mod tests {
         assert_eq!(dose_text(&d(12.5, 12.5, "dose")), "12.5% of dose");
     }
 
+    /// A cohort with corrupted cells in several samples and one sample that
+    /// fails (a panic, injected in unit tests only): every sample is
+    /// accounted for, in input order, on the report path and on the fast
+    /// row path. The corrupted samples are reported with the position
+    /// flagged as not used; the failing one is listed with its error and
+    /// has a row for every gene; the tally counts one failure.
+    #[test]
+    fn corrupted_and_failing_samples_are_all_accounted_for() {
+        use crate::genotype::MissingReason;
+        let engine = Engine::bundled().unwrap();
+        let names = [
+            "ok1",
+            "garbage",
+            "beyond_alts",
+            "empty",
+            crate::PANICKING_SAMPLE,
+            "triploid",
+            "not_utf8",
+            "ok2",
+        ];
+        let mut vcf = format!(
+            "##fileformat=VCFv4.2\n##contig=<ID=chr10,length=133797422>\n\
+             ##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n\
+             #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{}\n\
+             chr10\t94761900\trs12248560\tC\tT\t.\tPASS\t.\tGT{}\n",
+            names.join("\t"),
+            "\t0/0".repeat(names.len()),
+        )
+        .into_bytes();
+        vcf.extend_from_slice(
+            b"chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\tx/y\t0/7\t\t0/1\t0/1/1\t0/\xff\t1/1\n",
+        );
+        let corrupted = ["garbage", "beyond_alts", "empty", "triploid", "not_utf8"];
+        let options = CallOptions::default();
+
+        let mut reader = VcfReader::from_bytes(vcf.clone()).unwrap();
+        let outcomes = cohort(&engine, &mut reader, &options, &[], &[]).unwrap();
+        let got: Vec<&str> = outcomes.iter().map(SampleOutcome::sample).collect();
+        assert_eq!(got, names);
+        assert_eq!(summary(&outcomes).failed, 1);
+        for o in &outcomes {
+            match o {
+                SampleOutcome::Failed(f) => {
+                    assert_eq!(f.sample, crate::PANICKING_SAMPLE);
+                    assert!(f.error.contains("fault injected"), "{}", f.error);
+                }
+                SampleOutcome::Report(r) => {
+                    let call = r.gene("CYP2C19").unwrap().call.as_ref().unwrap();
+                    let flagged =
+                        call.evidence.missing.iter().any(|m| {
+                            m.position == 94_781_859 && m.reason != MissingReason::NotInVcf
+                        });
+                    assert_eq!(
+                        flagged,
+                        corrupted.contains(&r.input.sample.as_str()),
+                        "{}: {:?}",
+                        r.input.sample,
+                        call.evidence.missing
+                    );
+                }
+            }
+        }
+        let expected: Vec<Rows> = outcomes
+            .into_iter()
+            .map(TableWriter::<Vec<u8>>::rows)
+            .collect();
+        let failed = &expected[4];
+        assert_eq!(
+            failed.genes.lines().count(),
+            expected[0].genes.lines().count(),
+            "the failed sample has a row for every gene"
+        );
+
+        let mut fast = Vec::new();
+        let mut reader = VcfReader::from_bytes(vcf).unwrap();
+        let n = cohort_rows(&engine, &mut reader, &options, &[], &[], &mut |r| {
+            fast.push(r);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, names.len());
+        assert_eq!(fast, expected);
+    }
+
     #[test]
     fn failed_rows_fill_every_column() {
         let f = SampleOutcome::Failed(Box::new(Failure {

@@ -313,6 +313,10 @@ impl<'a> RowMaker<'a> {
             .get(sample)
             .cloned()
             .unwrap_or_default();
+        #[cfg(test)]
+        if name == crate::PANICKING_SAMPLE {
+            panic!("fault injected by a unit test");
+        }
         let mut clean = String::new();
         line(&mut clean, [name]);
         clean.pop();
