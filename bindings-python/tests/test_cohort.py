@@ -25,6 +25,22 @@ def test_small_cohort(engine: dosera.Engine, tmp_path: Path) -> None:
     assert chosen.report("A") == cohort.report("A")
 
 
+def test_corrupt_cells_spoil_only_their_sample(engine: dosera.Engine, tmp_path: Path) -> None:
+    # Batch safety: cells that cannot be read flag their own sample's
+    # position and nothing else; every sample is still reported.
+    names = ["ok", "garbage", "beyond_alts", "triploid", "empty", "also_ok"]
+    vcf = write_vcf(tmp_path / "corrupt.vcf", names, ["0/1", "x/y", "0/7", "0/1/1", "", "1/1"])
+    cohort = engine.call_cohort(vcf, drugs=["clopidogrel"])
+    assert cohort.samples == names and cohort.failed == []
+    for report in cohort.reports():
+        call = report.gene("CYP2C19")["call"]
+        flagged = [
+            m for m in call["evidence"]["missing"] if m["position"] == 94781859 and m["reason"] != "not_in_vcf"
+        ]
+        assert bool(flagged) == (report.sample not in ("ok", "also_ok")), (report.sample, flagged)
+    assert cohort.genes_tsv().count("\n") == 1 + len(names) * len(cohort.reports()[0].genes)
+
+
 def test_cohort_tables(engine: dosera.Engine, tmp_path: Path) -> None:
     pd = pytest.importorskip("pandas")
     vcf = write_vcf(tmp_path / "two.vcf", ["A", "B"], ["1/1", "0/0"])
