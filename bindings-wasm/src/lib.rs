@@ -141,15 +141,12 @@ fn fail<T>(e: Error) -> JsResult<T> {
 /// trusted again (see [`start`]).
 static STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// What a call gets after an internal error stopped the module.
-fn stopped_error() -> Error {
-    Error::Internal("an earlier internal error stopped the dosera module; reload it".into())
-}
-
 /// Refuses every call once the module has stopped.
 fn alive() -> JsResult<()> {
     if STOPPED.load(std::sync::atomic::Ordering::Relaxed) {
-        return fail(stopped_error());
+        return fail(Error::Internal(
+            "an earlier internal error stopped the dosera module; reload it".into(),
+        ));
     }
     Ok(())
 }

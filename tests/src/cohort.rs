@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use dosera::allele::SampleCalls;
 use dosera::pack::{AlleleDefinition, Source};
+use dosera::report::tables::Rows;
 use dosera::Engine;
 
 use crate::exhaustive::Case;
@@ -330,4 +331,19 @@ pub fn differences(x: &SampleCalls, y: &SampleCalls) -> Vec<String> {
         out.push("calls differ".into());
     }
     out
+}
+
+/// Panics at the first sample whose table rows differ between the fast
+/// path (`tables::cohort_rows`) and the rows of its full report.
+///
+/// ```
+/// dosera_conformance::cohort::assert_same_rows(&[], &[]);
+/// ```
+pub fn assert_same_rows(fast: &[Rows], slow: &[Rows]) {
+    assert_eq!(fast.len(), slow.len(), "samples: fast path against reports");
+    for (i, (f, s)) in fast.iter().zip(slow).enumerate() {
+        assert_eq!(f.failed, s.failed, "sample {i}: failure differs");
+        assert_eq!(f.genes, s.genes, "sample {i}: genes.tsv rows differ");
+        assert_eq!(f.drugs, s.drugs, "sample {i}: drugs.tsv rows differ");
+    }
 }
