@@ -133,8 +133,21 @@ fn resolve(gene: &Gene, token: &str) -> Option<(String, bool)> {
     if ph.method == PhenotypeMethod::AlleleStatus && is_hla_allele(token) {
         return Some((token.to_string(), false));
     }
+    // An HGVS name written without its sequence prefix, as PharmCAT's
+    // outside calls write MT-RNR1 (`1555A>G` for `m.1555A>G`).
+    if token.contains('>') && !token.contains('.') {
+        for prefix in HGVS_PREFIXES {
+            let full = format!("{prefix}{token}");
+            if ph.alleles.iter().any(|a| a.name == full) {
+                return Some((full, true));
+            }
+        }
+    }
     None
 }
+
+/// Sequence prefixes of HGVS allele names (`m.1555A>G`, `c.520C>T`).
+const HGVS_PREFIXES: [&str; 2] = ["m.", "c."];
 
 /// `*57:01`, `*57:01:01`, `*5701` style HLA allele names.
 fn is_hla_allele(token: &str) -> bool {

@@ -179,6 +179,19 @@ impl Engine {
             return Ok(result);
         }
         let gene = primary;
+        let scored = Source::ALL.iter().any(|s| {
+            self.gene(*s, &symbol)
+                .is_some_and(|g| g.phenotyping.method == PhenotypeMethod::ActivityScore)
+        });
+        // `n/a`, the activity score of an undecidable result (not a
+        // diplotype, despite its slash).
+        if scored && value.eq_ignore_ascii_case(phenotype::NOT_APPLICABLE) {
+            result.kind = InputKind::ActivityScore;
+            result
+                .candidates
+                .push(self.score_candidate(&symbol, phenotype::NOT_APPLICABLE)?);
+            return Ok(result);
+        }
         // Diplotypes: anything with a slash or candidate separator.
         if value.contains('/') || value.contains(CANDIDATE_SEPARATOR) {
             let Some(gene) = gene else {
@@ -190,6 +203,7 @@ impl Engine {
             result.kind = InputKind::Diplotype;
             for part in value.split(CANDIDATE_SEPARATOR) {
                 let alleles = phenotype::parse_diplotype(gene, part)?;
+                note_respelling(&mut result.notes, &symbol, part, &alleles);
                 result
                     .candidates
                     .push(self.diplotype_candidate(&symbol, alleles));
@@ -198,10 +212,6 @@ impl Engine {
         }
         if phenotype::parse_score(value).is_some() {
             let score = value;
-            let scored = Source::ALL.iter().any(|s| {
-                self.gene(*s, &symbol)
-                    .is_some_and(|g| g.phenotyping.method == PhenotypeMethod::ActivityScore)
-            });
             if !scored {
                 return Err(Error::MalformedGeneResult(
                     input.to_string(),
@@ -232,6 +242,7 @@ impl Engine {
             match phenotype::parse_diplotype(gene, value) {
                 Ok(alleles) => {
                     result.kind = InputKind::Diplotype;
+                    note_respelling(&mut result.notes, &symbol, value, &alleles);
                     result
                         .candidates
                         .push(self.diplotype_candidate(&symbol, alleles));
@@ -290,6 +301,15 @@ impl Engine {
     }
 
     fn known_phenotype(&self, symbol: &str, value: &str) -> Option<String> {
+        // Every gene with phenotype rules can be undecidable.
+        if value.eq_ignore_ascii_case(phenotype::INDETERMINATE)
+            && Source::ALL.iter().any(|s| {
+                self.gene(*s, symbol)
+                    .is_some_and(|g| g.phenotyping.method != PhenotypeMethod::AlleleStatus)
+            })
+        {
+            return Some(phenotype::INDETERMINATE.to_string());
+        }
         for source in Source::ALL {
             let Some(gene) = self.gene(source, symbol) else {
                 continue;
@@ -341,24 +361,21 @@ impl Engine {
             let Some((gene, borrowed)) = self.rules_for(source, symbol) else {
                 continue;
             };
+            if borrowed.is_none() && gene.phenotyping.method == PhenotypeMethod::DiplotypeTable {
+                calls.push(self.table_call(source, symbol, gene, &alleles));
+                continue;
+            }
             let call = match phenotype::from_alleles(gene, &alleles) {
                 Ok(Some(p)) => {
-                    let mut derivation = derivation_words(gene, &alleles, &p);
+                    let mut call = allele_call(source, gene, &alleles, &p);
                     if let Some(b) = borrowed {
-                        derivation.push_str(&format!(
+                        call.derivation.push_str(&format!(
                             " ({} has no table for {symbol}; {} rules used)",
                             source.label(),
                             b.label()
                         ));
                     }
-                    SourceCall {
-                        source,
-                        phenotype: Some(p.phenotype.clone()),
-                        activity_score: p.activity_score.clone(),
-                        functions: p.functions.clone(),
-                        lookup_keys: vec![p.lookup_key.clone()],
-                        derivation,
-                    }
+                    call
                 }
                 Ok(None) => no_call(
                     source,
@@ -384,55 +401,8 @@ impl Engine {
     fn score_candidate(&self, symbol: &str, score: &str) -> Result<Candidate> {
         let mut calls = Vec::new();
         for source in self.sources() {
-            let Some((gene, _)) = self.rules_for(source, symbol) else {
-                continue;
-            };
-            if gene.phenotyping.method == PhenotypeMethod::ActivityScore {
-                let p = phenotype::from_activity_score(gene, score)?;
-                calls.push(SourceCall {
-                    source,
-                    phenotype: Some(p.phenotype.clone()),
-                    activity_score: p.activity_score.clone(),
-                    functions: Vec::new(),
-                    lookup_keys: vec![p.lookup_key.clone()],
-                    derivation: format!(
-                        "activity score {} falls in the {} bin for {}",
-                        p.activity_score.as_deref().unwrap_or(score),
-                        source.label(),
-                        p.phenotype
-                    ),
-                });
-            } else {
-                // Tables keyed like "1.0 (Intermediate Metabolizer)": every key
-                // with this score is a candidate.
-                let canonical = phenotype::normalize_lookup_key(symbol, score);
-                let prefix = format!("{canonical} (");
-                let keys: Vec<String> = self
-                    .vocabulary(source, symbol)
-                    .map(|v| {
-                        v.iter()
-                            .filter(|k| k.starts_with(&prefix))
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let derivation = if keys.len() > 1 {
-                    format!("score {canonical} matches several {} keys", source.label())
-                } else {
-                    format!("score {canonical} as {} key", source.label())
-                };
-                calls.push(SourceCall {
-                    source,
-                    phenotype: None,
-                    activity_score: Some(canonical.clone()),
-                    functions: Vec::new(),
-                    lookup_keys: if keys.is_empty() {
-                        vec![canonical]
-                    } else {
-                        keys
-                    },
-                    derivation,
-                });
+            if let Some(call) = self.score_call(source, symbol, score)? {
+                calls.push(call);
             }
         }
         Ok(Candidate {
@@ -442,52 +412,174 @@ impl Engine {
         })
     }
 
-    fn phenotype_candidate(&self, symbol: &str, phenotype: &str) -> Candidate {
-        let mut calls = Vec::new();
-        for source in self.sources() {
-            let mut keys = BTreeSet::new();
-            let suffix = format!("({phenotype})");
-            if let Some(vocab) = self.vocabulary(source, symbol) {
-                for k in vocab {
-                    if k.eq_ignore_ascii_case(phenotype) || k.ends_with(&suffix) {
-                        keys.insert(k.clone());
-                    }
-                }
-            }
-            keys.insert(phenotype.to_string());
-            let mut score = None;
-            let mut derivation = format!("phenotype {phenotype} given");
-            if let Some((gene, _)) = self.rules_for(source, symbol) {
-                let bins: Vec<_> = gene
-                    .phenotyping
-                    .activity_bins
-                    .iter()
-                    .filter(|b| b.phenotype == phenotype)
-                    .collect();
-                if let [bin] = bins.as_slice() {
-                    if bin.max == Some(bin.min) {
-                        let s = phenotype::format_activity_score(bin.min, false);
-                        derivation.push_str(&format!("; implies activity score {s}"));
-                        keys.insert(s.clone());
-                        score = Some(s);
-                    } else if !bins.is_empty() {
-                        derivation.push_str("; guidelines keyed on activity score need the score");
-                    }
-                }
-            }
-            calls.push(SourceCall {
+    /// An activity score read under `source`'s rules: binned where the
+    /// source phenotypes by score; otherwise the source's keys that carry
+    /// this score (`1.0 (Intermediate Metabolizer)`, DPWG DPYD) or, where
+    /// its guidelines are keyed by phenotype (DPWG CYP2C9), the phenotype
+    /// the score has under the rules that bin it.
+    pub(super) fn score_call(
+        &self,
+        source: Source,
+        symbol: &str,
+        score: &str,
+    ) -> Result<Option<SourceCall>> {
+        let Some((gene, _)) = self.rules_for(source, symbol) else {
+            return Ok(None);
+        };
+        if gene.phenotyping.method == PhenotypeMethod::ActivityScore {
+            let p = phenotype::from_activity_score(gene, score)?;
+            return Ok(Some(SourceCall {
                 source,
-                phenotype: Some(phenotype.to_string()),
-                activity_score: score,
+                phenotype: Some(p.phenotype.clone()),
+                activity_score: p.activity_score.clone(),
                 functions: Vec::new(),
-                lookup_keys: keys.into_iter().collect(),
-                derivation,
-            });
+                lookup_keys: vec![p.lookup_key.clone()],
+                derivation: format!(
+                    "activity score {} falls in the {} bin for {}",
+                    p.activity_score.as_deref().unwrap_or(score),
+                    source.label(),
+                    p.phenotype
+                ),
+            }));
         }
+        // Tables keyed like "1.0 (Intermediate Metabolizer)": every key
+        // with this score is a candidate.
+        let canonical = phenotype::normalize_lookup_key(symbol, score);
+        let prefix = format!("{canonical} (");
+        let vocabulary = self.vocabulary(source, symbol);
+        let keys: Vec<String> = vocabulary
+            .map(|v| {
+                v.iter()
+                    .filter(|k| k.starts_with(&prefix))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let derivation = if keys.len() > 1 {
+                format!("score {canonical} matches several {} keys", source.label())
+            } else {
+                format!("score {canonical} as {} key", source.label())
+            };
+            return Ok(Some(SourceCall {
+                source,
+                phenotype: None,
+                activity_score: Some(canonical),
+                functions: Vec::new(),
+                lookup_keys: keys,
+                derivation,
+            }));
+        }
+        let scores_are_keys =
+            vocabulary.is_some_and(|v| v.iter().any(|k| phenotype::parse_score(k).is_some()));
+        let binned = Source::ALL
+            .iter()
+            .filter_map(|s| self.gene(*s, symbol))
+            .find(|g| g.phenotyping.method == PhenotypeMethod::ActivityScore);
+        if let (false, Some(binned)) = (scores_are_keys, binned) {
+            // Guidelines keyed by phenotype: the score's phenotype under
+            // the rules that bin scores.
+            let p = phenotype::from_activity_score(binned, score)?;
+            let mut call = self.phenotype_call(source, symbol, &p.phenotype);
+            call.activity_score = p.activity_score.clone();
+            call.derivation = format!(
+                "activity score {} is {} by the score bins; {} looks {symbol} up by phenotype",
+                p.activity_score.as_deref().unwrap_or(score),
+                p.phenotype,
+                source.label()
+            );
+            return Ok(Some(call));
+        }
+        // Scores are the keys: the phenotype the source's table gives the
+        // score, when it gives one.
+        let named = phenotype::from_activity_score(gene, score).ok();
+        Ok(Some(SourceCall {
+            source,
+            phenotype: named.as_ref().map(|p| p.phenotype.clone()),
+            activity_score: Some(canonical.clone()),
+            functions: Vec::new(),
+            lookup_keys: vec![canonical.clone()],
+            derivation: match &named {
+                Some(p) => format!(
+                    "score {canonical} as {} key; {} by its table",
+                    source.label(),
+                    p.phenotype
+                ),
+                None => format!("score {canonical} as {} key", source.label()),
+            },
+        }))
+    }
+
+    fn phenotype_candidate(&self, symbol: &str, phenotype: &str) -> Candidate {
+        let calls = self
+            .sources()
+            .map(|source| self.phenotype_call(source, symbol, phenotype))
+            .collect();
         Candidate {
             label: phenotype.to_string(),
             alleles: Vec::new(),
             calls,
+        }
+    }
+
+    /// A phenotype read under `source`'s rules: the source's keys naming it,
+    /// and the activity score it implies where it implies exactly one.
+    pub(super) fn phenotype_call(
+        &self,
+        source: Source,
+        symbol: &str,
+        phenotype: &str,
+    ) -> SourceCall {
+        let mut keys = BTreeSet::new();
+        let suffix = format!("({phenotype})");
+        if let Some(vocab) = self.vocabulary(source, symbol) {
+            for k in vocab {
+                if k.eq_ignore_ascii_case(phenotype) || k.ends_with(&suffix) {
+                    keys.insert(k.clone());
+                }
+            }
+        }
+        keys.insert(phenotype.to_string());
+        let mut score = None;
+        let mut derivation = format!("phenotype {phenotype} given");
+        let undecided = phenotype == phenotype::INDETERMINATE;
+        if let Some((gene, _)) = self.rules_for(source, symbol) {
+            let by_score = gene.phenotyping.method == PhenotypeMethod::ActivityScore
+                || gene
+                    .phenotyping
+                    .diplotypes
+                    .iter()
+                    .any(|r| r.activity_score.is_some());
+            if undecided && by_score {
+                let na = phenotype::NOT_APPLICABLE.to_string();
+                derivation.push_str(&format!("; activity score {na}"));
+                keys.insert(na.clone());
+                score = Some(na);
+            }
+            let bins: Vec<_> = gene
+                .phenotyping
+                .activity_bins
+                .iter()
+                .filter(|b| b.phenotype == phenotype)
+                .collect();
+            if let [bin] = bins.as_slice() {
+                if bin.max == Some(bin.min) {
+                    let s = phenotype::format_activity_score(bin.min, false);
+                    derivation.push_str(&format!("; implies activity score {s}"));
+                    keys.insert(s.clone());
+                    score = Some(s);
+                } else if !bins.is_empty() {
+                    derivation.push_str("; guidelines keyed on activity score need the score");
+                }
+            }
+        }
+        SourceCall {
+            source,
+            phenotype: Some(phenotype.to_string()),
+            activity_score: score,
+            functions: Vec::new(),
+            lookup_keys: keys.into_iter().collect(),
+            derivation,
         }
     }
 
@@ -512,7 +604,51 @@ impl Engine {
     }
 }
 
-fn no_call(source: Source, derivation: String) -> SourceCall {
+/// The call for alleles phenotyped under a gene's own rules. HLA genes get
+/// one carrier-status key per status allele (`*15:02 positive`,
+/// `*57:01 negative`, …), so each guideline finds the allele it names.
+pub(super) fn allele_call(
+    source: Source,
+    gene: &Gene,
+    alleles: &[String],
+    p: &phenotype::Phenotype,
+) -> SourceCall {
+    let mut derivation = derivation_words(gene, alleles, p);
+    let lookup_keys = if gene.phenotyping.method == PhenotypeMethod::AlleleStatus {
+        if alleles.len() == 1 {
+            derivation.push_str(&format!(
+                "; one {} allele given: only {} is counted as carried",
+                gene.symbol, alleles[0]
+            ));
+        }
+        phenotype::allele_status_keys(gene, alleles).unwrap_or_else(|_| vec![p.lookup_key.clone()])
+    } else {
+        vec![p.lookup_key.clone()]
+    };
+    SourceCall {
+        source,
+        phenotype: Some(p.phenotype.clone()),
+        activity_score: p.activity_score.clone(),
+        functions: p.functions.clone(),
+        lookup_keys,
+        derivation,
+    }
+}
+
+/// Says when a diplotype was read in another spelling than given
+/// (`1555A>G` read as `m.1555A>G`; NUDT15 `*2` read as `*3`).
+fn note_respelling(notes: &mut Vec<String>, symbol: &str, given: &str, alleles: &[String]) {
+    let given: Vec<&str> = given.split('/').map(str::trim).collect();
+    if given.len() == alleles.len() && given.iter().zip(alleles).all(|(g, a)| g == a) {
+        return;
+    }
+    let read = alleles.join("/");
+    if given.join("/") != read {
+        notes.push(format!("{symbol} `{}` read as `{read}`", given.join("/")));
+    }
+}
+
+pub(super) fn no_call(source: Source, derivation: String) -> SourceCall {
     SourceCall {
         source,
         phenotype: None,
@@ -523,7 +659,11 @@ fn no_call(source: Source, derivation: String) -> SourceCall {
     }
 }
 
-fn derivation_words(gene: &Gene, alleles: &[String], p: &phenotype::Phenotype) -> String {
+pub(super) fn derivation_words(
+    gene: &Gene,
+    alleles: &[String],
+    p: &phenotype::Phenotype,
+) -> String {
     let mut s = match gene.phenotyping.method {
         PhenotypeMethod::ActivityScore => format!(
             "activity score {} from {}",

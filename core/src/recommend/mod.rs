@@ -2,6 +2,7 @@
 //! source, with every candidate shown and whether they agree.
 
 mod gene_input;
+mod table_fallback;
 
 use std::collections::{BTreeMap, BTreeSet};
 
