@@ -189,20 +189,28 @@ impl DeviationList {
     }
 
     /// Rewrites the file from `found` (see [`DeviationList::render`]) when
-    /// `DOSERA_REGENERATE` is set; returns whether it did.
+    /// `DOSERA_REGENERATE` is set, and returns the list as now written (so
+    /// the run that regenerates compares with the new list); otherwise
+    /// returns the list unchanged.
     ///
     /// ```no_run
     /// use std::collections::BTreeMap;
-    /// let list = dosera_conformance::deviations::DeviationList::read("tests/conformance/x.tsv");
-    /// list.regenerate_if_asked("Deviations.", &BTreeMap::new());
+    /// use dosera_conformance::deviations::{conformance_file, DeviationList};
+    /// let list = DeviationList::read(conformance_file("x.tsv"))
+    ///     .regenerate_if_asked("Deviations.", &BTreeMap::new());
     /// ```
-    pub fn regenerate_if_asked(&self, header: &str, found: &BTreeMap<String, String>) -> bool {
+    pub fn regenerate_if_asked(
+        self,
+        header: &str,
+        found: &BTreeMap<String, String>,
+    ) -> DeviationList {
         if !regenerate_requested() {
-            return false;
+            return self;
         }
-        std::fs::write(&self.path, self.render(header, found))
+        let text = self.render(header, found);
+        std::fs::write(&self.path, &text)
             .unwrap_or_else(|e| panic!("{}: {e}", self.path.display()));
-        true
+        DeviationList::parse(&self.path, &text)
     }
 }
 

@@ -496,12 +496,12 @@ fn pharmcat_java_call_assertions() {
             }
         }
     }
-    let listed = DeviationList::read(conformance_file("java-cases-deviations.tsv"));
-    listed.regenerate_if_asked(
-        "Call assertions of pharmcat_java_test_cases.jsonl that dosera does not pass, \
+    let listed = DeviationList::read(conformance_file("java-cases-deviations.tsv"))
+        .regenerate_if_asked(
+            "Call assertions of pharmcat_java_test_cases.jsonl that dosera does not pass, \
          with the reason.\nassertion\tobserved\treason",
-        &deviating,
-    );
+            &deviating,
+        );
     let verdict = listed.compare(&deviating);
     for u in &verdict.unlisted {
         println!("NEW DEVIATION {u}");

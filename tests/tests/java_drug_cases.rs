@@ -351,8 +351,7 @@ fn pharmcat_java_drug_assertions() {
             }
         }
     }
-    let listed = DeviationList::read(conformance_file("java-drug-deviations.tsv"));
-    listed.regenerate_if_asked(
+    let listed = DeviationList::read(conformance_file("java-drug-deviations.tsv")).regenerate_if_asked(
         "Drug-level assertions (testMatchedAnnotations, testAnyMatchFromSource) of \
          pharmcat_java_test_cases.jsonl that dosera does not pass, with the reason.\n\
          Regenerate with DOSERA_REGENERATE=1 cargo test -p dosera-conformance --test java_drug_cases\n\
