@@ -5,9 +5,12 @@ use std::path::PathBuf;
 
 pub mod builder;
 pub mod cohort;
+pub mod deviations;
 pub mod exhaustive;
 pub mod fuzz;
+pub mod java_cases;
 pub mod report_cases;
+pub mod truth;
 
 /// `../shared` beside the checkout, when present.
 ///

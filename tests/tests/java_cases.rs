@@ -1,13 +1,16 @@
 //! Replays the call assertions of PharmCAT's pipeline and gene tests
 //! (`expectations/pharmcat_java_test_cases.jsonl`) through the whole
 //! `dosera report` path: VCF (written from the builder operations, or the
-//! test's own file), outside calls, calls, report.
+//! test's own file), outside calls, calls, report. The replay itself (runs,
+//! call options, reports) is shared with `java_drug_cases.rs` and lives in
+//! `dosera_conformance::java_cases`.
 //!
 //! Call assertions are the ones about gene calls: called / not called by the
 //! matcher, source diplotypes, the diplotypes recommendations are looked up
 //! with, the printed calls, the matcher's diplotype pairs, and the expected
 //! calls a test keeps in variables and checks inside a helper. Assertions on
-//! HTML, message counts and matched recommendations are the report issue's.
+//! HTML and message counts are the report issue's; matched recommendations
+//! are replayed by `java_drug_cases.rs`.
 //!
 //! Every assertion that does not pass (or cannot be replayed) must be listed
 //! with its reason in `tests/conformance/java-cases-deviations.tsv`; a listed
@@ -22,14 +25,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
-use dosera::allele::{CallOptions, CallSource, Sex};
-use dosera::input::outside;
-use dosera::input::vcf::VcfReader;
+use dosera::allele::CallSource;
 use dosera::report::{GeneReport, Report};
 use dosera::Engine;
-use dosera_conformance::builder::{build_vcf, parse_ops, Op};
+use dosera_conformance::builder::Op;
+use dosera_conformance::deviations::{conformance_file, DeviationList};
+use dosera_conformance::java_cases::{Corpus, Method};
 use dosera_conformance::shared_dir;
 use serde_json::Value;
 
@@ -140,110 +142,11 @@ fn op_gene(ops: &[Op]) -> Option<String> {
     (genes.len() == 1).then(|| genes.into_iter().next().unwrap().clone())
 }
 
-/// One check planned for replay.
-struct Planned {
-    label: String,
-    /// The pipeline run the assertion belongs to; `None` for expected
-    /// values kept in variables, which hold what the last run was checked
-    /// against.
-    run: Option<usize>,
-    /// Builder operations written inside the assertion itself
-    /// (`testMatchNamedAlleles(…, new TestVcfBuilder(…).variation(…)…)`).
-    own_ops: Option<Vec<Op>>,
-    check: Result<Check, String>,
-}
-
-/// The checks of one test method with the run each belongs to.
-///
-/// A method that runs the pipeline several times asserts on each run in
-/// turn; a run's assertions start with `testCalledByMatcher` /
-/// `testNotCalledByMatcher`, so one of those after any other assertion
-/// starts the next run.
-fn checks(row: &Value, ops: &[Op]) -> Vec<Planned> {
-    let mut run = 0usize;
-    let mut previous_was_called = true;
-    let mut runs: Vec<usize> = Vec::new();
-    let mut own: Vec<Option<Vec<Op>>> = Vec::new();
-    for a in row["assertions"].as_array().into_iter().flatten() {
-        let kind = a.get(0).and_then(Value::as_str).unwrap_or_default();
-        let called = matches!(kind, "testCalledByMatcher" | "testNotCalledByMatcher");
-        if called && !previous_was_called {
-            run += 1;
-        }
-        previous_was_called = called;
-        runs.push(run);
-        own.push(
-            a.as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.get("expr").and_then(Value::as_str))
-                .find_map(builder_chain),
-        );
-    }
-    checks_flat(row, ops)
-        .into_iter()
-        .map(|(label, index, check)| Planned {
-            label,
-            run: index.and_then(|i| runs.get(i).copied()),
-            own_ops: index.and_then(|i| own.get(i).cloned().flatten()),
-            check,
-        })
-        .collect()
-}
-
-/// Builder operations written as a Java chain inside an assertion:
-/// `new TestVcfBuilder(…) .phased() .variation("G", "rs1", "A", "G") …`.
-fn builder_chain(expr: &str) -> Option<Vec<Op>> {
-    let (_, chain) = expr.split_once("new TestVcfBuilder(")?;
-    let mut json: Vec<Value> = Vec::new();
-    for call in chain.split(" .").skip(1) {
-        let (name, args) = call.split_once('(')?;
-        let args = args.split(')').next().unwrap_or_default();
-        let mut op = vec![Value::String(name.trim().to_string())];
-        for a in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-            op.push(Value::String(a.trim_matches('"').to_string()));
-        }
-        if name.trim() != "generate" {
-            json.push(Value::Array(op));
-        }
-    }
-    let (ops, skipped) = parse_ops(&Value::Array(json));
-    skipped.is_empty().then_some(ops)
-}
-
-/// The operations of each pipeline run of a method: a new run starts when a
-/// variation sets a position the current run has already set; a `phased`
-/// flag just before it belongs to the new run.
-fn op_runs(ops: &[Op]) -> Vec<Vec<Op>> {
-    let mut runs: Vec<Vec<Op>> = vec![Vec::new()];
-    let mut set: BTreeSet<(String, String)> = BTreeSet::new();
-    for op in ops {
-        if let Op::Variation(g, rs, ..) | Op::PhaseSetVariation(g, rs, ..) = op {
-            if !set.insert((g.clone(), rs.clone())) {
-                // A `phased` flag written just before the repeated position
-                // opens the new run (`new TestVcfBuilder(…).phased()…`).
-                let mut carried = Vec::new();
-                if let Some(last) = runs.last_mut() {
-                    while last.last() == Some(&Op::Phased) {
-                        carried.push(Op::Phased);
-                        last.pop();
-                    }
-                }
-                runs.push(carried);
-                set.clear();
-                set.insert((g.clone(), rs.clone()));
-            }
-        }
-        if let Some(last) = runs.last_mut() {
-            last.push(op.clone());
-        }
-    }
-    runs
-}
-
 /// The checks of one test method, each with the index of the assertion it
-/// came from (`None` for expected values kept in variables).
-fn checks_flat(row: &Value, ops: &[Op]) -> Vec<(String, Option<usize>, Result<Check, String>)> {
+/// came from (`None` for expected values kept in variables); the pipeline
+/// run each is checked against is the shared replay's
+/// (`dosera_conformance::java_cases::Method`).
+fn checks(row: &Value, ops: &[Op]) -> Vec<(String, Option<usize>, Result<Check, String>)> {
     let vars = &row["vars"];
     let class = row["class"].as_str().unwrap_or_default();
     let default_gene = vars
@@ -556,203 +459,31 @@ fn evaluate(check: &Check, report: &Report) -> Result<(), String> {
     }
 }
 
-/// Call options for a method: the matcher corpus's flags where it has the
-/// method, else what the method name says.
-fn options(class: &str, method: &str, flags: &BTreeMap<String, String>, ops: &[Op]) -> CallOptions {
-    let mut opts = CallOptions::default();
-    // PharmCAT's pipeline keeps the top-scoring diplotypes unless asked for
-    // all matches (as `dosera report` does); its matcher tests say per case.
-    if !class.starts_with("NamedAlleleMatcher") && !method.contains("AllMatch") {
-        opts.top_candidate_only = true;
-    }
-    let bools: Vec<bool> = flags
-        .get(method)
-        .map(|o| {
-            o.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| s == "true")
-                .collect()
-        })
-        .unwrap_or_default();
-    match bools.as_slice() {
-        [top] => opts.top_candidate_only = *top,
-        [comb, top, ..] => {
-            opts.combinations = *comb;
-            opts.top_candidate_only = *top;
-        }
-        _ => {}
-    }
-    if method.ends_with("TopCandidateOnly") || method == "s1s17s1s4bMissingMoreCalls" {
-        opts.top_candidate_only = true;
-    }
-    if method.ends_with("AndCombo") {
-        opts.combinations = true;
-    }
-    // A test that writes CYP2D6 positions runs PharmCAT's CYP2D6 matcher
-    // mode, which dosera offers as an opt-in.
-    if ops
-        .iter()
-        .any(|o| matches!(o, Op::Reference(g) | Op::Variation(g, ..) if g == "CYP2D6"))
-    {
-        opts.cyp2d6 = true;
-    }
-    if ops.contains(&Op::Male(true)) {
-        opts.sex = Some(Sex::Male);
-    } else if ops.contains(&Op::Male(false)) {
-        opts.sex = Some(Sex::Female);
-    }
-    opts
-}
-
-/// The report for a method, or why it cannot be replayed.
-fn run(
-    engine: &Engine,
-    unit: &Path,
-    row: &Value,
-    ops: &[Op],
-    skipped: &[String],
-    opts: &CallOptions,
-) -> Result<Report, String> {
-    if !skipped.is_empty() {
-        return Err(format!("builder operation(s) not replayed: {skipped:?}"));
-    }
-    let mut set: BTreeSet<(String, String)> = BTreeSet::new();
-    for op in ops {
-        if let Op::Variation(g, rs, ..) | Op::PhaseSetVariation(g, rs, ..) = op {
-            if !set.insert((g.clone(), rs.clone())) {
-                return Err(format!(
-                    "several VCFs in one test: the corpus lists their operations as one ({g} {rs} set twice)"
-                ));
-            }
-        }
-    }
-    let mut vcf: Option<Vec<u8>> = None;
-    let mut outside_text = String::new();
-    for r in row["vcf_resources"].as_array().into_iter().flatten() {
-        let r = r.as_str().unwrap_or_default();
-        let rel = r.trim_start_matches("org/pharmgkb/pharmcat/");
-        if rel.ends_with(".json") {
-            return Err(format!("uses a test-only allele definition file ({rel})"));
-        }
-        let path = unit.join(rel);
-        if !path.exists() {
-            return Err(format!("resource not in the corpus ({rel})"));
-        }
-        if rel.ends_with(".tsv") {
-            if rel.contains("haplotype/") {
-                return Err(format!("table-driven test ({rel})"));
-            }
-            outside_text.push_str(&std::fs::read_to_string(&path).unwrap());
-            outside_text.push('\n');
-        } else {
-            vcf = Some(std::fs::read(&path).unwrap());
-        }
-    }
-    for line in row["outside_calls"].as_array().into_iter().flatten() {
-        let text = line.as_str().unwrap_or_default().replace("\\t", "\t");
-        for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            outside_text.push_str(l);
-            outside_text.push('\n');
-        }
-    }
-    let vcf = match vcf {
-        Some(v) => v,
-        None => build_vcf(engine, ops, "S")?.into_bytes(),
-    };
-    let mut reader = VcfReader::from_bytes(vcf).map_err(|e| format!("VCF: {e}"))?;
-    let calls = engine
-        .call_vcf(&mut reader, opts)
-        .map_err(|e| format!("call: {e}"))?;
-    let sample = calls.first().ok_or("no sample")?;
-    let resolved = if outside_text.trim().is_empty() {
-        Vec::new()
-    } else {
-        let parsed = outside::parse(&outside_text).map_err(|e| format!("outside calls: {e}"))?;
-        outside::resolve(engine, &parsed).map_err(|e| format!("outside calls: {e}"))?
-    };
-    dosera::report::build(engine, sample, &resolved, &[]).map_err(|e| format!("report: {e}"))
-}
-
-fn deviations_path() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("conformance/java-cases-deviations.tsv")
-}
-
 #[test]
 fn pharmcat_java_call_assertions() {
     let Some(shared) = shared_dir() else {
         println!("pharmcat_java_call_assertions: skipped: ../shared is absent");
         return;
     };
-    let conformance = shared.join("conformance");
-    let unit = conformance.join("pharmcat-unit-tests");
+    let corpus = Corpus::load(&shared);
     let engine = Engine::bundled().unwrap();
-    let mut flags = BTreeMap::new();
-    let tsv = std::fs::read_to_string(
-        conformance.join("expectations/named_allele_matcher_expected_calls.tsv"),
-    )
-    .unwrap();
-    for line in tsv.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if let Some(o) = f.get(5).filter(|o| !o.is_empty()) {
-            flags.insert(f[1].to_string(), o.to_string());
-        }
-    }
-    let text =
-        std::fs::read_to_string(conformance.join("expectations/pharmcat_java_test_cases.jsonl"))
-            .unwrap();
     let mut total = 0usize;
     let mut passed = 0usize;
     // "class.method #n label" → detail
     let mut deviating: BTreeMap<String, String> = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: Value = serde_json::from_str(line).unwrap();
-        let class = row["class"].as_str().unwrap_or_default();
-        let method = row["method"].as_str().unwrap_or_default();
-        let (ops, skipped) = parse_ops(&row["builder"]);
-        let list = checks(&row, &ops);
-        if list.is_empty() {
-            continue;
-        }
-        // Pipeline runs: one per group of assertions when the operations
-        // split into as many runs; otherwise one run of all operations.
-        let assertion_runs = list.iter().filter_map(|p| p.run).max().map_or(0, |m| m + 1);
-        let runs = op_runs(&ops);
-        let split = runs.len() > 1 && (assertion_runs == runs.len() || assertion_runs == 0);
-        let run_of = |p: &Planned| -> usize {
-            if split {
-                p.run.unwrap_or(runs.len() - 1)
-            } else {
-                0
-            }
-        };
-        let mut reports: BTreeMap<usize, Result<Report, String>> = BTreeMap::new();
-        for (n, planned) in list.iter().enumerate() {
+    for row in &corpus.rows {
+        let mut method = Method::new(&corpus, row);
+        let list = checks(row, method.ops());
+        for (n, (label, index, check)) in list.iter().enumerate() {
             total += 1;
             let key = format!(
-                "{class}.{method} #{} {}",
+                "{}.{} #{} {}",
+                method.class,
+                method.method,
                 n + 1,
-                planned
-                    .check
-                    .as_ref()
-                    .map(Check::label)
-                    .unwrap_or(planned.label.clone())
+                check.as_ref().map(Check::label).unwrap_or(label.clone())
             );
-            let own_report;
-            let report = if let Some(own) = &planned.own_ops {
-                let opts = options(class, method, &flags, own);
-                own_report = run(&engine, &unit, &row, own, &skipped, &opts);
-                &own_report
-            } else {
-                let r = run_of(planned);
-                reports.entry(r).or_insert_with(|| {
-                    let ops = if split { &runs[r] } else { &ops };
-                    let opts = options(class, method, &flags, ops);
-                    run(&engine, &unit, &row, ops, &skipped, &opts)
-                })
-            };
-            let outcome = match (report, &planned.check) {
+            let outcome = match (method.report(&engine, *index), check) {
                 (Err(e), _) => Err(format!("not replayed: {e}")),
                 (_, Err(e)) => Err(format!("not replayed: {e}")),
                 (Ok(r), Ok(c)) => evaluate(c, r),
@@ -765,44 +496,14 @@ fn pharmcat_java_call_assertions() {
             }
         }
     }
-    let listed_text = std::fs::read_to_string(deviations_path()).unwrap_or_default();
-    let listed: BTreeMap<String, String> = listed_text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut f = l.splitn(3, '\t');
-            Some((
-                f.next()?.to_string(),
-                f.nth(1).unwrap_or_default().to_string(),
-            ))
-        })
-        .collect();
-    if std::env::var_os("DOSERA_REGENERATE").is_some() {
-        let mut out = String::from(
-            "# Call assertions of pharmcat_java_test_cases.jsonl that dosera does not pass, \
-             with the reason.\n# assertion\tobserved\treason\n",
+    let listed = DeviationList::read(conformance_file("java-cases-deviations.tsv"))
+        .regenerate_if_asked(
+            "Call assertions of pharmcat_java_test_cases.jsonl that dosera does not pass, \
+         with the reason.\nassertion\tobserved\treason",
+            &deviating,
         );
-        for (k, detail) in &deviating {
-            let reason = listed.get(k).cloned().unwrap_or_else(|| "TODO".into());
-            out.push_str(&format!("{k}\t{}\t{reason}\n", detail.replace('\t', " ")));
-        }
-        std::fs::write(deviations_path(), out).unwrap();
-    }
-    let unlisted: Vec<String> = deviating
-        .iter()
-        .filter(|(k, _)| !listed.contains_key(*k))
-        .map(|(k, d)| format!("{k}: {d}"))
-        .collect();
-    let stale: Vec<&String> = listed
-        .keys()
-        .filter(|k| !deviating.contains_key(*k))
-        .collect();
-    let undocumented: Vec<&String> = listed
-        .iter()
-        .filter(|(_, reason)| reason.trim().is_empty() || reason.trim() == "TODO")
-        .map(|(k, _)| k)
-        .collect();
-    for u in &unlisted {
+    let verdict = listed.compare(&deviating);
+    for u in &verdict.unlisted {
         println!("NEW DEVIATION {u}");
     }
     println!(
@@ -812,23 +513,25 @@ fn pharmcat_java_call_assertions() {
     );
     assert!(total >= 400, "only {total} call assertions found");
     assert!(
-        unlisted.is_empty(),
+        verdict.unlisted.is_empty(),
         "{} deviations not listed",
-        unlisted.len()
+        verdict.unlisted.len()
     );
     assert!(
-        stale.is_empty(),
-        "listed deviations that now pass: {stale:?}"
+        verdict.stale.is_empty(),
+        "listed deviations that now pass: {:?}",
+        verdict.stale
     );
     assert!(
-        undocumented.is_empty(),
-        "deviations without a reason: {undocumented:?}"
+        verdict.undocumented.is_empty(),
+        "deviations without a reason: {:?}",
+        verdict.undocumented
     );
     let not_replayed = deviating
         .keys()
         .filter(|k| {
             listed
-                .get(*k)
+                .reason(k)
                 .is_some_and(|r| r.starts_with("not replayable"))
         })
         .count();

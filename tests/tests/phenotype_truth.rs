@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use dosera::pack::import::import_genes;
 use dosera::pack::Gene;
 use dosera::phenotype::{from_alleles, parse_diplotype};
+use dosera_conformance::truth::{self, tsv};
 
 /// RYR1 rows that follow the 2026 allele functions instead of the 2023
 /// truth table. The 2026 CPIC RYR1 function table
@@ -32,35 +33,12 @@ struct Count {
     exceptions: usize,
 }
 
-struct Row {
-    diplotype: String,
-    alleles: Vec<String>,
-    phenotype: String,
-    lookup_key: String,
-    activity_score: Option<String>,
-}
-
 fn reference() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference")
 }
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Header and rows of a TSV, `#` comment lines skipped.
-fn tsv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut lines = text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty());
-    let header: Vec<String> = lines
-        .next()
-        .map(|h| h.split('\t').map(str::to_string).collect())
-        .unwrap_or_default();
-    let rows = lines
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect();
-    (header, rows)
 }
 
 fn col(header: &[String], name: &str) -> usize {
@@ -72,38 +50,6 @@ fn col(header: &[String], name: &str) -> usize {
 
 fn get(row: &[String], i: usize) -> String {
     row.get(i).cloned().unwrap_or_default()
-}
-
-fn truth_rows(path: &Path) -> Vec<(String, Row)> {
-    let (h, rows) = tsv(&read(path));
-    let (g, d, a1, a2, s, p, k) = (
-        col(&h, "gene"),
-        col(&h, "diplotype"),
-        col(&h, "allele1"),
-        col(&h, "allele2"),
-        col(&h, "activity_score"),
-        col(&h, "phenotype"),
-        col(&h, "lookup_key"),
-    );
-    rows.iter()
-        .map(|r| {
-            let alleles: Vec<String> = [get(r, a1), get(r, a2)]
-                .into_iter()
-                .filter(|x| !x.is_empty())
-                .collect();
-            let score = get(r, s);
-            (
-                get(r, g),
-                Row {
-                    diplotype: get(r, d),
-                    alleles,
-                    phenotype: get(r, p),
-                    lookup_key: get(r, k),
-                    activity_score: (!score.is_empty()).then_some(score),
-                },
-            )
-        })
-        .collect()
 }
 
 /// What the 2026 thiopurine supplement says: allele → function, sorted
@@ -295,12 +241,7 @@ fn phenotypes_match_the_truth_tables() {
     let ryr1_2026: BTreeMap<String, String> =
         rows.iter().map(|r| (get(r, ai), get(r, fi))).collect();
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(reference.join("derived/diplotype_phenotype"))
-        .expect("truth tables")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
-        .collect();
-    files.sort();
+    let files = truth::files(&reference);
 
     let mut counts: BTreeMap<String, Count> = BTreeMap::new();
     let mut checker = Checker {
@@ -312,7 +253,8 @@ fn phenotypes_match_the_truth_tables() {
     // RYR1 function pair → result, from the truth rows the 2026 change does not touch.
     let mut ryr1_pairs: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     for file in &files {
-        for (gene, row) in truth_rows(file) {
+        for row in truth::parse(&read(file)) {
+            let gene = row.gene.clone();
             total += 1;
             let c = counts.entry(gene.clone()).or_default();
             c.checked += 1;
