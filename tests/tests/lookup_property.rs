@@ -41,15 +41,6 @@ use dosera_conformance::deviations::{conformance_file, DeviationList};
 use dosera_conformance::truth::{self, TruthRow};
 use dosera_conformance::{canonical_score, reference_or_skip, SCORE_GENES};
 
-/// Requires every listed exception to have a final reason (not `TODO`).
-///
-/// Off until the core fix of issue 18 (DPWG lookups through allele
-/// function, diplotype rows first) is merged: before it, thousands of DPWG
-/// rows are exceptions with a transient `TODO` reason. The engineer merging
-/// that fix regenerates the list, writes the final reasons and sets this to
-/// `true`.
-const FINAL_REASONS_REQUIRED: bool = false;
-
 /// Values another gene of a multi-gene guideline is held at, besides not
 /// given: a common and an actionable result each.
 const REPRESENTATIVE: &[(&str, [&str; 2])] = &[
@@ -505,11 +496,9 @@ fn diplotypes_reach_the_rows_of_their_phenotype() {
         "{} listed exception groups changed; regenerate and check them",
         verdict.changed.len()
     );
-    if FINAL_REASONS_REQUIRED {
-        assert!(
-            verdict.undocumented.is_empty(),
-            "exception groups without a final reason: {:?}",
-            verdict.undocumented
-        );
-    }
+    assert!(
+        verdict.undocumented.is_empty(),
+        "exception groups without a final reason: {:?}",
+        verdict.undocumented
+    );
 }

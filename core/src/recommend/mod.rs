@@ -463,6 +463,8 @@ impl Engine {
         let multiple = total > 1;
         let mut matches: Vec<Match> = Vec::new();
         let mut signatures: BTreeSet<String> = BTreeSet::new();
+        // Two rows of one population giving different advice to one result.
+        let mut conflict = false;
         if total <= MAX_COMBINATIONS && per_gene.iter().all(|(_, o)| !o.is_empty()) {
             let mut idx = vec![0usize; per_gene.len()];
             loop {
@@ -489,6 +491,7 @@ impl Engine {
                         hit.push(rec);
                     }
                 }
+                prefer_diplotype_rows(&mut hit);
                 let label = chosen
                     .iter()
                     .map(|(_, o)| o.label.as_str())
@@ -497,6 +500,11 @@ impl Engine {
                 if hit.is_empty() {
                     warnings.push(format!("no recommendation for {label}"));
                     named = true;
+                }
+                if let Some(w) = conflicting_rows(&hit) {
+                    warnings.push(format!("{w} for {label}"));
+                    named = true;
+                    conflict = true;
                 }
                 if multiple {
                     let mut sig: Vec<String> = hit.iter().map(|r| signature(r)).collect();
@@ -544,7 +552,7 @@ impl Engine {
             url: guideline.url.clone(),
             genes: guideline.genes.clone(),
             matches,
-            candidates_agree: signatures.len() <= 1,
+            candidates_agree: signatures.len() <= 1 && !conflict,
             actionable,
             warnings,
         };
@@ -571,6 +579,52 @@ fn key_matches(key: &LookupKey, option: Option<&Option_>) -> bool {
         }
         (LookupKey::Diplotype { .. }, None) => false,
     }
+}
+
+/// Where a guideline keys some rows of a gene by diplotype (DPWG
+/// siponimod: `CYP2C9 *2/*2`) and others by phenotype, a result that
+/// reaches a diplotype row is that row's: the phenotype rows for the same
+/// gene are dropped, as the guideline's own, more specific row replaces
+/// them.
+///
+/// ```ignore
+/// // *2/*2 reaches both "Poor Metabolizer" (by phenotype) and "*2/*2":
+/// // only the "*2/*2" row stays.
+/// ```
+fn prefer_diplotype_rows(hit: &mut Vec<&Recommendation>) {
+    let by_diplotype: BTreeSet<&str> = hit
+        .iter()
+        .flat_map(|r| r.lookup.iter())
+        .filter(|(_, k)| matches!(k, LookupKey::Diplotype { .. }))
+        .map(|(g, _)| g.as_str())
+        .collect();
+    if by_diplotype.is_empty() {
+        return;
+    }
+    hit.retain(|r| {
+        r.lookup.iter().all(|(g, k)| {
+            !by_diplotype.contains(g.as_str()) || matches!(k, LookupKey::Diplotype { .. })
+        })
+    });
+}
+
+/// Rows reached by one result that share a population but differ in
+/// advice (DPWG DPYD score 1.0 reaches both `1.0 (Intermediate
+/// Metabolizer)` and `1.0 (Phenotyping)` when the table does not say
+/// which): the warning naming them, or `None` when the rows agree or apply
+/// to different populations.
+fn conflicting_rows(hit: &[&Recommendation]) -> Option<String> {
+    for (i, a) in hit.iter().enumerate() {
+        for b in &hit[i + 1..] {
+            if a.population == b.population && signature(a) != signature(b) {
+                return Some(format!(
+                    "rows {} and {} both apply with different advice; the guideline decides between them on more than this result gives",
+                    a.id, b.id
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// What makes two recommendations the same advice.

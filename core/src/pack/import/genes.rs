@@ -46,6 +46,30 @@ const SUPPLEMENTS_DIR: &str = "supplements-2026";
 /// Genes whose CPIC phenotype data comes from the 2026 thiopurine supplement.
 const THIOPURINE_2026: [&str; 2] = ["NUDT15", "TPMT"];
 
+/// IFNL3 rs12979860 genotypes and the response phenotypes the CPIC
+/// guideline for peginterferon-alpha-based regimens gives them (CC
+/// favorable; CT and TT unfavorable; Muir et al. 2014, PMID 24096968).
+/// The PharmCAT phenotype file holds the two allele functions but no
+/// diplotype rows, so without these the genotypes would read as
+/// Indeterminate.
+const IFNL3_GENOTYPES: [(&str, &str, &str); 3] = [
+    (
+        "Favorable response allele",
+        "Favorable response allele",
+        "Favorable response genotype",
+    ),
+    (
+        "Favorable response allele",
+        "Unfavorable response allele",
+        "Unfavorable response genotype",
+    ),
+    (
+        "Unfavorable response allele",
+        "Unfavorable response allele",
+        "Unfavorable response genotype",
+    ),
+];
+
 /// The genes of both packs and the upstream data sets they came from.
 ///
 /// Built by [`import_genes`]; genes are sorted by symbol and every list in
@@ -109,6 +133,17 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
             pharmcat_genes.join(", ")
         ),
     });
+
+    // IFNL3: the guideline's genotype phenotypes over the file's functions.
+    if let Some(gene) = cpic.get_mut("IFNL3") {
+        add_ifnl3_genotypes(&mut gene.phenotyping)?;
+        upstream.push(UpstreamRelease {
+            name: "cpic-ifnl3-guideline".into(),
+            version: "2014 (PMID 24096968)".into(),
+            used_for: "CPIC pack: IFNL3 genotype response phenotypes (favorable, unfavorable)"
+                .into(),
+        });
+    }
 
     // CYP2D6: CPIC 2024-08-27 plus the 2026 tandem supplement.
     let mut pf = read_phenotype_file(&ctx, CYP2D6_FILE)?;
@@ -281,6 +316,45 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
         upstream,
         report: notes.report,
     })
+}
+
+/// Adds [`IFNL3_GENOTYPES`] to IFNL3's rules; an error when the phenotype
+/// file already has rules or names other allele functions (then the
+/// constant needs a look).
+fn add_ifnl3_genotypes(phenotyping: &mut Phenotyping) -> Result<()> {
+    let file = PHARMCAT_DIR;
+    if !phenotyping.function_pairs.is_empty() {
+        return Err(import_err(
+            file,
+            "IFNL3 now has phenotype rules of its own; drop the built-in genotype table",
+        ));
+    }
+    let functions: BTreeSet<&str> = phenotyping
+        .alleles
+        .iter()
+        .filter_map(|a| a.function.as_deref())
+        .collect();
+    let expected: BTreeSet<&str> = IFNL3_GENOTYPES
+        .iter()
+        .flat_map(|(a, b, _)| [*a, *b])
+        .collect();
+    if functions != expected {
+        return Err(import_err(
+            file,
+            format!(
+                "IFNL3 allele functions are {functions:?}, the genotype table expects {expected:?}"
+            ),
+        ));
+    }
+    phenotyping.function_pairs = IFNL3_GENOTYPES
+        .iter()
+        .map(|(a, b, phenotype)| FunctionPairRule {
+            functions: [a.to_string(), b.to_string()],
+            phenotype: phenotype.to_string(),
+            lookup_key: phenotype.to_string(),
+        })
+        .collect();
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
