@@ -279,3 +279,65 @@ fn report_cohort_tables_and_one_file_per_sample() {
     assert_eq!(names, ["A.html", "B.html", "C.html"]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// PharmCAT's documented outside-call example (`CYP2D6 *1/*3`,
+/// `HLA-B *15:02/*57:01`, `MT-RNR1 1555A>G`, in PharmCAT's own spelling)
+/// beside a VCF: the HLA-B and MT-RNR1 drugs get their rows.
+#[test]
+fn documented_outside_call_example_reaches_the_hla_and_mt_rnr1_rows() {
+    let dir = std::env::temp_dir().join(format!("dosera-cli-documented-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let outside = dir.join("outside.tsv");
+    std::fs::write(
+        &outside,
+        "CYP2D6\t*1/*3\nHLA-B\t*15:02/*57:01\nMT-RNR1\t1555A>G\n",
+    )
+    .expect("write outside calls");
+    let vcf = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/corpus/example-patient.vcf"
+    );
+    let o = dosera(&[
+        "report",
+        vcf,
+        "--outside",
+        outside.to_str().expect("utf-8 path"),
+        "--json",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let actions = |drug: &str, source: &str| -> Vec<String> {
+        v["drugs"]
+            .as_array()
+            .expect("drugs")
+            .iter()
+            .filter(|d| d["drug"] == drug && d["source"] == source)
+            .flat_map(|d| d["matches"].as_array().cloned().unwrap_or_default())
+            .map(|m| m["action"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(actions("abacavir", "cpic"), ["avoid"]);
+    assert_eq!(actions("abacavir", "dpwg"), ["avoid"]);
+    for source in ["cpic", "dpwg"] {
+        assert!(!actions("carbamazepine", source).is_empty(), "{source}");
+        assert!(!actions("phenytoin", source).is_empty(), "{source}");
+    }
+    assert!(!actions("fosphenytoin", "cpic").is_empty());
+    assert!(!actions("oxcarbazepine", "cpic").is_empty());
+    for aminoglycoside in ["amikacin", "gentamicin", "tobramycin"] {
+        assert_eq!(
+            actions(aminoglycoside, "cpic"),
+            ["avoid"],
+            "{aminoglycoside}"
+        );
+    }
+    // The MT-RNR1 name was read in the packs' spelling, and the report says so.
+    let mt = v["genes"]
+        .as_array()
+        .expect("genes")
+        .iter()
+        .find(|g| g["gene"] == "MT-RNR1")
+        .expect("MT-RNR1 reported");
+    assert!(mt.to_string().contains("read as `m.1555A>G`"), "{}", mt);
+}
