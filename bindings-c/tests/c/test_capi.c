@@ -7,6 +7,9 @@
  */
 #include "common.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 static const char *root;
 
 static char *path_in_root(const char *rel) {
@@ -351,6 +354,39 @@ static void golden_case(dosera_engine *e, const char *name) {
   free(expected);
 }
 
+/* Every case folder of tests/corpus/golden, in name order. */
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void golden_cases(dosera_engine *e) {
+  char *dir_path = path_in_root("tests/corpus/golden");
+  DIR *dir = opendir(dir_path);
+  CHECK(dir != NULL);
+  char *names[256];
+  size_t n = 0;
+  struct dirent *entry;
+  while (dir && (entry = readdir(dir)) != NULL && n < 256) {
+    if (entry->d_name[0] == '.') continue;
+    char sub[1024];
+    snprintf(sub, sizeof sub, "%s/%s", dir_path, entry->d_name);
+    struct stat st;
+    if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+      size_t len = strlen(entry->d_name) + 1;
+      names[n] = malloc(len);
+      memcpy(names[n++], entry->d_name, len);
+    }
+  }
+  if (dir) closedir(dir);
+  free(dir_path);
+  qsort(names, n, sizeof names[0], by_name);
+  CHECK(n >= 6);
+  for (size_t i = 0; i < n; i++) {
+    golden_case(e, names[i]);
+    free(names[i]);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s REPO_ROOT CORRUPTED_PACK_DIR\n", argv[0]);
@@ -367,9 +403,7 @@ int main(int argc, char **argv) {
   test_listings(e);
   test_evaluate_json(e);
   test_results(e);
-  golden_case(e, "calculator-cyp2c19-cyp2d6");
-  golden_case(e, "example-patient");
-  golden_case(e, "two-samples");
+  golden_cases(e);
   dosera_engine_free(e);
 
   if (failures) {
