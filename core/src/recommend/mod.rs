@@ -585,12 +585,7 @@ fn key_matches(key: &LookupKey, option: Option<&Option_>) -> bool {
 /// siponimod: `CYP2C9 *2/*2`) and others by phenotype, a result that
 /// reaches a diplotype row is that row's: the phenotype rows for the same
 /// gene are dropped, as the guideline's own, more specific row replaces
-/// them.
-///
-/// ```ignore
-/// // *2/*2 reaches both "Poor Metabolizer" (by phenotype) and "*2/*2":
-/// // only the "*2/*2" row stays.
-/// ```
+/// them (`tests/tests/lookups.rs` shows it for siponimod).
 fn prefer_diplotype_rows(hit: &mut Vec<&Recommendation>) {
     let by_diplotype: BTreeSet<&str> = hit
         .iter()
