@@ -613,9 +613,7 @@ fn by_status(gene: &Gene, names: &[String], functions: Vec<Option<String>>) -> P
         lookup_key: joined,
         activity_score: None,
         functions,
-        notes: vec![
-            "allele-status gene: one key per status allele, see allele_status_keys".to_string(),
-        ],
+        notes: Vec::new(),
     }
 }
 

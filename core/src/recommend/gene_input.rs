@@ -673,6 +673,9 @@ pub(super) fn derivation_words(
         PhenotypeMethod::DiplotypeTable => {
             format!("{} read from the diplotype table", alleles.join("/"))
         }
+        PhenotypeMethod::AlleleStatus => {
+            format!("carrier status from {}", alleles.join(" + "))
+        }
         _ => {
             let functions: Vec<&str> = p
                 .functions
