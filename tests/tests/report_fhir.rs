@@ -43,6 +43,7 @@ fn outside_only_report() -> Report {
         sex_source: SexSource::Unknown,
         genes: Vec::new(),
         warnings: Vec::new(),
+        coverage: None,
     };
     let text = "CYP2D6\t*1/*4\nCYP2D6\t*1/*1\nHLA-B\t*57:01 positive\nCYP2C19\t./.\n";
     let resolved = outside::resolve(&engine, &outside::parse(text).unwrap()).unwrap();

@@ -620,6 +620,7 @@ fn template(
         samples: vec![String::new()],
         sites: Vec::new(),
         warnings: Vec::new(),
+        coverage: None,
     };
     let mut calls: SampleCalls = engine.call_sites(&empty, 0, options);
     calls.sex_source = SexSource::Unknown;
