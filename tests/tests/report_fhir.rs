@@ -299,6 +299,20 @@ fn fhir_resources_accepts_the_bundles() {
     assert!(out.starts_with("ok: "), "{out}");
     let out = validate(&fhir::bundle(&outside_only_report()), "outside").unwrap();
     assert!(out.starts_with("ok: "), "{out}");
+    // A VCF that looks like another build: the warning leaves the bundle
+    // valid.
+    let engine = Engine::bundled().unwrap();
+    let grch37 =
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+                  chr10\t96541616\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+    let mut reader = VcfReader::from_bytes(grch37.as_bytes().to_vec()).unwrap();
+    let calls = engine
+        .call_vcf(&mut reader, &CallOptions::default())
+        .unwrap();
+    let report = build(&engine, &calls[0], &[], &[]).unwrap();
+    assert!(report.input.coverage.is_some());
+    let out = validate(&fhir::bundle(&report), "grch37").unwrap();
+    assert!(out.starts_with("ok: "), "{out}");
 }
 
 #[test]
