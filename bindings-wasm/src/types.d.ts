@@ -29,6 +29,9 @@ export interface AlleleInfo {
   source: Source;
 }
 
+/** A sign that a VCF was called against another genome build. */
+export type BuildSign = "ref_differs" | "near_but_not_on";
+
 /** Where a gene call came from. */
 export type CallSource = "vcf" | "outside";
 
@@ -41,6 +44,77 @@ export interface Candidate {
   /** The phenotype and lookup keys per source. */
   calls: SourceCall[];
 }
+
+/**
+ * What the records of a VCF show about where they lie.
+ * 
+ * chrM is left out of the REF and "near" counts: GRCh37's MT and GRCh38's
+ * chrM share their coordinates (both are the rCRS), so records there say
+ * nothing about the build. They still count as records, and on a
+ * definition position as covering one.
+ * 
+ * ```
+ * use dosera::input::coverage::Coverage;
+ * let c = Coverage { records: 10, ..Coverage::default() };
+ * assert_eq!(c.on_definition_positions, 0);
+ * ```
+ */
+export interface Coverage {
+  /** Data records read on a recognised chromosome. */
+  records: number;
+  /** Records on a chromosome that carries a pharmacogene. */
+  on_pharmacogene_chromosomes: number;
+  /** Records on a definition position. */
+  on_definition_positions: number;
+  /**
+   * Records on a definition position (chrM aside) whose REF is the
+   * GRCh38 base the definitions carry.
+   */
+  ref_agrees: number;
+  /** Records on a definition position (chrM aside) whose REF is not. */
+  ref_differs: number;
+  /**
+   * Records within [`NEAR_WINDOW`] of a pharmacogene's definition
+   * positions but on none of them (chrM aside).
+   */
+  near_pharmacogenes: number;
+  /** Definition positions the loaded definitions hold. */
+  definition_positions: number;
+}
+
+/**
+ * What a VCF's records say about its use for pharmacogenomics, when it is
+ * anything but ordinary. Clinical data, not an error: the report is still
+ * made, and says this first, in every output.
+ * 
+ * ```
+ * use dosera::input::coverage::{BuildSign, Coverage, CoverageFinding};
+ * // CYP2C19*2 at its GRCh37 position: one record, near CYP2C19, on no
+ * // definition position.
+ * let grch37 = Coverage {
+ *     records: 1,
+ *     on_pharmacogene_chromosomes: 1,
+ *     near_pharmacogenes: 1,
+ *     definition_positions: 900,
+ *     ..Coverage::default()
+ * };
+ * let finding = CoverageFinding::judge(&grch37).unwrap();
+ * assert_eq!(finding.signs(), [BuildSign::NearButNotOn]);
+ * assert!(finding.message().starts_with("this VCF looks like another genome build"));
+ * 
+ * // Records far from every pharmacogene.
+ * let elsewhere = Coverage { records: 3, definition_positions: 900, ..Coverage::default() };
+ * assert!(matches!(
+ *     CoverageFinding::judge(&elsewhere),
+ *     Some(CoverageFinding::NoPharmacogenePosition { .. })
+ * ));
+ * 
+ * // One record on a definition position with GRCh38's REF: nothing to say.
+ * let ordinary = Coverage { on_definition_positions: 1, ref_agrees: 1, ..grch37 };
+ * assert_eq!(CoverageFinding::judge(&ordinary), None);
+ * ```
+ */
+export type CoverageFinding = Record<string, unknown>;
 
 /** One diplotype returned for a gene. */
 export interface DiplotypeCall {
@@ -275,6 +349,15 @@ export interface InputSummary {
   sex_source: SexSource;
   /** Missing positions were assumed reference (on request). */
   assume_reference: boolean;
+  /**
+   * Set when the VCF's records miss the pharmacogenes: they look like
+   * another genome build, or cover no pharmacogene position. Its
+   * [`message`](CoverageFinding::message) is also the first of the
+   * report's warnings, and every gene called from the VCF (and every
+   * drug whose guideline reads one) carries its
+   * [`flag`](CoverageFinding::flag).
+   */
+  coverage?: CoverageFinding | null;
 }
 
 /** A recommendation that matched, and for which candidates. */

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use dosera::allele::{CallOptions, Sex};
+use dosera::input::coverage::CoverageFinding;
 use dosera::input::{outside, vcf::VcfReader};
 use dosera::report::html::{self, Lang};
 use dosera::report::tables::{self, SampleOutcome};
@@ -131,6 +132,11 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         })
         .collect();
     let reports: Vec<&Report> = outcomes.iter().filter_map(SampleOutcome::report).collect();
+    // The same for every sample of the file: said once.
+    warn_coverage(
+        &args.vcf,
+        reports.iter().find_map(|r| r.input.coverage.as_ref()),
+    );
     match format {
         // Written by write_tables, before any report is collected.
         Format::Tsv => {}
@@ -158,6 +164,15 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         return Ok(());
     }
     fail_some(&failed, outcomes.len())
+}
+
+/// Says on stderr that the VCF looks like another genome build or covers
+/// no pharmacogene position. Not an error: the reports are written, with
+/// the same warning first, and the exit code stays 0.
+fn warn_coverage(vcf: &Path, coverage: Option<&CoverageFinding>) {
+    if let Some(c) = coverage {
+        eprintln!("warning: {}: {}", vcf.display(), c.message());
+    }
 }
 
 /// Names the samples that could not be reported and ends with exit code 1,
@@ -214,6 +229,7 @@ fn write_tables(
     };
     let mut writer = tables::TableWriter::new(open(&genes)?, open(&drugs)?)?;
     let mut failed: Vec<(String, String)> = Vec::new();
+    let mut coverage: Option<CoverageFinding> = None;
     let bar = progress_bar(match options.sample {
         Some(_) => 1,
         None => reader.samples().len(),
@@ -228,12 +244,16 @@ fn write_tables(
             if let Some(f) = &rows.failed {
                 failed.push(f.clone());
             }
+            if coverage.is_none() {
+                coverage.clone_from(&rows.coverage);
+            }
             bar.inc(1);
             writer.write_rows(&rows)
         },
     )?;
     bar.finish_and_clear();
     writer.finish()?;
+    warn_coverage(&args.vcf, coverage.as_ref());
     eprintln!(
         "wrote {} and {} ({total} samples)",
         genes.display(),
@@ -377,6 +397,10 @@ fn print_report(r: &Report) {
         r.input.sample,
         r.input.build
     );
+    let coverage = r.input.coverage.as_ref().map(CoverageFinding::message);
+    if let Some(m) = &coverage {
+        outln!("WARNING: {m}\n");
+    }
     outln!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
     let width = dip_width(r);
     outln!(
@@ -420,7 +444,7 @@ fn print_report(r: &Report) {
     }
     outln!();
     crate::print_drugs(&r.drugs);
-    for w in &r.warnings {
+    for w in r.warnings.iter().filter(|w| Some(*w) != coverage.as_ref()) {
         outln!("note: {w}");
     }
 }

@@ -65,6 +65,7 @@ pub fn outside_report(engine: &Engine) -> dosera::Result<Report> {
         sex_source: SexSource::Unknown,
         genes: Vec::new(),
         warnings: Vec::new(),
+        coverage: None,
     };
     let resolved = outside::resolve(engine, &outside::parse(OUTSIDE_CALLS)?)?;
     let drugs: Vec<String> = OUTSIDE_DRUGS.iter().map(|d| d.to_string()).collect();

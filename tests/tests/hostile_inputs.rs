@@ -402,6 +402,23 @@ fn catalogue() -> Vec<Case> {
             Error(ErrorCode::UnsupportedBuild, ""),
         ),
         case(
+            "GRCh37 positions, no build in the header",
+            Vcf(format!(
+                "##fileformat=VCFv4.2\n{COLUMNS}\tS1\n{}\t0/1\n",
+                STAR2.replace("94781859", "96541616")
+            )
+            .into_bytes()),
+            Flagged("this VCF looks like another genome build than GRCh38"),
+        ),
+        case(
+            "records far from every pharmacogene",
+            Vcf(one_sample(&[(
+                &STAR2.replace("94781859", "50000000"),
+                "0/1",
+            )])),
+            Flagged("this VCF covers no pharmacogene position"),
+        ),
+        case(
             "contig spelled chromosome10",
             Vcf(text.replace("chr10", "chromosome10").into_bytes()),
             Error(ErrorCode::InvalidVcf, "chromosome10"),

@@ -43,6 +43,7 @@ fn outside_only_report() -> Report {
         sex_source: SexSource::Unknown,
         genes: Vec::new(),
         warnings: Vec::new(),
+        coverage: None,
     };
     let text = "CYP2D6\t*1/*4\nCYP2D6\t*1/*1\nHLA-B\t*57:01 positive\nCYP2C19\t./.\n";
     let resolved = outside::resolve(&engine, &outside::parse(text).unwrap()).unwrap();
@@ -297,6 +298,20 @@ fn fhir_resources_accepts_the_bundles() {
     let out = validate(&fhir::bundle(&example_report()), "example").unwrap();
     assert!(out.starts_with("ok: "), "{out}");
     let out = validate(&fhir::bundle(&outside_only_report()), "outside").unwrap();
+    assert!(out.starts_with("ok: "), "{out}");
+    // A VCF that looks like another build: the warning leaves the bundle
+    // valid.
+    let engine = Engine::bundled().unwrap();
+    let grch37 =
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+                  chr10\t96541616\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+    let mut reader = VcfReader::from_bytes(grch37.as_bytes().to_vec()).unwrap();
+    let calls = engine
+        .call_vcf(&mut reader, &CallOptions::default())
+        .unwrap();
+    let report = build(&engine, &calls[0], &[], &[]).unwrap();
+    assert!(report.input.coverage.is_some());
+    let out = validate(&fhir::bundle(&report), "grch37").unwrap();
     assert!(out.starts_with("ok: "), "{out}");
 }
 

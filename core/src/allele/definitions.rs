@@ -289,6 +289,18 @@ impl Definitions {
             .collect()
     }
 
+    /// Number of distinct (chromosome, position) definition positions.
+    pub(crate) fn position_count(&self) -> u64 {
+        let mut all: Vec<(&str, u64)> = self
+            .genes
+            .iter()
+            .flat_map(|g| g.positions.iter().map(|p| (g.chrom.as_str(), p.position)))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all.len() as u64
+    }
+
     /// True when a (chromosome, position) is a definition position.
     pub(crate) fn wants(&self, chrom: &str, pos: u64) -> bool {
         self.by_pos

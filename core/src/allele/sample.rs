@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::definitions::GeneDefinition;
 use super::{call_gene, CallOptions, Definitions, GeneCall, Sex, SexSource};
 use crate::genotype::{index_sites, observe, Observation, SiteView};
+use crate::input::coverage::{CoverageFinding, Survey};
 use crate::input::vcf::VcfReader;
 use crate::input::Site;
 use crate::pack::Source;
@@ -28,6 +29,10 @@ pub struct SampleCalls {
     pub genes: Vec<GeneCall>,
     /// Problems with the input that touch this sample.
     pub warnings: Vec<String>,
+    /// What the VCF's records show when they miss the pharmacogenes
+    /// ([`VcfSites::coverage`]): the same for every sample of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageFinding>,
 }
 
 impl SampleCalls {
@@ -45,6 +50,7 @@ impl SampleCalls {
             sex_source: SexSource::Unknown,
             genes: Vec::new(),
             warnings: Vec::new(),
+            coverage: None,
         }
     }
 
@@ -65,11 +71,25 @@ pub struct VcfSites {
     pub sites: Vec<Site>,
     /// Reader warnings.
     pub warnings: Vec<String>,
+    /// What the records show when they miss the pharmacogenes: another
+    /// genome build, or no pharmacogene position covered. `None` for an
+    /// ordinary GRCh38 file (and an empty one).
+    pub coverage: Option<CoverageFinding>,
 }
 
 impl Engine {
     /// Reads every record at a definition position from a VCF, checking the
-    /// genome build (header contigs, then REF at definition positions).
+    /// genome build (header contigs, then REF at definition positions),
+    /// and judges where the records lie ([`VcfSites::coverage`]): a file of
+    /// another build whose header does not say so, or one that covers no
+    /// pharmacogene position, is reported as such rather than as a
+    /// patient without variants.
+    ///
+    /// When the file is read through an index and no record on a
+    /// definition position has GRCh38's REF, the whole file is read again
+    /// (the records beyond the gene regions tell another build from a file
+    /// of other regions), so the judgement is the same with or without the
+    /// index.
     ///
     /// ```
     /// let engine = dosera::Engine::bundled().unwrap();
@@ -78,20 +98,52 @@ impl Engine {
     /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
     /// let sites = engine.read_sites(&mut reader).unwrap();
     /// assert_eq!(sites.sites.len(), 1);
+    /// assert_eq!(sites.coverage, None);
+    ///
+    /// // The same variant (CYP2C19*2) at its GRCh37 position.
+    /// let grch37 = vcf.replace("94781859", "96541616");
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(grch37.into_bytes()).unwrap();
+    /// let sites = engine.read_sites(&mut reader).unwrap();
+    /// assert!(sites.sites.is_empty());
+    /// let finding = sites.coverage.unwrap();
+    /// assert!(finding.message().starts_with("this VCF looks like another genome build"));
     /// ```
     pub fn read_sites(&self, reader: &mut VcfReader) -> Result<VcfSites> {
         let defs = self.definitions();
-        let wanted = |chrom: &str, pos: u64| defs.wants(chrom, pos);
-        reader.restrict_to(&defs.regions());
-        let mut sites = Vec::new();
-        while let Some(site) = reader.next_site(&wanted)? {
-            sites.push(site);
-        }
+        let regions = defs.regions();
+        let survey = Survey::new(&regions, defs.position_count());
+        let surveyed = |chrom: &str, pos: u64| {
+            let on = defs.wants(chrom, pos);
+            survey.see(chrom, pos, on);
+            on
+        };
+        let sites = if reader.restrict_to(&regions) {
+            // Through the index only the gene regions are read, which is
+            // enough to judge the file by unless the REF on definition
+            // positions is in doubt: then every record is read again.
+            let sites = read_all(reader, &|chrom, pos| defs.wants(chrom, pos))?;
+            survey_refs(defs, &sites, &survey);
+            check_reference(defs, &sites)?;
+            if survey.counts().settled_by_ref() || !reader.reopen_without_index()? {
+                return Ok(VcfSites {
+                    samples: reader.samples().to_vec(),
+                    sites,
+                    warnings: reader.warnings().to_vec(),
+                    coverage: None,
+                });
+            }
+            survey.restart();
+            read_all(reader, &surveyed)?
+        } else {
+            read_all(reader, &surveyed)?
+        };
+        survey_refs(defs, &sites, &survey);
         check_reference(defs, &sites)?;
         Ok(VcfSites {
             samples: reader.samples().to_vec(),
             sites,
             warnings: reader.warnings().to_vec(),
+            coverage: CoverageFinding::judge(&survey.counts()),
         })
     }
 
@@ -350,6 +402,39 @@ pub fn select_samples(samples: &[String], wanted: Option<&str>) -> Result<Vec<us
     }
 }
 
+/// Every wanted record of the file, in file order.
+fn read_all(reader: &mut VcfReader, wanted: &dyn Fn(&str, u64) -> bool) -> Result<Vec<Site>> {
+    let mut sites = Vec::new();
+    while let Some(site) = reader.next_site(wanted)? {
+        sites.push(site);
+    }
+    Ok(sites)
+}
+
+/// Counts the REF of each record on a definition position against the
+/// GRCh38 base there (the first gene's, when genes share the position).
+fn survey_refs(defs: &Definitions, sites: &[Site], survey: &Survey) {
+    for s in sites {
+        let def_ref = defs.by_pos.get(&s.pos).and_then(|entries| {
+            entries.iter().find_map(|(g, p)| {
+                let gene = &defs.genes[*g];
+                (gene.chrom == s.chrom).then(|| gene.positions[*p].ref_allele.as_str())
+            })
+        });
+        if let Some(def_ref) = def_ref {
+            survey.compare_ref(&s.chrom, same_reference(&s.ref_allele, def_ref));
+        }
+    }
+}
+
+/// Whether a record's REF is the definition's GRCh38 REF (or starts with
+/// it, as a longer REF spanning the position does).
+fn same_reference(site_ref: &str, def_ref: &str) -> bool {
+    let site_ref = site_ref.to_ascii_uppercase();
+    let def_ref = def_ref.to_ascii_uppercase();
+    site_ref == def_ref || site_ref.starts_with(&def_ref)
+}
+
 /// REF at definition positions must be GRCh38's: most positions disagreeing
 /// means another build.
 fn check_reference(defs: &Definitions, sites: &[Site]) -> Result<()> {
@@ -366,7 +451,7 @@ fn check_reference(defs: &Definitions, sites: &[Site]) -> Result<()> {
             }
             let def_ref = gene.positions[*p].ref_allele.to_ascii_uppercase();
             let site_ref = s.ref_allele.to_ascii_uppercase();
-            if site_ref == def_ref || site_ref.starts_with(&def_ref) {
+            if same_reference(&site_ref, &def_ref) {
                 same += 1;
             } else {
                 differ += 1;
@@ -452,6 +537,7 @@ fn call_sample(
         sex_source,
         genes,
         warnings,
+        coverage: sites.coverage.clone(),
     }
 }
 

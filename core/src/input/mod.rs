@@ -1,8 +1,10 @@
 //! Reading patient input: VCF files (through [`vcf`], the only module that
-//! touches noodles) and outside-call files ([`outside`]).
+//! touches noodles), outside-call files ([`outside`]), and what a VCF's
+//! records show about where they lie ([`coverage`]).
 //!
 //! The types here are dosera's own: the matcher never sees a noodles type.
 
+pub mod coverage;
 pub mod outside;
 pub mod vcf;
 

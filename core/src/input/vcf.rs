@@ -22,7 +22,9 @@
 //! - a header without a `#CHROM` line, or a record with fewer than eight
 //!   columns or a non-numeric POS;
 //! - a header that names GRCh37 (`##reference`, contig `assembly`, or the
-//!   GRCh37 length of a chromosome);
+//!   GRCh37 length of a chromosome); a header that names no build is
+//!   read, and where its records lie is judged once they are read
+//!   ([`crate::input::coverage`]);
 //! - a record on a chromosome it cannot recognise (`chromosome1`, `foo`);
 //!   alt, decoy, unplaced and HLA contigs are skipped silently instead;
 //! - gVCF reference blocks: in a gVCF an absent position is not uncalled, so
@@ -97,6 +99,9 @@ pub struct VcfReader {
     started: bool,
     /// The input is bgzip-compressed.
     bgzf: bool,
+    /// Records have been read through an index (see
+    /// [`VcfReader::reopen_without_index`]).
+    via_index: bool,
 }
 
 /// The records part of the input.
@@ -585,6 +590,7 @@ impl VcfReader {
                         return false;
                     }
                 };
+                self.via_index = true;
                 self.body = Body::Indexed(Box::new(Indexed {
                     body,
                     kind,
@@ -639,6 +645,36 @@ impl VcfReader {
                 self.body = Body::Text(indexed.full);
             }
         }
+    }
+
+    /// Starts again from the first record, without the index, when records
+    /// were read through one (even if the reader has since fallen back to
+    /// the whole file): the file is opened afresh, as
+    /// [`VcfReader::from_path`] then [`VcfReader::ignore_index`] open it, so
+    /// the sites and warnings that follow are exactly those of a reader
+    /// that never used the index. For a caller that needs to see every
+    /// record after all (dosera does when the pharmacogene regions held
+    /// too little to judge the file by). `Ok(false)`, changing nothing,
+    /// when no index was used; an error when the file cannot be opened
+    /// again.
+    ///
+    /// ```
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+    ///            chr1\t10\t.\tA\tC\t.\t.\t.\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// // Input held in memory is never read through an index.
+    /// assert!(!reader.reopen_without_index()?);
+    /// assert!(reader.next_site(&|_, _| true)?.is_some());
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn reopen_without_index(&mut self) -> Result<bool> {
+        let Some(file) = self.file.clone().filter(|_| self.via_index) else {
+            return Ok(false);
+        };
+        let mut fresh = VcfReader::from_path(&file)?;
+        fresh.ignore_index();
+        *self = fresh;
+        Ok(true)
     }
 
     /// Data records read so far, wanted or not: every record up to here in
@@ -807,6 +843,7 @@ impl VcfReader {
             candidates: Vec::new(),
             started: false,
             bgzf,
+            via_index: false,
         })
     }
 }
@@ -869,6 +906,7 @@ fn read_bcf(input: Input, mut state: State) -> Result<VcfReader> {
         candidates: Vec::new(),
         started: false,
         bgzf: false,
+        via_index: false,
     })
 }
 

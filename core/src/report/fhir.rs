@@ -6,7 +6,11 @@
 //! * one `DiagnosticReport` (profile `genomics-report`, LOINC 51969-4
 //!   "Genetic analysis report", status `final`) whose `result` lists every
 //!   observation of the bundle; the engine version, the pack release and the
-//!   pack SHA-256 are in its `conclusion` and in `meta.tag`;
+//!   pack SHA-256 are in its `conclusion` and in `meta.tag`; a VCF that
+//!   looks like another genome build, or covers no pharmacogene position
+//!   (`input.coverage` of the report), opens the `conclusion` with a
+//!   warning, and each genotype and implication observation read from the
+//!   VCF says so in its `note`;
 //! * one placeholder `Patient` built from the sample name only: no name,
 //!   birth date or identifier, just a narrative saying which sample it stands
 //!   for;
@@ -491,11 +495,18 @@ pub fn bundle(report: &Report) -> Value {
         ));
     }
 
-    let mut conclusion = format!(
+    // A VCF that looks like another build, or covers no pharmacogene
+    // position, is said first (DiagnosticReport has no `note` in R4).
+    let coverage = report.input.coverage.as_ref().map(|c| c.message());
+    let mut conclusion = coverage
+        .as_ref()
+        .map(|m| format!("Warning: {m}. "))
+        .unwrap_or_default();
+    conclusion.push_str(&format!(
         "Pharmacogenomic decision support, not a diagnosis: read the linked guideline before prescribing. \
          Sample {}, {}; dosera {}; knowledge packs {} (sha256 {}).",
         sample, report.input.build, report.engine_version, report.packs_release, report.packs_sha256
-    );
+    ));
     let actionable: Vec<String> = report
         .drugs
         .iter()
@@ -505,7 +516,11 @@ pub fn bundle(report: &Report) -> Value {
     if !actionable.is_empty() {
         conclusion.push_str(&format!(" Actionable: {}.", actionable.join(", ")));
     }
-    for w in &report.warnings {
+    for w in report
+        .warnings
+        .iter()
+        .filter(|w| Some(*w) != coverage.as_ref())
+    {
         conclusion.push_str(&format!(" Note: {w}."));
     }
 

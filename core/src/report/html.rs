@@ -7,8 +7,10 @@
 //! page carries no time stamp, so the same report always renders to the
 //! same bytes.
 //!
-//! Order: header (sample, engine, pack release and hash), the
-//! "decision support, not a diagnosis" line, drugs with an action, the gene
+//! Order: header (sample, engine, pack release and hash), a warning when
+//! the VCF looks like another genome build or covers no pharmacogene
+//! position, the "decision support, not a diagnosis" line, drugs with an
+//! action, the gene
 //! table, the other drugs checked, what was not tested, then the details:
 //! every recommendation and the evidence behind every gene.
 //!
@@ -21,6 +23,7 @@ use std::str::FromStr;
 
 use crate::allele::{CallSource, PhaseState, Sex, SexSource};
 use crate::genotype::MissingReason;
+use crate::input::coverage::{BuildSign, CoverageFinding};
 use crate::pack::{Action, DoseAdjustment};
 use crate::recommend::{DrugResult, Match};
 
@@ -228,6 +231,18 @@ enum Ui {
     NoneMissing,
     NothingUntested,
     InputNotes,
+    OtherBuild,
+    OtherBuildMore,
+    NoPharmacogenePosition,
+    NoPharmacogenePositionMore,
+    SignRefDiffers,
+    SignNearButNotOn,
+    CoverageRecords,
+    CoverageOnChromosomes,
+    CoverageOnPositions,
+    CoverageRefAgrees,
+    CoverageRefDiffers,
+    CoverageNear,
     Footer,
 }
 
@@ -372,6 +387,42 @@ impl Ui {
                 "Alla gener som riktlinjerna här använder har ett resultat.",
             ),
             Ui::InputNotes => ("Notes on the request", "Anteckningar om förfrågan"),
+            Ui::OtherBuild => (
+                "Warning: the VCF looks like another genome build than GRCh38",
+                "Varning: VCF-filen ser ut att vara från en annan genomversion än GRCh38",
+            ),
+            Ui::OtherBuildMore => (
+                "Every gene call, phenotype and recommendation from the VCF on this page is unreliable. Check which genome build the variants were called against, and lift the file over to GRCh38 or call the variants against GRCh38.",
+                "Alla genanrop, fenotyper och rekommendationer från VCF-filen på den här sidan är opålitliga. Kontrollera mot vilken genomversion varianterna anropades, och konvertera filen till GRCh38 eller anropa varianterna mot GRCh38.",
+            ),
+            Ui::NoPharmacogenePosition => (
+                "Warning: the VCF covers no pharmacogene position",
+                "Varning: VCF-filen täcker ingen farmakogenetisk position",
+            ),
+            Ui::NoPharmacogenePositionMore => (
+                "No record of the file lies on or near a position the allele definitions use. The genes from the VCF have no result for lack of data, not because the patient carries no variant. Use a VCF that covers the pharmacogenes (a whole genome, an exome or a pharmacogene panel).",
+                "Ingen post i filen ligger på eller nära en position som alleldefinitionerna använder. Generna från VCF-filen saknar resultat för att data saknas, inte för att patienten saknar varianter. Använd en VCF-fil som täcker farmakogenerna (helgenom, exom eller en farmakogenpanel).",
+            ),
+            Ui::SignRefDiffers => (
+                "On definition positions, the reference base (REF) of the file differs from GRCh38's more often than it agrees.",
+                "På definitionspositionerna skiljer sig filens referensbas (REF) från GRCh38 oftare än den stämmer.",
+            ),
+            Ui::SignNearButNotOn => (
+                "Records lie near the pharmacogenes (within 2 Mb), but none on a definition position with GRCh38's reference base.",
+                "Poster ligger nära farmakogenerna (inom 2 Mb), men ingen på en definitionsposition med GRCh38:s referensbas.",
+            ),
+            Ui::CoverageRecords => ("Records read", "Lästa poster"),
+            Ui::CoverageOnChromosomes => (
+                "on chromosomes that carry a pharmacogene",
+                "på kromosomer med en farmakogen",
+            ),
+            Ui::CoverageOnPositions => ("on definition positions", "på definitionspositioner"),
+            Ui::CoverageRefAgrees => ("REF as in GRCh38", "REF som i GRCh38"),
+            Ui::CoverageRefDiffers => ("REF not as in GRCh38", "REF inte som i GRCh38"),
+            Ui::CoverageNear => (
+                "near a pharmacogene but on none of its positions",
+                "nära en farmakogen men inte på någon av dess positioner",
+            ),
             Ui::Footer => (
                 "Made by dosera. The page holds no time stamp: the same input gives the same page.",
                 "Skapad av dosera. Sidan saknar tidsstämpel: samma indata ger samma sida.",
@@ -631,6 +682,7 @@ impl Page<'_> {
         self.raw("\">");
         self.text(short);
         self.raw("</code></dd>\n</dl>\n");
+        self.coverage();
         self.raw("<div class=\"disclaimer\" role=\"note\"><strong>");
         self.text(self.t(Ui::Disclaimer));
         self.raw("</strong>");
@@ -640,6 +692,53 @@ impl Page<'_> {
             self.text(self.t(Ui::AssumedReference));
         }
         self.raw("</div>\n</header>\n");
+    }
+
+    /// The banner of a VCF that looks like another build or covers no
+    /// pharmacogene position: what it means, what points that way, and
+    /// the counts behind it.
+    fn coverage(&mut self) {
+        let Some(c) = &self.report.input.coverage else {
+            return;
+        };
+        let (title, more) = match c {
+            CoverageFinding::OtherBuild { .. } => (Ui::OtherBuild, Ui::OtherBuildMore),
+            CoverageFinding::NoPharmacogenePosition { .. } => {
+                (Ui::NoPharmacogenePosition, Ui::NoPharmacogenePositionMore)
+            }
+        };
+        self.raw("<div class=\"disclaimer\" id=\"coverage\" role=\"alert\"><strong>");
+        self.text(self.t(title));
+        self.raw("</strong>");
+        self.text(self.t(more));
+        self.raw("\n<ul>\n");
+        for sign in c.signs() {
+            self.raw("<li>");
+            self.text(self.t(match sign {
+                BuildSign::RefDiffers => Ui::SignRefDiffers,
+                BuildSign::NearButNotOn => Ui::SignNearButNotOn,
+            }));
+            self.raw("</li>\n");
+        }
+        let n = c.counts();
+        let counts = format!(
+            "{}: {} ({} {}; {} {}: {} {}, {} {}; {} {})",
+            self.t(Ui::CoverageRecords),
+            n.records,
+            n.on_pharmacogene_chromosomes,
+            self.t(Ui::CoverageOnChromosomes),
+            n.on_definition_positions,
+            self.t(Ui::CoverageOnPositions),
+            n.ref_agrees,
+            self.t(Ui::CoverageRefAgrees),
+            n.ref_differs,
+            self.t(Ui::CoverageRefDiffers),
+            n.near_pharmacogenes,
+            self.t(Ui::CoverageNear),
+        );
+        self.raw("<li class=\"small\">");
+        self.text(&counts);
+        self.raw("</li>\n</ul></div>\n");
     }
 
     fn dt_dd(&mut self, ui: Ui, value: &str) {
@@ -1335,7 +1434,14 @@ mod tests {
         assert_eq!(Ui::NotTested.text(Lang::Sv), "Vad som inte testades");
         assert_eq!(Ui::Genes.text(Lang::En), "Genes");
         // Spot checks that the table is not a copy of itself.
-        for ui in [Ui::Title, Ui::Genes, Ui::NotTested, Ui::Disclaimer] {
+        for ui in [
+            Ui::Title,
+            Ui::Genes,
+            Ui::NotTested,
+            Ui::Disclaimer,
+            Ui::OtherBuild,
+            Ui::NoPharmacogenePosition,
+        ] {
             assert_ne!(ui.text(Lang::En), ui.text(Lang::Sv), "{ui:?}");
         }
         for a in Action::ALL {

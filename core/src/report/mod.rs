@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
+use crate::input::coverage::CoverageFinding;
 use crate::input::outside::{ResolvedOutside, UsedField};
 use crate::recommend::{DrugResult, GeneInput, GeneResult};
 use crate::{Engine, Result, Source};
@@ -33,6 +34,14 @@ pub struct InputSummary {
     pub sex_source: SexSource,
     /// Missing positions were assumed reference (on request).
     pub assume_reference: bool,
+    /// Set when the VCF's records miss the pharmacogenes: they look like
+    /// another genome build, or cover no pharmacogene position. Its
+    /// [`message`](CoverageFinding::message) is also the first of the
+    /// report's warnings, and every gene called from the VCF (and every
+    /// drug whose guideline reads one) carries its
+    /// [`flag`](CoverageFinding::flag).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageFinding>,
 }
 
 /// One gene in the report.
@@ -231,17 +240,28 @@ pub fn build(
         apply_outside(&mut genes[idx], lines);
     }
     let mut interpreted: Vec<GeneResult> = Vec::new();
+    let coverage = calls.coverage.as_ref();
     for g in &mut genes {
         if interpret_gene(engine, g) {
             interpreted.extend(g.interpretation.clone());
         }
+        flag_gene(g, coverage);
     }
     genes.sort_by(|a, b| a.gene.cmp(&b.gene));
     let drug_list = drug_list(engine, &genes, drugs);
     let recs = engine.recommend_interpreted(interpreted, &drug_list, &[])?;
     let mut drugs = recs.drugs;
+    for d in &mut drugs {
+        let reads_vcf = d.genes.iter().any(|x| {
+            genes
+                .iter()
+                .any(|g| &g.gene == x && g.source == CallSource::Vcf)
+        });
+        flag_drug(d, coverage, reads_vcf);
+    }
     drugs.sort_by_key(|d| !d.actionable);
-    let mut warnings = calls.warnings.clone();
+    let mut warnings: Vec<String> = coverage.map(CoverageFinding::message).into_iter().collect();
+    warnings.extend(calls.warnings.iter().cloned());
     warnings.extend(recs.warnings);
     Ok(Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -258,11 +278,27 @@ pub fn build(
                 .genes
                 .iter()
                 .any(|g| g.evidence.missing.iter().any(|m| m.assumed_reference)),
+            coverage: calls.coverage.clone(),
         },
         genes,
         drugs,
         warnings,
     })
+}
+
+/// Adds the flag of a coverage finding to a gene called from the VCF.
+pub(crate) fn flag_gene(g: &mut GeneReport, coverage: Option<&CoverageFinding>) {
+    if let Some(c) = coverage.filter(|_| g.source == CallSource::Vcf) {
+        g.warnings.push(c.flag().to_string());
+    }
+}
+
+/// Adds the flag of a coverage finding to a drug whose guideline reads a
+/// gene called from the VCF (`reads_vcf`).
+pub(crate) fn flag_drug(d: &mut DrugResult, coverage: Option<&CoverageFinding>, reads_vcf: bool) {
+    if let Some(c) = coverage.filter(|_| reads_vcf) {
+        d.warnings.push(c.flag().to_string());
+    }
 }
 
 /// The drugs a report lists: the ones asked for, else every drug whose

@@ -43,7 +43,7 @@
 //! | `missing_positions` | number of definition positions with no usable genotype |
 //! | `called` | `yes` when the gene reached the guidelines with a result, `no` when it is matched as No Result |
 //! | `no_call_reason` | why the VCF call has no diplotype |
-//! | `warnings` | the gene's warnings, ` \| `-joined |
+//! | `warnings` | the gene's warnings, ` \| `-joined (a VCF that looks like another genome build, or covers no pharmacogene position, flags every gene called from it) |
 //! | `status` | `ok`, or `failed` when the sample could not be reported |
 //! | `error` | why the sample failed |
 //!
@@ -65,7 +65,7 @@
 //! | `recommendation_ids` | upstream id per matched recommendation |
 //! | `matches` | number of matched recommendations |
 //! | `candidates_agree` | `yes` when every candidate combination of an ambiguous result leads to the same advice |
-//! | `warnings` | the drug's warnings, ` \| `-joined |
+//! | `warnings` | the drug's warnings, ` \| `-joined (the same flag when the guideline reads a gene called from such a VCF) |
 //! | `status` | `ok` or `failed` |
 //! | `error` | why the sample failed |
 //!
@@ -620,6 +620,7 @@ fn template(
         samples: vec![String::new()],
         sites: Vec::new(),
         warnings: Vec::new(),
+        coverage: None,
     };
     let mut calls: SampleCalls = engine.call_sites(&empty, 0, options);
     calls.sex_source = SexSource::Unknown;
@@ -954,6 +955,9 @@ pub struct Rows {
     pub drugs: String,
     /// Sample and error, when the sample could not be reported.
     pub failed: Option<(String, String)>,
+    /// The file's coverage finding (the report's `input.coverage`), for
+    /// a sample that was reported; its flag is in the rows' `warnings`.
+    pub coverage: Option<crate::input::coverage::CoverageFinding>,
 }
 
 /// `genes.tsv` and `drugs.tsv` written one sample at a time, for cohorts
@@ -1026,14 +1030,15 @@ impl<W: std::io::Write> TableWriter<W> {
         gene_rows(&mut genes, &outcome);
         let mut drugs = String::new();
         drug_rows(&mut drugs, &outcome);
-        let failed = match outcome {
-            SampleOutcome::Failed(f) => Some((f.sample, f.error)),
-            SampleOutcome::Report(_) => None,
+        let (failed, coverage) = match outcome {
+            SampleOutcome::Failed(f) => (Some((f.sample, f.error)), None),
+            SampleOutcome::Report(r) => (None, r.input.coverage),
         };
         Rows {
             genes,
             drugs,
             failed,
+            coverage,
         }
     }
 

@@ -25,7 +25,8 @@ use crate::genotype::{observe, Observation};
 use crate::input::outside::ResolvedOutside;
 use crate::recommend::{slot_order, GeneInput, GeneResult, Slot};
 use crate::report::{
-    apply_outside, interpret_gene, interpret_gene_by, outside_gene, outside_groups, vcf_gene,
+    apply_outside, flag_drug, flag_gene, interpret_gene, interpret_gene_by, outside_gene,
+    outside_groups, vcf_gene,
 };
 use crate::{Engine, Result, Source};
 
@@ -122,6 +123,9 @@ struct DrugPlace<'a> {
     /// Per guideline gene: its row gene, and whether the guideline looks
     /// it up by diplotype.
     genes: Vec<(Option<usize>, bool)>,
+    /// Some guideline gene is called from the VCF (not replaced by an
+    /// outside call): the row carries the file's coverage flag, if any.
+    reads_vcf: bool,
     /// Rows by what the guideline reads of its genes' results; `None` for
     /// readings whose rows name a candidate (kept in `named` instead).
     by_reading: Map<Option<Arc<DrugEntry>>>,
@@ -275,6 +279,11 @@ impl<'a> RowMaker<'a> {
                         )
                     })
                     .collect(),
+                reads_vcf: slot.guideline.genes.iter().any(|g| {
+                    genes.iter().any(|(name, row)| {
+                        name == g && matches!(row, RowGene::Vcf { outside: None, .. })
+                    })
+                }),
                 source: Source::ALL
                     .iter()
                     .position(|s| *s == slot.source())
@@ -393,6 +402,7 @@ impl<'a> RowMaker<'a> {
             genes,
             drugs,
             failed: None,
+            coverage: self.prepared.sites().coverage.clone(),
         }
     }
 
@@ -470,6 +480,7 @@ impl<'a> RowMaker<'a> {
             apply_outside(&mut g, lines.iter().collect());
         }
         interpret_gene_by(&mut g, &|input| self.interpret(row, input));
+        flag_gene(&mut g, self.prepared.sites().coverage.as_ref());
         let gene_row_text = tail(gene_row("", &g));
         // The remembered interpretation when there is one (the same value),
         // so a result is held once however many patterns lead to it.
@@ -610,7 +621,12 @@ impl<'a> RowMaker<'a> {
             .filter_map(|i| entries[i].result.as_deref())
             .map(|r| (r.gene.as_str(), r))
             .collect();
-        let (result, named) = self.engine.evaluate_slot(&place.slot, &by_gene);
+        let (mut result, named) = self.engine.evaluate_slot(&place.slot, &by_gene);
+        flag_drug(
+            &mut result,
+            self.prepared.sites().coverage.as_ref(),
+            place.reads_vcf,
+        );
         let entry = Arc::new(DrugEntry {
             actionable: result.actionable,
             row: tail(drug_row("", &result)),
