@@ -76,6 +76,11 @@ typedef enum {
    */
   DOSERA_STATUS_MALFORMED_REPORT = 111,
   /**
+   * Strict mode: a gene result given but not answered (a value not
+   * understood, a result the guideline has no row for).
+   */
+  DOSERA_STATUS_NON_ANSWER = 112,
+  /**
    * A pack file whose sha256 differs from its manifest.
    */
   DOSERA_STATUS_CHECKSUM_MISMATCH = 201,
@@ -282,8 +287,11 @@ dosera_status dosera_engine_pack_releases_json(const dosera_engine *engine, char
  *
  * The request is the JSON form of `dosera::Request`:
  * `{"genes": [{"gene": "CYP2C19", "value": "Poor Metabolizer"}], "drugs": ["clopidogrel"],
- * "sources": ["cpic"]}` (`drugs` and `sources` optional; empty means all).
- * The answer is the JSON of `dosera::Recommendations`.
+ * "sources": ["cpic"], "strict": false}` (`drugs`, `sources` and `strict`
+ * optional; empty means all). The answer is the JSON of
+ * `dosera::Recommendations`; each drug lists its `non_answers` (genes whose
+ * result the answer does not use, and why). With `"strict": true` a gene
+ * result given but not answered fails with `DOSERA_STATUS_NON_ANSWER`.
  *
  * \pre `engine`, `request` and `out` are not NULL; `request` is UTF-8.
  * \warning Free `*out` with `dosera_string_free`.
@@ -307,7 +315,10 @@ dosera_status dosera_evaluate_json(const dosera_engine *engine,
  * `{"sample": "NAME or index", "outside": "outside-call TSV text",
  * "drugs": [...], "genes": [...], "assume_reference": false,
  * "all_matches": false, "combinations": false, "cyp2d6": false,
- * "sex": "male" | "female"}`.
+ * "sex": "male" | "female", "strict": false}`. With `"strict": true`, a gene
+ * result given but not answered in any sample (a value not understood, a
+ * result the guideline has no row for) fails the call with
+ * `DOSERA_STATUS_NON_ANSWER`, naming each sample and non-answer.
  *
  * \pre `engine`, `path` and `out` are not NULL; strings are UTF-8.
  * \warning Free the result with `dosera_result_free`. A sample that could

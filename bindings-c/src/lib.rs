@@ -73,6 +73,9 @@ pub enum DoseraStatus {
     MalformedOutsideCall = 110,
     /// A report that cannot be read.
     MalformedReport = 111,
+    /// Strict mode: a gene result given but not answered (a value not
+    /// understood, a result the guideline has no row for).
+    NonAnswer = 112,
     /// A pack file whose sha256 differs from its manifest.
     ChecksumMismatch = 201,
     /// A pack written for another schema version.
@@ -93,7 +96,7 @@ pub enum DoseraStatus {
 impl DoseraStatus {
     /// Every status but `Ok`, for the drift test against `ErrorCode::ALL`.
     #[cfg(test)]
-    const ERRORS: [DoseraStatus; 18] = [
+    const ERRORS: [DoseraStatus; 19] = [
         DoseraStatus::UnknownGene,
         DoseraStatus::UnknownAllele,
         DoseraStatus::MalformedDiplotype,
@@ -105,6 +108,7 @@ impl DoseraStatus {
         DoseraStatus::UnknownSample,
         DoseraStatus::MalformedOutsideCall,
         DoseraStatus::MalformedReport,
+        DoseraStatus::NonAnswer,
         DoseraStatus::ChecksumMismatch,
         DoseraStatus::SchemaVersion,
         DoseraStatus::InvalidPack,
@@ -127,6 +131,7 @@ impl DoseraStatus {
             ErrorCode::UnknownSample => DoseraStatus::UnknownSample,
             ErrorCode::MalformedOutsideCall => DoseraStatus::MalformedOutsideCall,
             ErrorCode::MalformedReport => DoseraStatus::MalformedReport,
+            ErrorCode::NonAnswer => DoseraStatus::NonAnswer,
             ErrorCode::ChecksumMismatch => DoseraStatus::ChecksumMismatch,
             ErrorCode::SchemaVersion => DoseraStatus::SchemaVersion,
             ErrorCode::InvalidPack => DoseraStatus::InvalidPack,
@@ -547,8 +552,11 @@ pub unsafe extern "C" fn dosera_engine_pack_releases_json(
 ///
 /// The request is the JSON form of `dosera::Request`:
 /// `{"genes": [{"gene": "CYP2C19", "value": "Poor Metabolizer"}], "drugs": ["clopidogrel"],
-/// "sources": ["cpic"]}` (`drugs` and `sources` optional; empty means all).
-/// The answer is the JSON of `dosera::Recommendations`.
+/// "sources": ["cpic"], "strict": false}` (`drugs`, `sources` and `strict`
+/// optional; empty means all). The answer is the JSON of
+/// `dosera::Recommendations`; each drug lists its `non_answers` (genes whose
+/// result the answer does not use, and why). With `"strict": true` a gene
+/// result given but not answered fails with `DOSERA_STATUS_NON_ANSWER`.
 ///
 /// \pre `engine`, `request` and `out` are not NULL; `request` is UTF-8.
 /// \warning Free `*out` with `dosera_string_free`.
@@ -602,7 +610,10 @@ fn evaluate(
 /// `{"sample": "NAME or index", "outside": "outside-call TSV text",
 /// "drugs": [...], "genes": [...], "assume_reference": false,
 /// "all_matches": false, "combinations": false, "cyp2d6": false,
-/// "sex": "male" | "female"}`.
+/// "sex": "male" | "female", "strict": false}`. With `"strict": true`, a gene
+/// result given but not answered in any sample (a value not understood, a
+/// result the guideline has no row for) fails the call with
+/// `DOSERA_STATUS_NON_ANSWER`, naming each sample and non-answer.
 ///
 /// \pre `engine`, `path` and `out` are not NULL; strings are UTF-8.
 /// \warning Free the result with `dosera_result_free`. A sample that could

@@ -220,8 +220,11 @@ impl Engine {
         Ok(Engine { inner })
     }
 
-    /// Calls one sample of a VCF and builds its report.
-    #[pyo3(signature = (path, sample=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None))]
+    /// Calls one sample of a VCF and builds its report. With
+    /// ``strict=True`` a gene result given but not answered (a value not
+    /// understood, a result the guideline has no row for) raises
+    /// ``InputError`` (code 112) instead of being a warning.
+    #[pyo3(signature = (path, sample=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None, strict=false))]
     #[allow(clippy::too_many_arguments)]
     fn call_vcf(
         &self,
@@ -236,6 +239,7 @@ impl Engine {
         cyp2d6: bool,
         sex: Option<&str>,
         genes: Option<Vec<String>>,
+        strict: bool,
     ) -> PyResult<PyReport> {
         let options = call_options(
             py,
@@ -261,6 +265,7 @@ impl Engine {
             }
             let outcomes = run_cohort(engine, &path, &options, outside.as_ref(), &drugs)?;
             match outcomes.into_iter().next() {
+                Some(SampleOutcome::Report(r)) if strict => r.check_strict().map(|()| *r),
                 Some(SampleOutcome::Report(r)) => Ok(*r),
                 Some(SampleOutcome::Failed(f)) => {
                     Err(Error::Internal(format!("sample {}: {}", f.sample, f.error)))
@@ -272,8 +277,9 @@ impl Engine {
     }
 
     /// Calls every sample of a VCF (or the ones named) and builds a report
-    /// for each.
-    #[pyo3(signature = (path, samples=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None))]
+    /// for each. With ``strict=True`` a gene result given but not answered
+    /// in any sample raises ``InputError`` (code 112) naming each.
+    #[pyo3(signature = (path, samples=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None, strict=false))]
     #[allow(clippy::too_many_arguments)]
     fn call_cohort(
         &self,
@@ -288,6 +294,7 @@ impl Engine {
         cyp2d6: bool,
         sex: Option<&str>,
         genes: Option<Vec<String>>,
+        strict: bool,
     ) -> PyResult<Cohort> {
         let options = call_options(
             py,
@@ -303,37 +310,43 @@ impl Engine {
         let engine = &self.inner;
         let outcomes = guard(py, || {
             let all = run_cohort(engine, &path, &options, outside.as_ref(), &drugs)?;
-            let Some(wanted) = samples else {
-                return Ok(all);
+            let chosen: Vec<SampleOutcome> = match samples {
+                None => all,
+                // The samples asked for, in the order asked.
+                Some(wanted) => wanted
+                    .iter()
+                    .map(|name| {
+                        all.iter()
+                            .find(|o| o.sample() == name)
+                            .cloned()
+                            .ok_or_else(|| Error::UnknownSample(name.clone()))
+                    })
+                    .collect::<Result<_, _>>()?,
             };
-            // The samples asked for, in the order asked.
-            wanted
-                .iter()
-                .map(|name| {
-                    all.iter()
-                        .find(|o| o.sample() == name)
-                        .cloned()
-                        .ok_or_else(|| Error::UnknownSample(name.clone()))
-                })
-                .collect()
+            if strict {
+                tables::check_strict(&chosen)?;
+            }
+            Ok(chosen)
         })?;
         Ok(Cohort { outcomes })
     }
 
     /// Recommendations from gene results (diplotypes, phenotypes or
-    /// activity scores), without a VCF.
-    #[pyo3(signature = (genes, drugs=None, sources=None))]
+    /// activity scores), without a VCF. With ``strict=True`` a gene result
+    /// given but not answered raises ``InputError`` (code 112).
+    #[pyo3(signature = (genes, drugs=None, sources=None, *, strict=false))]
     fn recommend(
         &self,
         py: Python<'_>,
         genes: std::collections::BTreeMap<String, String>,
         drugs: Option<Vec<String>>,
         sources: Option<Vec<String>>,
+        strict: bool,
     ) -> PyResult<PyRecommendations> {
         let engine = &self.inner;
         let result = guard(py, || {
             let mut request = Request::new(genes.iter().map(|(g, v)| GeneInput::new(g, v)));
-            request = request.drugs(drugs.unwrap_or_default());
+            request = request.drugs(drugs.unwrap_or_default()).strict(strict);
             if let Some(names) = sources {
                 let parsed = names
                     .iter()

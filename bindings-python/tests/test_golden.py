@@ -44,8 +44,8 @@ def test_golden_case(engine: dosera.Engine, case: Path, tmp_path: Path) -> None:
         return
     options = json.loads((case / "options.json").read_text())
     kwargs = {k: v for k, v in options.items() if k != "drugs"}
+    # Options hold outside calls as text; the Python API reads them from a file.
     if "outside" in kwargs:
-        # The options carry outside-call text; the Python API takes a file.
         outside = tmp_path / "outside.tsv"
         outside.write_text(kwargs["outside"])
         kwargs["outside"] = outside

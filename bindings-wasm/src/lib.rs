@@ -75,6 +75,8 @@ pub enum ErrorCode {
     MalformedOutsideCall = 110,
     /// A report that cannot be read.
     MalformedReport = 111,
+    /// Strict mode: a gene result given but not answered.
+    NonAnswer = 112,
     /// A pack whose sha256 differs from its manifest.
     ChecksumMismatch = 201,
     /// A pack written for another schema version.
@@ -107,6 +109,7 @@ impl ErrorCode {
             C::UnknownSample => ErrorCode::UnknownSample,
             C::MalformedOutsideCall => ErrorCode::MalformedOutsideCall,
             C::MalformedReport => ErrorCode::MalformedReport,
+            C::NonAnswer => ErrorCode::NonAnswer,
             C::ChecksumMismatch => ErrorCode::ChecksumMismatch,
             C::SchemaVersion => ErrorCode::SchemaVersion,
             C::InvalidPack => ErrorCode::InvalidPack,
@@ -250,6 +253,19 @@ pub fn action_text(
     alive()?;
     let action: Action = from_js(&action, "action")?;
     Ok(html::action_text(action, lang(&language)?).to_string())
+}
+
+/// Why a drug's answer does not use a gene result, in words (one entry of
+/// a drug result's `non_answers`: `CYP2D6 *1/*44x: given but not
+/// understood (…)`, in Swedish `… angiven men kunde inte tolkas (…)`).
+#[wasm_bindgen(js_name = nonAnswerText)]
+pub fn non_answer_text(
+    #[wasm_bindgen(unchecked_param_type = "NonAnswer")] non_answer: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
+) -> JsResult<String> {
+    alive()?;
+    let n: dosera::NonAnswer = from_js(&non_answer, "non_answer")?;
+    Ok(html::non_answer_text(&n, lang(&language)?))
 }
 
 /// A dose adjustment in words (`50% of starting dose`).
@@ -566,6 +582,7 @@ mod tests {
             "interface PackReleases",
             "type Action",
             "interface DoseAdjustment",
+            "interface NonAnswer",
             "type Lang",
             "interface DoseraError",
         ] {

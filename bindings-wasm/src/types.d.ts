@@ -177,7 +177,15 @@ export interface DrugResult {
   candidates_agree: boolean;
   /** True when any matched recommendation departs from standard prescribing. */
   actionable: boolean;
-  /** Warnings (a gene not given, a candidate with no match, …). */
+  /**
+   * Genes of the guideline whose result this answer does not use, and
+   * why: not given (matched as `No Result`), given but not understood
+   * (matched as `No Result`), or a result the guideline has no row for.
+   * Empty for a guideline with no lookup table at all (its note in
+   * `warnings` says why).
+   */
+  non_answers: NonAnswer[];
+  /** Warnings (the guideline's own note, a limit reached, …). */
   warnings: string[];
 }
 
@@ -400,6 +408,53 @@ export interface MissingPosition {
 export type MissingReason = "not_in_vcf" | "no_genotype" | "partial_genotype" | "ref_mismatch" | "depth_conflict" | "haploid_autosome" | "polyploid" | "conflicting_records";
 
 /**
+ * One gene of a drug's guideline whose result the drug's answer does not
+ * use, and why.
+ * 
+ * ```
+ * use dosera::{Engine, NonAnswerReason, Request};
+ * let engine = Engine::bundled()?;
+ * // Codeine needs CYP2D6; only CYP2C19 is given.
+ * let request = Request::new(["CYP2C19=*1/*1".parse()?]).drugs(["codeine"]);
+ * let result = engine.recommend(&request)?;
+ * let n = &result.drugs[0].non_answers[0];
+ * assert_eq!((n.gene.as_str(), n.reason), ("CYP2D6", NonAnswerReason::NotGiven));
+ * assert_eq!(n.describe(), "CYP2D6: not given, not tested or not called");
+ * # Ok::<(), dosera::Error>(())
+ * ```
+ */
+export interface NonAnswer {
+  /** Gene symbol. */
+  gene: string;
+  /** Which kind of non-answer. */
+  reason: NonAnswerReason;
+  /**
+   * The result as given or called (`*1/*44x`, `Poor Metabolizer`);
+   * `null` when the gene was not given.
+   */
+  value?: string | null;
+  /**
+   * The lookup keys the guideline was searched for (`no_row`), when
+   * they say more than the value.
+   */
+  lookup_keys: string[];
+  /** Why, in words: what could not be read, why there is no result. */
+  detail?: string | null;
+}
+
+/**
+ * Which of the three kinds of non-answer.
+ * 
+ * ```
+ * use dosera::NonAnswerReason;
+ * assert_eq!(serde_json::to_string(&NonAnswerReason::NotUnderstood).unwrap(), "\"not_understood\"");
+ * assert!(NonAnswerReason::NoRow.fails_strict());
+ * assert!(!NonAnswerReason::NotGiven.fails_strict());
+ * ```
+ */
+export type NonAnswerReason = "no_row" | "not_given" | "not_understood";
+
+/**
  * One line of an outside-call file, as written (after trimming and the
  * pack-free rewrites described in the [module documentation](self)).
  * 
@@ -501,6 +556,12 @@ export interface RecommendRequest {
   drugs?: string[];
   /** Sources; empty means every loaded source. */
   sources?: Source[];
+  /**
+   * Strict mode: a gene result given but not answered (a value not
+   * understood, or a result the guideline has no row for) is an error
+   * ([`Error::NonAnswer`]) instead of a warning.
+   */
+  strict?: boolean;
 }
 
 /** The answer to a [`Request`]. */
@@ -517,7 +578,11 @@ export interface Recommendations {
   genes: GeneResult[];
   /** Per drug, source and guideline: what matched. Actionable first. */
   drugs: DrugResult[];
-  /** Request-level warnings (e.g. a drug with no guideline in a source). */
+  /**
+   * Request-level warnings (e.g. a drug with no guideline in a source),
+   * and every non-answer of a result that was given (see
+   * [`NonAnswerReason::fails_strict`]), naming the drugs it affects.
+   */
   warnings: string[];
 }
 
@@ -537,7 +602,11 @@ export interface Report {
   genes: GeneReport[];
   /** Per drug and source: matched recommendations. */
   drugs: DrugResult[];
-  /** Problems with the input as a whole. */
+  /**
+   * Problems with the input as a whole, and every non-answer of a
+   * result that was given (a value not understood, a result the
+   * guideline has no row for), naming the drugs it affects.
+   */
   warnings: string[];
 }
 
@@ -678,6 +747,12 @@ export interface VcfOptions {
   cyp2d6?: boolean;
   /** Sex of the sample(s), when known. */
   sex?: Sex | null;
+  /**
+   * Strict mode: a gene result given but not answered in any sample (a
+   * value not understood, a result the guideline has no row for) makes
+   * [`evaluate`] fail with [`Error::NonAnswer`] (code 112).
+   */
+  strict?: boolean;
 }
 
 /** The outcome of a VCF evaluation: one entry per sample, in file order. */

@@ -55,6 +55,20 @@ describe("module functions", () => {
     assert.ok([...en].some((t) => !sv.has(t)));
   });
 
+  test("nonAnswerText words the three kinds of non-answer apart, in English and Swedish", () => {
+    const n = (reason, value, detail = null) => ({ gene: "CYP2D6", reason, value, lookup_keys: [], detail });
+    assert.equal(dosera.nonAnswerText(n("not_given", null), "en"), "CYP2D6: not given, not tested or not called");
+    assert.equal(
+      dosera.nonAnswerText(n("not_understood", "*1/*44x", "unknown allele `*44x` for CYP2D6"), "en"),
+      "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6)",
+    );
+    assert.equal(dosera.nonAnswerText(n("not_understood", "*1/*44x"), "sv"), "CYP2D6 *1/*44x: angiven men kunde inte tolkas");
+    const kinds = ["no_row", "not_given", "not_understood"];
+    for (const lang of ["en", "sv"]) {
+      assert.equal(new Set(kinds.map((k) => dosera.nonAnswerText(n(k, "x"), lang))).size, 3, lang);
+    }
+  });
+
   test("doseText states the share and the dose it applies to", () => {
     const half = { percent_min: 50, percent_max: 50, of: "starting dose" };
     const en = dosera.doseText(half, "en");

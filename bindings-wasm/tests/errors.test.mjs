@@ -123,6 +123,26 @@ describe("1xx input errors", () => {
     delete noGenes.genes;
     throwsDosera(() => dosera.reportFhir(noGenes), 111, /genes/);
   });
+
+  test("112 NonAnswer: strict mode, a result given but not answered", () => {
+    // An outside call with a typo: given, not understood.
+    const typo = { outside: "CYP2D6\t*1/*44x\n", drugs: ["codeine"], genes: ["CYP2C19"] };
+    const plain = engine.evaluateVcf(example, typo).samples[0].report;
+    const codeine = plain.drugs.filter((d) => d.drug === "codeine");
+    assert.equal(codeine.length, 2);
+    for (const d of codeine) {
+      assert.deepEqual(d.non_answers.map((n) => [n.gene, n.reason, n.value]), [["CYP2D6", "not_understood", "*1/*44x"]]);
+    }
+    const e = throwsDosera(() => engine.evaluateVcf(example, { ...typo, strict: true }), ErrorCode.NonAnswer, /not answered \(strict\)/);
+    assert.match(e.message, /CYP2D6 \*1\/\*44x: given but not understood/);
+    // A result the guidelines have no row for.
+    const noRow = one("CYP2D6", "No Result", { drugs: ["codeine"] });
+    assert.ok(engine.recommend(noRow).drugs.every((d) => d.non_answers[0].reason === "no_row"));
+    throwsDosera(() => engine.recommend({ ...noRow, strict: true }), 112, /CYP2D6 No Result: the guideline has no recommendation/);
+    // A gene not given is the input's scope, not an error.
+    const absent = engine.recommend(one("CYP2C19", "*1/*1", { drugs: ["codeine"], strict: true }));
+    assert.ok(absent.drugs.every((d) => d.non_answers[0].reason === "not_given"));
+  });
 });
 
 describe("2xx knowledge-pack errors (Engine.fromPacks)", () => {
@@ -245,7 +265,7 @@ test("codes no JS input reaches still exist in errorCodes()", () => {
     assert.equal(ErrorCode[name], code, name);
   }
   // Every other code is produced by a test in this file.
-  const covered = [101, 102, 103, 104, 105, 107, 108, 109, 110, 111, 202, 203, 302];
+  const covered = [101, 102, 103, 104, 105, 107, 108, 109, 110, 111, 112, 202, 203, 302];
   assert.deepEqual(
     [...covered, ...Object.values(unreachable)].sort((a, b) => a - b),
     Object.values(table).sort((a, b) => a - b),

@@ -3,7 +3,7 @@
 // dosera WebAssembly module; nothing is sent anywhere. Text from the engine
 // and from files is always set as text, never as markup.
 
-import init, { Engine, actionText, doseText, reportHtml } from './pkg/dosera.js';
+import init, { Engine, actionText, doseText, nonAnswerText, reportHtml } from './pkg/dosera.js';
 import { LANGS, t, strength } from './i18n.js';
 
 const state = {
@@ -367,6 +367,10 @@ function drugCard(d) {
   },
   h('h3', {}, d.drug, ' ', h('span', { class: 'src' }, d.source.toUpperCase())),
   d.matches.length ? d.matches.map(matchBlock) : h('p', { class: 'note' }, L('noMatch')),
+  // Why a gene result is not used: not given, not understood, no row.
+  d.non_answers.length
+    ? h('ul', { class: 'non-answers' }, d.non_answers.map((n) => h('li', { class: 'note small' }, nonAnswerText(n, state.lang))))
+    : null,
   ambiguous ? h('p', { class: d.candidates_agree ? 'agree' : 'note disagree' }, d.candidates_agree ? L('agree') : L('disagree')) : null,
   d.warnings.length ? h('ul', { class: 'warnings' }, d.warnings.map((w) => h('li', {}, w))) : null,
   h('p', { class: 'small muted provenance' },

@@ -152,6 +152,11 @@ struct RecommendArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Fail (exit code 1, error 112) instead of warning when a gene result
+    /// given leads to no recommendation (a value not understood, a result
+    /// the guideline has no row for); for pipelines.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Subcommand)]
@@ -394,8 +399,14 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
     for s in &args.sources {
         sources.push(s.parse::<Source>()?);
     }
-    let request = Request::new(genes).drugs(args.drugs).sources(sources);
+    let request = Request::new(genes)
+        .drugs(args.drugs)
+        .sources(sources)
+        .strict(args.strict);
     let result = engine.recommend(&request)?;
+    for w in result.strict_warnings() {
+        eprintln!("warning: {w}");
+    }
     if args.json {
         return print_json(&result);
     }
@@ -478,6 +489,9 @@ fn print_drugs(drugs: &[dosera::DrugResult]) {
             if d.matches.len() > 1 || !d.candidates_agree {
                 outln!("    for: {}", m.candidates.join("; "));
             }
+        }
+        for n in &d.non_answers {
+            outln!("  no answer: {}", n.describe());
         }
         for w in &d.warnings {
             outln!("  note: {w}");

@@ -90,6 +90,12 @@ pub struct ReportArgs {
     /// Read the whole VCF even when a tabix or CSI index sits beside it.
     #[arg(long)]
     no_index: bool,
+    /// Fail (exit code 1, error 112) instead of warning when a gene result
+    /// given leads to no recommendation (a value not understood, a result
+    /// the guideline has no row for); for pipelines. Nothing is written,
+    /// except `tsv` tables, which are written as samples are done.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
@@ -137,6 +143,15 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         &args.vcf,
         reports.iter().find_map(|r| r.input.coverage.as_ref()),
     );
+    // Strict: the error names every non-answer, and nothing is written.
+    if args.strict {
+        tables::check_strict(&outcomes)?;
+    }
+    for r in &reports {
+        for w in tables::sample_warnings(r) {
+            eprintln!("warning: {w}");
+        }
+    }
     match format {
         // Written by write_tables, before any report is collected.
         Format::Tsv => {}
@@ -230,6 +245,7 @@ fn write_tables(
     let mut writer = tables::TableWriter::new(open(&genes)?, open(&drugs)?)?;
     let mut failed: Vec<(String, String)> = Vec::new();
     let mut coverage: Option<CoverageFinding> = None;
+    let mut unanswered: Vec<String> = Vec::new();
     let bar = progress_bar(match options.sample {
         Some(_) => 1,
         None => reader.samples().len(),
@@ -247,6 +263,10 @@ fn write_tables(
             if coverage.is_none() {
                 coverage.clone_from(&rows.coverage);
             }
+            for w in &rows.warnings {
+                bar.suspend(|| eprintln!("warning: {w}"));
+            }
+            unanswered.extend(rows.warnings.iter().cloned());
             bar.inc(1);
             writer.write_rows(&rows)
         },
@@ -259,10 +279,13 @@ fn write_tables(
         genes.display(),
         drugs.display()
     );
-    if failed.is_empty() {
-        return Ok(());
+    if !failed.is_empty() {
+        return fail_some(&failed, total);
     }
-    fail_some(&failed, total)
+    if args.strict && !unanswered.is_empty() {
+        return Err(Error::NonAnswer(unanswered.join(" | ")));
+    }
+    Ok(())
 }
 
 /// A bar counting samples on stderr when it is a terminal; hidden when

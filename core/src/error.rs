@@ -110,6 +110,12 @@ pub enum Error {
     /// another report schema version.
     #[error("cannot read report: {0}")]
     MalformedReport(String),
+    /// In strict mode: a gene result was given but led to no
+    /// recommendation (a value not understood, or a result the guideline
+    /// has no row for). Without strict mode these are warnings in the
+    /// result.
+    #[error("not answered (strict): {0}")]
+    NonAnswer(String),
     /// A request that contradicts itself (e.g. no sources selected).
     #[error("invalid request: {0}")]
     Usage(String),
@@ -151,6 +157,8 @@ pub enum ErrorCode {
     MalformedOutsideCall = 110,
     /// Unreadable report, or another report schema version.
     MalformedReport = 111,
+    /// Strict mode: a result given but not answered.
+    NonAnswer = 112,
     /// Pack checksum mismatch.
     ChecksumMismatch = 201,
     /// Pack schema version not supported.
@@ -207,7 +215,7 @@ impl ErrorCode {
     /// use dosera::ErrorCode;
     /// assert!(ErrorCode::ALL.windows(2).all(|w| (w[0] as u32) < (w[1] as u32)));
     /// ```
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::UnknownGene,
         ErrorCode::UnknownAllele,
         ErrorCode::MalformedDiplotype,
@@ -219,6 +227,7 @@ impl ErrorCode {
         ErrorCode::UnknownSample,
         ErrorCode::MalformedOutsideCall,
         ErrorCode::MalformedReport,
+        ErrorCode::NonAnswer,
         ErrorCode::ChecksumMismatch,
         ErrorCode::SchemaVersion,
         ErrorCode::InvalidPack,
@@ -249,6 +258,7 @@ impl Error {
             Error::UnknownSample(_) => ErrorCode::UnknownSample,
             Error::MalformedOutsideCall { .. } => ErrorCode::MalformedOutsideCall,
             Error::MalformedReport(_) => ErrorCode::MalformedReport,
+            Error::NonAnswer(_) => ErrorCode::NonAnswer,
             Error::ChecksumMismatch { .. } => ErrorCode::ChecksumMismatch,
             Error::SchemaVersion { .. } => ErrorCode::SchemaVersion,
             Error::InvalidPack(_) => ErrorCode::InvalidPack,

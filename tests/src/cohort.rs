@@ -345,5 +345,6 @@ pub fn assert_same_rows(fast: &[Rows], slow: &[Rows]) {
         assert_eq!(f.failed, s.failed, "sample {i}: failure differs");
         assert_eq!(f.genes, s.genes, "sample {i}: genes.tsv rows differ");
         assert_eq!(f.drugs, s.drugs, "sample {i}: drugs.tsv rows differ");
+        assert_eq!(f.warnings, s.warnings, "sample {i}: warnings differ");
     }
 }

@@ -104,6 +104,59 @@ fn synthetic_phased_cohort_with_outside_calls_and_drugs() {
     );
 }
 
+/// Genes with no result for different reasons (a value not understood, an
+/// outside no-call, VCF no-calls) read differently in the drug rows, and
+/// the fast path keeps them apart as the reports do, warnings included.
+#[test]
+fn genes_not_understood_and_not_called() {
+    let engine = Engine::bundled().unwrap();
+    let vcf = synthetic(&engine, 120, 11, false);
+    let outside = resolved(&engine, "CYP2D6\t*1/*44x\nCYP2C19\t*1/*99\nCYP2C9\t./.\n");
+    let drugs: Vec<String> = ["codeine", "clopidogrel", "celecoxib", "simvastatin"]
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        same_rows(&engine, &vcf, &CallOptions::default(), &outside, &drugs),
+        120
+    );
+    let mut reader = VcfReader::from_bytes(vcf.clone()).unwrap();
+    let mut first: Option<Rows> = None;
+    tables::cohort_rows(
+        &engine,
+        &mut reader,
+        &CallOptions::default(),
+        &outside,
+        &drugs,
+        &mut |r| {
+            first.get_or_insert(r);
+            Ok(())
+        },
+    )
+    .unwrap();
+    let first = first.unwrap();
+    let sample = first.drugs.split('\t').next().unwrap().to_string();
+    let cell = |drug: &str, source: &str| -> String {
+        first
+            .drugs
+            .lines()
+            .find(|l| l.starts_with(&format!("{sample}\t{drug}\t{source}\t")))
+            .map(|l| l.split('\t').nth(13).unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(tables::DRUG_COLUMNS[13], "non_answers");
+    assert_eq!(
+        cell("codeine", "CPIC"),
+        "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6)"
+    );
+    assert!(cell("clopidogrel", "CPIC").starts_with("CYP2C19 *1/*99: given but not understood"));
+    assert!(cell("celecoxib", "CPIC").starts_with("CYP2C9: not given, not tested or not called"));
+    assert!(first.warnings.iter().any(|w| w.starts_with(&format!(
+        "sample {sample}: CYP2D6 *1/*44x: given but not understood"
+    ))));
+    assert!(!first.warnings.iter().any(|w| w.contains("CYP2C9")));
+}
+
 #[test]
 fn synthetic_cohort_under_other_options() {
     let engine = Engine::bundled().unwrap();

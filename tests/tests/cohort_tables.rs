@@ -134,7 +134,8 @@ fn hundred_samples() {
     let present: BTreeSet<&str> = drug_rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(present.len(), 100);
     assert!(gene_rows.iter().all(|r| r[11] == "ok" && r[12].is_empty()));
-    assert!(drug_rows.iter().all(|r| r[14] == "ok" && r[15].is_empty()));
+    assert_eq!((DRUG_COLUMNS[15], DRUG_COLUMNS[16]), ("status", "error"));
+    assert!(drug_rows.iter().all(|r| r[15] == "ok" && r[16].is_empty()));
     assert!(gene_rows.iter().any(|r| r[8] == "yes"));
     assert!(drug_rows.iter().any(|r| r[4] == "yes"));
 

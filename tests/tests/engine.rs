@@ -1,7 +1,7 @@
 //! Engine behaviour a prescriber relies on: candidates, agreement, missing
 //! genes, multi-gene drugs, ordering, provenance.
 
-use dosera::{Engine, GeneInput, Request, Source};
+use dosera::{Engine, GeneInput, NonAnswerReason, Request, Source};
 
 fn run(genes: &[&str], drugs: &[&str], sources: &[Source]) -> dosera::Recommendations {
     let engine = Engine::bundled().expect("bundled packs");
@@ -40,9 +40,69 @@ fn candidates_with_different_advice_are_all_shown_and_flagged() {
 fn a_gene_not_given_is_matched_as_no_result_and_said_so() {
     let r = run(&["CYP2C19=*2/*2"], &["amitriptyline"], &[Source::Cpic]);
     let d = &r.drugs[0];
-    assert!(d.warnings.iter().any(|w| w.contains("CYP2D6 not given")));
+    assert_eq!(d.non_answers.len(), 1, "{:?}", d.non_answers);
+    let n = &d.non_answers[0];
+    assert_eq!(
+        (n.gene.as_str(), n.reason),
+        ("CYP2D6", NonAnswerReason::NotGiven)
+    );
+    assert_eq!(n.value, None);
     assert!(d.matches.iter().all(|m| m.lookup["CYP2D6"] == "No Result"));
     assert!(!d.matches.is_empty());
+    // Not given is the request's scope, not a strict failure.
+    assert!(r.check_strict().is_ok());
+}
+
+/// A result the guideline has no row for says so, names the value and the
+/// keys looked for, and is what strict mode refuses.
+#[test]
+fn a_result_with_no_row_is_said_and_fails_strict() {
+    let r = run(&["CYP2D6=No Result"], &["codeine"], &[]);
+    assert_eq!(r.drugs.len(), 2);
+    for d in &r.drugs {
+        assert!(d.matches.is_empty());
+        let n = &d.non_answers[0];
+        assert_eq!(
+            (n.gene.as_str(), n.reason, n.value.as_deref()),
+            ("CYP2D6", NonAnswerReason::NoRow, Some("No Result"))
+        );
+        assert_eq!(n.lookup_keys, ["No Result"]);
+    }
+    assert_eq!(
+        r.warnings,
+        ["CYP2D6 No Result: the guideline has no recommendation for this result; drugs: codeine (CPIC, DPWG)"]
+    );
+    let err = r.check_strict().expect_err("strict fails");
+    assert_eq!(err.code(), dosera::ErrorCode::NonAnswer);
+    let engine = Engine::bundled().expect("bundled packs");
+    let request = Request::new(["CYP2D6=No Result".parse().expect("input")])
+        .drugs(["codeine"])
+        .strict(true);
+    assert_eq!(
+        engine
+            .recommend(&request)
+            .expect_err("strict fails")
+            .to_string(),
+        format!("not answered (strict): {}", r.warnings[0])
+    );
+}
+
+/// In a multi-gene guideline, only the gene no row accepts is named.
+#[test]
+fn the_gene_no_row_accepts_is_the_one_named() {
+    // CPIC phenytoin: CYP2C9 and HLA-B; its rows know HLA-B *15:02 only.
+    let r = run(
+        &["CYP2C9=*1/*1", "HLA-B=*57:01 positive"],
+        &["phenytoin"],
+        &[Source::Cpic],
+    );
+    let d = &r.drugs[0];
+    let named: Vec<(&str, NonAnswerReason)> = d
+        .non_answers
+        .iter()
+        .map(|n| (n.gene.as_str(), n.reason))
+        .collect();
+    assert_eq!(named, [("HLA-B", NonAnswerReason::NoRow)]);
 }
 
 #[test]

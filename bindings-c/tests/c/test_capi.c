@@ -294,6 +294,51 @@ static void test_results(dosera_engine *e) {
   free(vcf_path);
 }
 
+/* Strict mode: a result given but not answered is DOSERA_STATUS_NON_ANSWER
+ * (112) with the non-answer in the message; without it the answer says why
+ * in each drug's non_answers. */
+static void test_strict(dosera_engine *e) {
+  const char *plain =
+      "{\"genes\":[{\"gene\":\"CYP2D6\",\"value\":\"No Result\"}],\"drugs\":[\"codeine\"]}";
+  const char *strict =
+      "{\"genes\":[{\"gene\":\"CYP2D6\",\"value\":\"No Result\"}],\"drugs\":[\"codeine\"],"
+      "\"strict\":true}";
+  char *s = NULL;
+  CHECK_STATUS(dosera_evaluate_json(e, STR(plain), &s), DOSERA_STATUS_OK);
+  CHECK(s && strstr(s, "\"reason\": \"no_row\""));
+  dosera_string_free(s);
+  char *keep = (char *)0x1;
+  CHECK_STATUS(dosera_evaluate_json(e, STR(strict), &keep), DOSERA_STATUS_NON_ANSWER);
+  CHECK(keep == (char *)0x1);
+  CHECK(dosera_last_error_code() == DOSERA_STATUS_NON_ANSWER);
+  char *msg = dosera_last_error_message();
+  CHECK(msg && strstr(msg, "not answered (strict): CYP2D6 No Result"));
+  dosera_string_free(msg);
+
+  /* The outside-call typo: given, not understood. */
+  char *vcf_path = path_in_root("tests/corpus/example-patient.vcf");
+  const char *typo =
+      "{\"outside\":\"CYP2D6\\t*1/*44x\\n\",\"drugs\":[\"codeine\"],\"genes\":[\"CYP2C19\"]}";
+  dosera_result *r = NULL;
+  CHECK_STATUS(dosera_evaluate_vcf_path(e, STR(vcf_path), STR(typo), &r), DOSERA_STATUS_OK);
+  s = NULL;
+  CHECK_STATUS(dosera_result_sample_json(r, 0, &s), DOSERA_STATUS_OK);
+  CHECK(s && strstr(s, "\"reason\": \"not_understood\"") && strstr(s, "\"value\": \"*1/*44x\""));
+  dosera_string_free(s);
+  dosera_result_free(r);
+  const char *typo_strict =
+      "{\"outside\":\"CYP2D6\\t*1/*44x\\n\",\"drugs\":[\"codeine\"],\"genes\":[\"CYP2C19\"],"
+      "\"strict\":true}";
+  dosera_result *keep_r = (dosera_result *)0x1;
+  CHECK_STATUS(dosera_evaluate_vcf_path(e, STR(vcf_path), STR(typo_strict), &keep_r),
+               DOSERA_STATUS_NON_ANSWER);
+  CHECK(keep_r == (dosera_result *)0x1);
+  msg = dosera_last_error_message();
+  CHECK(msg && strstr(msg, "CYP2D6 *1/*44x: given but not understood"));
+  dosera_string_free(msg);
+  free(vcf_path);
+}
+
 /* Replays tests/corpus/golden/<case> through the C API and compares the
  * JSON text with expected.json, written by the Rust test golden_corpus. */
 static void golden_case(dosera_engine *e, const char *name) {
@@ -403,6 +448,7 @@ int main(int argc, char **argv) {
   test_listings(e);
   test_evaluate_json(e);
   test_results(e);
+  test_strict(e);
   golden_cases(e);
   dosera_engine_free(e);
 

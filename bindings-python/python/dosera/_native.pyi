@@ -39,6 +39,7 @@ class Engine:
         cyp2d6: bool = False,
         sex: _Sex | None = None,
         genes: Sequence[str] | None = None,
+        strict: bool = False,
     ) -> Report: ...
     def call_cohort(
         self,
@@ -53,12 +54,15 @@ class Engine:
         cyp2d6: bool = False,
         sex: _Sex | None = None,
         genes: Sequence[str] | None = None,
+        strict: bool = False,
     ) -> Cohort: ...
     def recommend(
         self,
         genes: Mapping[str, str],
         drugs: Sequence[str] | None = None,
         sources: Sequence[str] | None = None,
+        *,
+        strict: bool = False,
     ) -> Recommendations: ...
     def genes(self) -> list[dict[str, Any]]: ...
     def alleles(self, gene: str) -> list[dict[str, Any]]: ...

@@ -4,15 +4,18 @@ Every exception carries the stable numeric ``code`` of the Rust core
 (``dosera::ErrorCode``) and its one-line ``message``:
 
 * ``InputError``: 1xx, the input cannot be read or names something unknown
-  (an unknown drug is 105, an unreadable VCF 107, an unknown sample 109);
+  (an unknown drug is 105, an unreadable VCF 107, an unknown sample 109),
+  or, with ``strict=True``, a gene result given was not answered (112);
 * ``PackError``: 2xx, a knowledge pack is damaged or of another schema
   (a checksum mismatch is 201);
 * ``UsageError``: 3xx, the request contradicts itself, or a file cannot be
   read or written (i/o is 301, an invalid request 302);
 * ``InternalError``: 9xx, a bug in dosera.
 
-Clinical non-answers (no call, no guideline) are never exceptions: they are
-in the report, with a reason.
+Clinical non-answers (no call, no guideline, a gene result no row matches)
+are not exceptions: they are in the report, with a reason (each drug's
+``non_answers``). Only ``strict=True`` turns a result that was given but not
+answered into ``InputError`` 112, for pipelines.
 
 >>> import dosera
 >>> try:

@@ -2,6 +2,7 @@
 //! source, with every candidate shown and whether they agree.
 
 mod gene_input;
+mod non_answer;
 mod table_fallback;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub use gene_input::{
     Candidate, GeneInput, GeneResult, InputKind, SourceCall, CANDIDATE_SEPARATOR,
 };
+pub(crate) use non_answer::{strict_lines, strict_warnings, Gap};
+pub use non_answer::{NonAnswer, NonAnswerReason};
 
 use crate::engine::{Engine, ENGINE_VERSION};
 use crate::pack::{Action, DoseAdjustment, LookupKey, Recommendation, Source};
@@ -38,6 +41,11 @@ pub struct Request {
     /// Sources; empty means every loaded source.
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Strict mode: a gene result given but not answered (a value not
+    /// understood, or a result the guideline has no row for) is an error
+    /// ([`Error::NonAnswer`]) instead of a warning.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 impl Request {
@@ -60,6 +68,26 @@ impl Request {
         self.sources = sources.into_iter().collect();
         self
     }
+
+    /// Sets strict mode (see [`Request::strict`](struct@Request#structfield.strict)).
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["CYP2D6=*1/*1".parse().unwrap()])
+    ///     .drugs(["codeine"])
+    ///     .strict(true);
+    /// assert!(engine.recommend(&request).is_ok());
+    /// // Codeine's guidelines have no row for CYP2D6 `No Result`.
+    /// let request = dosera::Request::new(["CYP2D6=No Result".parse().unwrap()])
+    ///     .drugs(["codeine"])
+    ///     .strict(true);
+    /// let err = engine.recommend(&request).unwrap_err();
+    /// assert_eq!(err.code(), dosera::ErrorCode::NonAnswer);
+    /// ```
+    pub fn strict(mut self, strict: bool) -> Request {
+        self.strict = strict;
+        self
+    }
 }
 
 /// The answer to a [`Request`].
@@ -77,8 +105,40 @@ pub struct Recommendations {
     pub genes: Vec<GeneResult>,
     /// Per drug, source and guideline: what matched. Actionable first.
     pub drugs: Vec<DrugResult>,
-    /// Request-level warnings (e.g. a drug with no guideline in a source).
+    /// Request-level warnings (e.g. a drug with no guideline in a source),
+    /// and every non-answer of a result that was given (see
+    /// [`NonAnswerReason::fails_strict`]), naming the drugs it affects.
     pub warnings: Vec<String>,
+}
+
+impl Recommendations {
+    /// The warnings of the drug results' non-answers that strict mode
+    /// turns into an error (they are in [`Recommendations::warnings`] too).
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["CYP2D6=No Result".parse().unwrap()]).drugs(["codeine"]);
+    /// let result = engine.recommend(&request).unwrap();
+    /// let w = result.strict_warnings();
+    /// assert!(w[0].starts_with("CYP2D6 No Result: the guideline has no recommendation"), "{w:?}");
+    /// assert!(result.warnings.contains(&w[0]));
+    /// assert!(result.check_strict().is_err());
+    /// ```
+    pub fn strict_warnings(&self) -> Vec<String> {
+        non_answer::drug_warnings(&self.drugs)
+    }
+
+    /// `Err` ([`Error::NonAnswer`], code 112) when strict mode would fail on
+    /// this result, naming every non-answer it fails on.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["CYP2C19=*2/*2".parse().unwrap()]).drugs(["clopidogrel"]);
+    /// assert!(engine.recommend(&request).unwrap().check_strict().is_ok());
+    /// ```
+    pub fn check_strict(&self) -> Result<()> {
+        non_answer::check(&self.strict_warnings())
+    }
 }
 
 /// A pack used for the result.
@@ -119,7 +179,13 @@ pub struct DrugResult {
     pub candidates_agree: bool,
     /// True when any matched recommendation departs from standard prescribing.
     pub actionable: bool,
-    /// Warnings (a gene not given, a candidate with no match, …).
+    /// Genes of the guideline whose result this answer does not use, and
+    /// why: not given (matched as `No Result`), given but not understood
+    /// (matched as `No Result`), or a result the guideline has no row for.
+    /// Empty for a guideline with no lookup table at all (its note in
+    /// `warnings` says why).
+    pub non_answers: Vec<NonAnswer>,
+    /// Warnings (the guideline's own note, a limit reached, …).
     pub warnings: Vec<String>,
 }
 
@@ -178,6 +244,8 @@ struct RequestLists<'a> {
 /// One way a gene can be read for matching.
 struct Option_<'a> {
     label: String,
+    /// The candidate's label; `None` for a gene with no result.
+    value: Option<&'a str>,
     keys: &'a [String],
     alleles: &'a [String],
 }
@@ -246,14 +314,21 @@ impl Engine {
         for input in &request.genes {
             genes.push(self.interpret(input)?);
         }
-        self.recommend_interpreted(genes, &request.drugs, &request.sources)
+        let result =
+            self.recommend_interpreted(genes, &BTreeMap::new(), &request.drugs, &request.sources)?;
+        if request.strict {
+            result.check_strict()?;
+        }
+        Ok(result)
     }
 
     /// [`Engine::recommend`] for gene results already interpreted (the
-    /// report has them).
+    /// report has them), and the genes of the input with no result and why
+    /// (`gaps`).
     pub(crate) fn recommend_interpreted(
         &self,
         genes: Vec<GeneResult>,
+        gaps: &BTreeMap<&str, &Gap>,
         request_drugs: &[String],
         request_sources: &[Source],
     ) -> Result<Recommendations> {
@@ -286,10 +361,11 @@ impl Engine {
         let mut results: Vec<DrugResult> = plan
             .slots
             .iter()
-            .map(|slot| self.evaluate_slot(slot, &by_gene).0)
+            .map(|slot| self.evaluate_slot(slot, &by_gene, gaps).0)
             .collect();
         results.sort_by(result_order);
-        let warnings = plan.warnings;
+        let mut warnings = plan.warnings;
+        warnings.extend(non_answer::drug_warnings(&results));
         let (release, sha) = self.pack_release();
         Ok(Recommendations {
             engine_version: ENGINE_VERSION.to_string(),
@@ -373,16 +449,19 @@ impl Engine {
     }
 
     /// What matched for one drug and guideline, given the interpreted gene
-    /// results by gene, and whether the result names a candidate in a
-    /// warning (a combination with no recommendation). When it does not,
+    /// results by gene and why the others have none (`gaps`), and whether
+    /// the result names a candidate in a non-answer (a combination with no
+    /// recommendation, a candidate with no lookup key). When it does not,
     /// the result depends on the candidates' lookup keys (and alleles, where
-    /// the guideline looks diplotypes up) alone, not on their names.
+    /// the guideline looks diplotypes up) and the gaps alone, not on the
+    /// candidates' names.
     pub(crate) fn evaluate_slot(
         &self,
         slot: &Slot<'_>,
         by_gene: &BTreeMap<&str, &GeneResult>,
+        gaps: &BTreeMap<&str, &Gap>,
     ) -> (DrugResult, bool) {
-        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene)
+        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene, gaps)
     }
 
     /// True when the slot's guideline looks `gene` up by diplotype for some
@@ -406,6 +485,7 @@ impl Engine {
         entry: &crate::engine::DrugGuideline,
         guideline: &crate::pack::Guideline,
         by_gene: &BTreeMap<&str, &GeneResult>,
+        gaps: &BTreeMap<&str, &Gap>,
     ) -> (DrugResult, bool) {
         let source = entry.source;
         let mut named = false;
@@ -419,6 +499,7 @@ impl Engine {
         }
         // Options per gene of the guideline.
         let no_result = [NO_RESULT.to_string()];
+        let mut non_answers: Vec<NonAnswer> = Vec::new();
         let mut per_gene: Vec<(&str, Vec<Option_>)> = Vec::new();
         for gene in &guideline.genes {
             let mut options = Vec::new();
@@ -426,18 +507,34 @@ impl Engine {
                 Some(result) => {
                     for cand in &result.candidates {
                         if let Some(call) = cand.calls.iter().find(|c| c.source == source) {
+                            if call.lookup_keys.is_empty() {
+                                non_answer::unread(
+                                    &mut non_answers,
+                                    gene,
+                                    &cand.label,
+                                    &call.derivation,
+                                );
+                                named = true;
+                            }
                             options.push(Option_ {
                                 label: format!("{gene} {}", cand.label),
+                                value: Some(&cand.label),
                                 keys: &call.lookup_keys,
                                 alleles: &cand.alleles,
                             });
                         }
                     }
+                    if options.is_empty() {
+                        let why = format!("no {} phenotype", source.label());
+                        non_answer::unread(&mut non_answers, gene, &result.input, &why);
+                        named = true;
+                    }
                 }
                 None => {
-                    warnings.push(format!("{gene} not given: matched as No Result"));
+                    let gap = gaps.get(gene.as_str()).copied();
                     options.push(Option_ {
-                        label: format!("{gene} not given"),
+                        label: non_answer::absent(&mut non_answers, gene, gap),
+                        value: None,
                         keys: &no_result,
                         alleles: &[],
                     });
@@ -498,7 +595,10 @@ impl Engine {
                     .collect::<Vec<_>>()
                     .join(" + ");
                 if hit.is_empty() {
-                    warnings.push(format!("no recommendation for {label}"));
+                    let rows = recs
+                        .iter()
+                        .filter_map(|&i| self.recommendation(source, entry.guideline, i));
+                    non_answer::no_row(&mut non_answers, &chosen, rows);
                     named = true;
                 }
                 if let Some(w) = conflicting_rows(&hit) {
@@ -538,8 +638,10 @@ impl Engine {
                     break;
                 }
             }
-        } else if per_gene.iter().any(|(_, o)| o.is_empty()) {
-            warnings.push(format!("no {} phenotype for a gene given", source.label()));
+        }
+        if recs.is_empty() {
+            // No lookup table at all: the guideline's note says why.
+            non_answers.clear();
         }
         let actionable = matches.iter().any(|m| m.action.is_actionable());
         let result = DrugResult {
@@ -554,6 +656,7 @@ impl Engine {
             matches,
             candidates_agree: signatures.len() <= 1 && !conflict,
             actionable,
+            non_answers,
             warnings,
         };
         (result, named)

@@ -32,7 +32,13 @@
 //!   (LOINC 51963-7), `derivedFrom` the observations of the genes the
 //!   guideline uses, and each matched recommendation (action, strength,
 //!   population, summary, implication, upstream id and guideline URL) as a
-//!   `note`. No extensions are used.
+//!   `note`, and each gene result the answer does not use (not given, not
+//!   tested or not called; given but not understood; no row for the
+//!   result) as a `note` too. No extensions are used;
+//! * a drug and source with no matched recommendation gets no observation:
+//!   the `DiagnosticReport` `conclusion` names it with why (`No
+//!   recommendation for codeine (CPIC): CYP2D6 *1/*44x: given but not
+//!   understood (…).`), so no drug checked is silently absent.
 //!
 //! # Bundle type and ids
 //!
@@ -67,7 +73,7 @@ use sha2::{Digest, Sha256};
 
 use super::{GeneReport, Report};
 use crate::allele::CallSource;
-use crate::recommend::{DrugResult, Match};
+use crate::recommend::{DrugResult, Match, NonAnswer};
 
 /// Profile of the `DiagnosticReport` (Genomics Reporting IG).
 pub const GENOMICS_REPORT_PROFILE: &str =
@@ -380,6 +386,7 @@ fn implication_observation(
     if !d.candidates_agree {
         lines.push("The candidate results lead to different advice.".to_string());
     }
+    lines.extend(d.non_answers.iter().map(NonAnswer::describe));
     lines.extend(d.warnings.iter().cloned());
     let mut o = Map::new();
     o.insert("resourceType".into(), json!("Observation"));
@@ -515,6 +522,19 @@ pub fn bundle(report: &Report) -> Value {
         .collect();
     if !actionable.is_empty() {
         conclusion.push_str(&format!(" Actionable: {}.", actionable.join(", ")));
+    }
+    for d in report.drugs.iter().filter(|d| d.matches.is_empty()) {
+        let why: Vec<String> = d.non_answers.iter().map(NonAnswer::describe).collect();
+        conclusion.push_str(&format!(
+            " No recommendation for {} ({}){}.",
+            d.drug,
+            d.source.label(),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", why.join("; "))
+            }
+        ));
     }
     for w in report
         .warnings

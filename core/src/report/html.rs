@@ -25,7 +25,7 @@ use crate::allele::{CallSource, PhaseState, Sex, SexSource};
 use crate::genotype::MissingReason;
 use crate::input::coverage::{BuildSign, CoverageFinding};
 use crate::pack::{Action, DoseAdjustment};
-use crate::recommend::{DrugResult, Match};
+use crate::recommend::{DrugResult, Match, NonAnswer, NonAnswerReason};
 
 use super::{GeneReport, Report};
 
@@ -202,6 +202,11 @@ enum Ui {
     MatchedOn,
     ForCandidates,
     Warnings,
+    DrugsAffected,
+    NonAnswers,
+    NonAnswerNoRow,
+    NonAnswerNotGiven,
+    NonAnswerNotUnderstood,
     Evidence,
     PositionsUsed,
     Undocumented,
@@ -331,6 +336,20 @@ impl Ui {
             Ui::MatchedOn => ("Matched on", "Matchad på"),
             Ui::ForCandidates => ("For", "Gäller"),
             Ui::Warnings => ("Warnings", "Varningar"),
+            Ui::DrugsAffected => ("drugs", "läkemedel"),
+            Ui::NonAnswers => (
+                "Gene results this answer does not use",
+                "Genresultat som svaret inte bygger på",
+            ),
+            Ui::NonAnswerNoRow => (
+                "the guideline has no recommendation for this result",
+                "riktlinjen har ingen rekommendation för detta resultat",
+            ),
+            Ui::NonAnswerNotGiven => ("not given, not tested or not called", "inte angiven, inte testad eller inte anropad"),
+            Ui::NonAnswerNotUnderstood => (
+                "given but not understood",
+                "angiven men kunde inte tolkas",
+            ),
             Ui::Evidence => ("Evidence per gene", "Underlag per gen"),
             Ui::PositionsUsed => ("Positions used", "Använda positioner"),
             Ui::Undocumented => (
@@ -454,6 +473,35 @@ pub fn action_text(action: Action, lang: Lang) -> &'static str {
             Action::Other => "annan vägledning",
         },
     }
+}
+
+/// Why a gene result is not used by a drug's answer, as one line in
+/// `lang` (`CYP2D6 *1/*44x: given but not understood (…)`, `CYP2D6
+/// *1/*44x: angiven men kunde inte tolkas (…)`): the one wording of a
+/// [`NonAnswer`] every output format uses (in English,
+/// [`NonAnswer::describe`]). Values and details are data, shown as they
+/// are.
+///
+/// ```
+/// use dosera::{NonAnswer, NonAnswerReason};
+/// use dosera::report::html::{non_answer_text, Lang};
+/// let n = NonAnswer {
+///     gene: "CYP2D6".into(),
+///     reason: NonAnswerReason::NotGiven,
+///     value: None,
+///     lookup_keys: Vec::new(),
+///     detail: None,
+/// };
+/// assert_eq!(non_answer_text(&n, Lang::En), n.describe());
+/// assert_eq!(non_answer_text(&n, Lang::Sv), "CYP2D6: inte angiven, inte testad eller inte anropad");
+/// ```
+pub fn non_answer_text(n: &NonAnswer, lang: Lang) -> String {
+    let ui = match n.reason {
+        NonAnswerReason::NoRow => Ui::NonAnswerNoRow,
+        NonAnswerReason::NotGiven => Ui::NonAnswerNotGiven,
+        NonAnswerReason::NotUnderstood => Ui::NonAnswerNotUnderstood,
+    };
+    n.describe_in(ui.text(lang))
 }
 
 fn missing_text(reason: MissingReason, lang: Lang) -> &'static str {
@@ -875,6 +923,7 @@ impl Page<'_> {
                         }
                         self.text(b);
                     }
+                    self.non_answers_inline(d);
                     self.disagreement(d);
                     self.raw("</td>");
                 }
@@ -882,6 +931,21 @@ impl Page<'_> {
             }
         }
         self.raw("</tbody>\n</table>\n</section>\n");
+    }
+
+    /// The drug's non-answers, one per line, under the genes it is based
+    /// on (a gene absent from the report is already "not tested" there).
+    fn non_answers_inline(&mut self, d: &DrugResult) {
+        let report = self.report;
+        for n in d
+            .non_answers
+            .iter()
+            .filter(|n| n.reason != NonAnswerReason::NotGiven || report.gene(&n.gene).is_some())
+        {
+            self.raw("<br><span class=\"note small\">");
+            self.text(&non_answer_text(n, self.lang));
+            self.raw("</span>");
+        }
     }
 
     fn disagreement(&mut self, d: &DrugResult) {
@@ -991,6 +1055,7 @@ impl Page<'_> {
             }
             self.raw("</td><td>");
             self.text(&self.based_on(d).join("; "));
+            self.non_answers_inline(d);
             self.disagreement(d);
             self.raw("</td></tr>\n");
         }
@@ -1173,6 +1238,12 @@ impl Page<'_> {
                 self.text(self.t(Ui::CandidatesDisagree));
                 self.raw("</p>\n");
             }
+            let non_answers: Vec<String> = d
+                .non_answers
+                .iter()
+                .map(|n| non_answer_text(n, self.lang))
+                .collect();
+            self.list(Ui::NonAnswers, &non_answers);
             self.list(Ui::Warnings, &d.warnings);
             self.raw("</section>\n");
         }
@@ -1375,7 +1446,26 @@ impl Page<'_> {
         self.raw("<section id=\"request-notes\">\n");
         self.ui_in("h2", Ui::InputNotes);
         self.raw("<ul class=\"small muted\">\n");
-        for w in &r.warnings {
+        // The non-answers' warnings in the page's language, the others as
+        // they are.
+        let english = r.strict_warnings();
+        let lang = self.lang;
+        let mut notes: Vec<String> = r
+            .warnings
+            .iter()
+            .filter(|w| !english.contains(w))
+            .cloned()
+            .collect();
+        notes.extend(crate::recommend::strict_lines(
+            r.drugs.iter().flat_map(|d| {
+                d.non_answers
+                    .iter()
+                    .map(move |n| (d.drug.as_str(), d.source, n))
+            }),
+            &|n| non_answer_text(n, lang),
+            Ui::DrugsAffected.text(lang),
+        ));
+        for w in &notes {
             self.raw("<li>");
             self.text(w);
             self.raw("</li>\n");
@@ -1426,6 +1516,17 @@ mod tests {
         assert_eq!("sv".parse::<Lang>(), Ok(Lang::Sv));
         for bad in ["", "se", "english", "sv-SE"] {
             assert!(bad.parse::<Lang>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn non_answer_words_are_the_core_labels_in_english() {
+        for (ui, reason) in [
+            (Ui::NonAnswerNoRow, NonAnswerReason::NoRow),
+            (Ui::NonAnswerNotGiven, NonAnswerReason::NotGiven),
+            (Ui::NonAnswerNotUnderstood, NonAnswerReason::NotUnderstood),
+        ] {
+            assert_eq!(ui.text(Lang::En), reason.label());
         }
     }
 

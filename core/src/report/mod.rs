@@ -12,11 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
 use crate::input::coverage::CoverageFinding;
 use crate::input::outside::{ResolvedOutside, UsedField};
-use crate::recommend::{DrugResult, GeneInput, GeneResult};
+use crate::recommend::{DrugResult, Gap, GeneInput, GeneResult, NonAnswerReason};
 use crate::{Engine, Result, Source};
 
-/// Version of the report's JSON shape.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// Version of the report's JSON shape (2: drug results list their
+/// `non_answers`).
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// What was read and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -98,7 +99,9 @@ pub struct Report {
     pub genes: Vec<GeneReport>,
     /// Per drug and source: matched recommendations.
     pub drugs: Vec<DrugResult>,
-    /// Problems with the input as a whole.
+    /// Problems with the input as a whole, and every non-answer of a
+    /// result that was given (a value not understood, a result the
+    /// guideline has no row for), naming the drugs it affects.
     pub warnings: Vec<String>,
 }
 
@@ -108,6 +111,50 @@ impl Report {
         self.genes
             .iter()
             .find(|g| g.gene.eq_ignore_ascii_case(symbol))
+    }
+
+    /// The warnings of the drug results' non-answers that strict mode
+    /// turns into an error (they are in [`Report::warnings`] too): a value
+    /// given but not understood, or a result the guideline has no row for.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let calls = dosera::input::outside::parse("CYP2D6\t*1/*44x\n").unwrap();
+    /// let resolved = dosera::input::outside::resolve(&engine, &calls).unwrap();
+    /// let empty = dosera::allele::SampleCalls::empty("S1");
+    /// let drugs = ["codeine".to_string()];
+    /// let report = dosera::report::build(&engine, &empty, &resolved, &drugs).unwrap();
+    /// let w = report.strict_warnings();
+    /// assert!(w[0].starts_with("CYP2D6 *1/*44x: given but not understood"), "{w:?}");
+    /// assert!(report.warnings.contains(&w[0]));
+    /// ```
+    pub fn strict_warnings(&self) -> Vec<String> {
+        crate::recommend::strict_warnings(self.drugs.iter().flat_map(|d| {
+            d.non_answers
+                .iter()
+                .map(move |n| (d.drug.as_str(), d.source, n))
+        }))
+    }
+
+    /// `Err` ([`Error::NonAnswer`](crate::Error::NonAnswer), code 112) when
+    /// strict mode would fail on this report, naming every non-answer it
+    /// fails on.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let calls = dosera::input::outside::parse("CYP2D6\t*1/*44x\n").unwrap();
+    /// let resolved = dosera::input::outside::resolve(&engine, &calls).unwrap();
+    /// let empty = dosera::allele::SampleCalls::empty("S1");
+    /// let report = dosera::report::build(&engine, &empty, &resolved, &[]).unwrap();
+    /// let err = report.check_strict().unwrap_err();
+    /// assert_eq!(err.code(), dosera::ErrorCode::NonAnswer);
+    /// ```
+    pub fn check_strict(&self) -> Result<()> {
+        let warnings = self.strict_warnings();
+        if warnings.is_empty() {
+            return Ok(());
+        }
+        Err(crate::Error::NonAnswer(warnings.join(" | ")))
     }
 
     /// Reads a report written as JSON, checking its schema version first:
@@ -241,15 +288,18 @@ pub fn build(
     }
     let mut interpreted: Vec<GeneResult> = Vec::new();
     let coverage = calls.coverage.as_ref();
+    let mut gaps: Vec<(String, Gap)> = Vec::new();
     for g in &mut genes {
-        if interpret_gene(engine, g) {
-            interpreted.extend(g.interpretation.clone());
+        match interpret_gene(engine, g) {
+            Ok(()) => interpreted.extend(g.interpretation.clone()),
+            Err(gap) => gaps.push((g.gene.clone(), gap)),
         }
         flag_gene(g, coverage);
     }
     genes.sort_by(|a, b| a.gene.cmp(&b.gene));
     let drug_list = drug_list(engine, &genes, drugs);
-    let recs = engine.recommend_interpreted(interpreted, &drug_list, &[])?;
+    let gaps = gaps.iter().map(|(g, gap)| (g.as_str(), gap)).collect();
+    let recs = engine.recommend_interpreted(interpreted, &gaps, &drug_list, &[])?;
     let mut drugs = recs.drugs;
     for d in &mut drugs {
         let reads_vcf = d.genes.iter().any(|x| {
@@ -491,9 +541,10 @@ pub(crate) fn apply_outside(g: &mut GeneReport, lines: Vec<&ResolvedOutside>) {
 }
 
 /// Interprets a gene's recommendation input under each source's rules
-/// (phenotypes and activity scores filled in). True when interpreted; a
-/// failure is a warning and the gene goes to the guidelines as No Result.
-pub(crate) fn interpret_gene(engine: &Engine, g: &mut GeneReport) -> bool {
+/// (phenotypes and activity scores filled in). `Err` with why, when the
+/// gene has no result: a failure is a warning and the gene goes to the
+/// guidelines as No Result.
+pub(crate) fn interpret_gene(engine: &Engine, g: &mut GeneReport) -> std::result::Result<(), Gap> {
     interpret_gene_by(g, &|input| engine.interpret(input))
 }
 
@@ -502,11 +553,11 @@ pub(crate) fn interpret_gene(engine: &Engine, g: &mut GeneReport) -> bool {
 pub(crate) fn interpret_gene_by(
     g: &mut GeneReport,
     interpret: &dyn Fn(&GeneInput) -> Result<GeneResult>,
-) -> bool {
+) -> std::result::Result<(), Gap> {
     let Some(value) = g.recommendation_input.clone() else {
-        return false;
+        return Err(no_input_gap(g, interpret));
     };
-    let input = GeneInput::new(g.gene.clone(), value);
+    let input = GeneInput::new(g.gene.clone(), value.clone());
     match interpret(&input) {
         Ok(result) => {
             for c in &result.candidates {
@@ -525,15 +576,53 @@ pub(crate) fn interpret_gene_by(
                 }
             }
             g.interpretation = Some(result);
-            true
+            Ok(())
         }
         Err(e) => {
             g.warnings.push(format!(
                 "{e}; the gene is reported to the guidelines as No Result"
             ));
             g.recommendation_input = None;
-            false
+            Err(Gap {
+                reason: NonAnswerReason::NotUnderstood,
+                value: Some(value),
+                detail: Some(e.to_string()),
+            })
         }
+    }
+}
+
+/// Why a gene with no recommendation input has none: a diplotype given or
+/// called that gives no phenotype (an allele the definitions do not know,
+/// a combination call) is not understood; no call at all is not given.
+fn no_input_gap(g: &GeneReport, interpret: &dyn Fn(&GeneInput) -> Result<GeneResult>) -> Gap {
+    let shown = (!g.diplotypes.is_empty()).then(|| g.diplotypes.join(" or "));
+    let first_warning = g.warnings.first().cloned();
+    let (reason, detail) = match (g.source, &shown) {
+        // Kept as written: the engine's own words for what it cannot read.
+        (CallSource::Outside, Some(_)) => (
+            NonAnswerReason::NotUnderstood,
+            g.outside
+                .iter()
+                .filter_map(|o| o.call.diplotype.as_deref())
+                .find_map(|d| interpret(&GeneInput::new(g.gene.clone(), d)).err())
+                .map(|e| e.to_string())
+                .or(first_warning),
+        ),
+        // A no-call (`.`).
+        (CallSource::Outside, None) => (NonAnswerReason::NotGiven, first_warning),
+        (CallSource::Vcf, _) => match &g.call {
+            Some(c) if !c.diplotypes.is_empty() => (NonAnswerReason::NotUnderstood, first_warning),
+            Some(c) => (NonAnswerReason::NotGiven, c.no_call_reason.clone()),
+            None => (NonAnswerReason::NotGiven, None),
+        },
+    };
+    Gap {
+        reason,
+        value: (reason == NonAnswerReason::NotUnderstood)
+            .then_some(shown)
+            .flatten(),
+        detail,
     }
 }
 
@@ -544,4 +633,72 @@ fn same_pair(x: &str, y: &str) -> bool {
         v
     };
     split(x) == split(y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::outside;
+    use crate::recommend::NonAnswer;
+
+    fn non_answers(report: &Report, drug: &str) -> Vec<NonAnswer> {
+        report
+            .drugs
+            .iter()
+            .filter(|d| d.drug == drug)
+            .flat_map(|d| d.non_answers.iter().cloned())
+            .collect()
+    }
+
+    #[test]
+    fn outside_calls_with_no_result_say_whether_they_were_given() {
+        let engine = Engine::bundled().expect("packs");
+        let lines = outside::parse("CYP2D6\t*1/*44x\nCYP2C9\t./.\n").expect("parse");
+        let resolved = outside::resolve(&engine, &lines).expect("resolve");
+        let drugs = ["codeine".to_string(), "celecoxib".to_string()];
+        let report = build(&engine, &SampleCalls::empty("S"), &resolved, &drugs).expect("report");
+        let typo = non_answers(&report, "codeine");
+        assert_eq!(typo.len(), 2, "{typo:?}");
+        for n in &typo {
+            assert_eq!(n.reason, NonAnswerReason::NotUnderstood);
+            assert_eq!(n.value.as_deref(), Some("*1/*44x"));
+            assert_eq!(
+                n.detail.as_deref(),
+                Some("unknown allele `*44x` for CYP2D6")
+            );
+        }
+        let no_call = non_answers(&report, "celecoxib");
+        assert!(!no_call.is_empty());
+        for n in &no_call {
+            assert_eq!(n.reason, NonAnswerReason::NotGiven);
+            assert_eq!(n.value, None);
+            assert!(
+                n.detail.as_deref().is_some_and(|d| d.contains("no-call")),
+                "{n:?}"
+            );
+        }
+        // Only the value not understood is a report-wide warning.
+        assert_eq!(report.strict_warnings().len(), 1);
+        assert!(report.warnings.contains(&report.strict_warnings()[0]));
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_interpreted_is_not_understood() {
+        let mut g = outside_gene("CYP2C19");
+        g.recommendation_input = Some("*1/*999".into());
+        let gap = interpret_gene_by(&mut g, &|input| {
+            Err(crate::Error::UnknownAllele {
+                gene: input.gene.clone(),
+                allele: "*999".into(),
+            })
+        })
+        .expect_err("no result");
+        assert_eq!(gap.reason, NonAnswerReason::NotUnderstood);
+        assert_eq!(gap.value.as_deref(), Some("*1/*999"));
+        assert_eq!(
+            gap.detail.as_deref(),
+            Some("unknown allele `*999` for CYP2C19")
+        );
+        assert!(g.recommendation_input.is_none());
+    }
 }

@@ -65,6 +65,7 @@
 //! | `recommendation_ids` | upstream id per matched recommendation |
 //! | `matches` | number of matched recommendations |
 //! | `candidates_agree` | `yes` when every candidate combination of an ambiguous result leads to the same advice |
+//! | `non_answers` | per gene whose result the answer does not use: why (not given, not tested or not called, given but not understood, no row for the result), ` \| `-joined (`CYP2D6 *1/*44x: given but not understood (…)`) |
 //! | `warnings` | the drug's warnings, ` \| `-joined (the same flag when the guideline reads a gene called from such a VCF) |
 //! | `status` | `ok` or `failed` |
 //! | `error` | why the sample failed |
@@ -95,7 +96,7 @@ use std::path::{Path, PathBuf};
 use crate::allele::{CallOptions, CallSource, SampleCalls, SexSource};
 use crate::input::outside::ResolvedOutside;
 use crate::input::vcf::VcfReader;
-use crate::recommend::{DrugResult, Match};
+use crate::recommend::{DrugResult, Match, NonAnswer};
 use crate::report::{build, GeneReport, Report};
 use crate::{Engine, Error, Result, Source};
 
@@ -117,7 +118,7 @@ pub const GENE_COLUMNS: [&str; 13] = [
 ];
 
 /// Columns of `drugs.tsv`, in order.
-pub const DRUG_COLUMNS: [&str; 16] = [
+pub const DRUG_COLUMNS: [&str; 17] = [
     "sample",
     "drug",
     "source",
@@ -131,6 +132,7 @@ pub const DRUG_COLUMNS: [&str; 16] = [
     "recommendation_ids",
     "matches",
     "candidates_agree",
+    "non_answers",
     "warnings",
     "status",
     "error",
@@ -756,8 +758,8 @@ fn drug_rows(out: &mut String, o: &SampleOutcome) {
                     row[4] = "no".to_string();
                     row[8] = d.genes.join(", ");
                     row[11] = "0".to_string();
-                    row[14] = "failed".to_string();
-                    row[15] = f.error.clone();
+                    row[15] = "failed".to_string();
+                    row[16] = f.error.clone();
                     line(out, row);
                 }
             }
@@ -789,6 +791,11 @@ fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
         each(&|m| m.id.clone()),
         d.matches.len().to_string(),
         yes_no(d.candidates_agree).to_string(),
+        d.non_answers
+            .iter()
+            .map(NonAnswer::describe)
+            .collect::<Vec<_>>()
+            .join(LIST),
         d.warnings.join(LIST),
         "ok".to_string(),
         String::new(),
@@ -886,6 +893,10 @@ pub struct VcfOptions {
     pub cyp2d6: bool,
     /// Sex of the sample(s), when known.
     pub sex: Option<crate::allele::Sex>,
+    /// Strict mode: a gene result given but not answered in any sample (a
+    /// value not understood, a result the guideline has no row for) makes
+    /// [`evaluate`] fail with [`Error::NonAnswer`] (code 112).
+    pub strict: bool,
 }
 
 impl VcfOptions {
@@ -937,13 +948,79 @@ pub fn evaluate(
         Some(text) => crate::input::outside::resolve(engine, &crate::input::outside::parse(text)?)?,
         None => Vec::new(),
     };
-    cohort(
+    let outcomes = cohort(
         engine,
         reader,
         &options.call_options(),
         &resolved,
         &options.drugs,
-    )
+    )?;
+    if options.strict {
+        check_strict(&outcomes)?;
+    }
+    Ok(outcomes)
+}
+
+/// `Err` ([`Error::NonAnswer`], code 112) when any reported sample has a
+/// non-answer strict mode fails on ([`Report::check_strict`]), naming each
+/// sample and non-answer; samples that could not be reported are left to
+/// their own error.
+///
+/// ```
+/// use dosera::report::tables::{check_strict, evaluate, VcfOptions};
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\n";
+/// let options = VcfOptions {
+///     outside: Some("CYP2D6\t*1/*44x\n".into()),
+///     drugs: vec!["codeine".into()],
+///     ..VcfOptions::default()
+/// };
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let outcomes = evaluate(&engine, &mut reader, &options)?;
+/// let err = check_strict(&outcomes).unwrap_err();
+/// assert_eq!(err.code(), dosera::ErrorCode::NonAnswer);
+/// assert!(err.to_string().contains("sample A: CYP2D6 *1/*44x: given but not understood"), "{err}");
+///
+/// let strict = VcfOptions { strict: true, ..options };
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// assert_eq!(evaluate(&engine, &mut reader, &strict).unwrap_err().code(), dosera::ErrorCode::NonAnswer);
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn check_strict(outcomes: &[SampleOutcome]) -> Result<()> {
+    let warnings: Vec<String> = outcomes
+        .iter()
+        .filter_map(SampleOutcome::report)
+        .flat_map(sample_warnings)
+        .collect();
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    Err(Error::NonAnswer(warnings.join(" | ")))
+}
+
+/// A report's [`Report::strict_warnings`], each led by `sample NAME: `.
+///
+/// ```
+/// let engine = dosera::Engine::bundled()?;
+/// let calls = dosera::input::outside::parse("CYP2D6\t*1/*44x\n")?;
+/// let resolved = dosera::input::outside::resolve(&engine, &calls)?;
+/// let empty = dosera::allele::SampleCalls::empty("S1");
+/// let report = dosera::report::build(&engine, &empty, &resolved, &["codeine".into()])?;
+/// let w = dosera::report::tables::sample_warnings(&report);
+/// assert!(w[0].starts_with("sample S1: CYP2D6 *1/*44x: given but not understood"), "{w:?}");
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn sample_warnings(report: &Report) -> Vec<String> {
+    prefixed(&report.input.sample, report.strict_warnings())
+}
+
+/// Warnings led by `sample NAME: `.
+pub(crate) fn prefixed(sample: &str, warnings: Vec<String>) -> Vec<String> {
+    warnings
+        .into_iter()
+        .map(|w| format!("sample {sample}: {w}"))
+        .collect()
 }
 
 /// One sample's table rows, formatted.
@@ -958,6 +1035,9 @@ pub struct Rows {
     /// The file's coverage finding (the report's `input.coverage`), for
     /// a sample that was reported; its flag is in the rows' `warnings`.
     pub coverage: Option<crate::input::coverage::CoverageFinding>,
+    /// The sample's non-answers that strict mode fails on, as warnings
+    /// ([`sample_warnings`]).
+    pub warnings: Vec<String>,
 }
 
 /// `genes.tsv` and `drugs.tsv` written one sample at a time, for cohorts
@@ -1030,15 +1110,19 @@ impl<W: std::io::Write> TableWriter<W> {
         gene_rows(&mut genes, &outcome);
         let mut drugs = String::new();
         drug_rows(&mut drugs, &outcome);
-        let (failed, coverage) = match outcome {
-            SampleOutcome::Failed(f) => (Some((f.sample, f.error)), None),
-            SampleOutcome::Report(r) => (None, r.input.coverage),
+        let (failed, coverage, warnings) = match outcome {
+            SampleOutcome::Failed(f) => (Some((f.sample, f.error)), None, Vec::new()),
+            SampleOutcome::Report(r) => {
+                let warnings = sample_warnings(&r);
+                (None, r.input.coverage, warnings)
+            }
         };
         Rows {
             genes,
             drugs,
             failed,
             coverage,
+            warnings,
         }
     }
 
@@ -1322,6 +1406,7 @@ mod tests {
             .split('\t')
             .collect();
         assert_eq!(row.len(), DRUG_COLUMNS.len());
-        assert_eq!(row[14], "failed");
+        assert_eq!(DRUG_COLUMNS[15], "status");
+        assert_eq!((row[15], row[16]), ("failed", "why not"));
     }
 }

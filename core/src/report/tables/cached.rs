@@ -23,7 +23,7 @@ use crate::allele::{
 };
 use crate::genotype::{observe, Observation};
 use crate::input::outside::ResolvedOutside;
-use crate::recommend::{slot_order, GeneInput, GeneResult, Slot};
+use crate::recommend::{slot_order, strict_warnings, Gap, GeneInput, GeneResult, NonAnswer, Slot};
 use crate::report::{
     apply_outside, flag_drug, flag_gene, interpret_gene, interpret_gene_by, outside_gene,
     outside_groups, vcf_gene,
@@ -49,15 +49,17 @@ type Keyed<V> = Map<Arc<V>>;
 struct GeneEntry {
     /// The fields after the sample name, each led by a tab, then `\n`.
     row: String,
-    /// Number of the gene's interpreted result (see [`Results`]), 0 when
-    /// the gene goes to the guidelines as No Result, `u32::MAX` when not
-    /// numbered.
+    /// Number of the gene's interpreted result (see [`Results`]), or of
+    /// why it has none ([`Gap::signature`]), `u32::MAX` when not numbered.
     id: u32,
     /// The interpreted result.
     result: Option<Arc<GeneResult>>,
+    /// Why there is no result, when there is none.
+    gap: Option<Gap>,
     /// Per source (in [`Source::ALL`] order) and without or with alleles:
     /// the number of what the guidelines of the source see of the result
-    /// (see [`signature`]); 0 for no result, `u32::MAX` when not numbered.
+    /// (see [`signature`]), or of why it has none; `u32::MAX` when not
+    /// numbered.
     sigs: Vec<[u32; 2]>,
 }
 
@@ -138,6 +140,8 @@ struct DrugPlace<'a> {
 struct DrugEntry {
     actionable: bool,
     row: String,
+    /// The non-answers strict mode fails on.
+    strict: Vec<NonAnswer>,
 }
 
 /// Makes table rows for any sample of prepared sites.
@@ -230,7 +234,7 @@ impl<'a> RowMaker<'a> {
             }
             let mut g = outside_gene(gene);
             apply_outside(&mut g, lines.clone());
-            interpret_gene(engine, &mut g);
+            let gap = interpret_gene(engine, &mut g).err();
             let result = g.interpretation.clone().map(Arc::new);
             let sigs = Source::ALL
                 .iter()
@@ -243,6 +247,7 @@ impl<'a> RowMaker<'a> {
                 row: tail(gene_row("", &g)),
                 id: u32::from(result.is_some()),
                 result,
+                gap,
                 sigs,
             };
             genes.push((gene.to_string(), RowGene::Fixed(Arc::new(entry))));
@@ -327,7 +332,7 @@ impl<'a> RowMaker<'a> {
             panic!("fault injected by a unit test");
         }
         let mut clean = String::new();
-        line(&mut clean, [name]);
+        line(&mut clean, [name.clone()]);
         clean.pop();
         let mut key = Vec::new();
         let mut patterns: Vec<Option<Arc<Pattern>>> = vec![None; self.patterns.len()];
@@ -384,25 +389,32 @@ impl<'a> RowMaker<'a> {
             genes.push_str(&clean);
             genes.push_str(&entry.row);
         }
-        let mut made: Vec<(bool, usize, Arc<DrugEntry>)> = self
+        let mut made: Vec<(bool, usize, &DrugPlace<'_>, Arc<DrugEntry>)> = self
             .drugs
             .iter()
             .map(|place| {
                 let row = self.drug_entry(place, &entries, &mut key);
-                (row.actionable, place.rank, row)
+                (row.actionable, place.rank, place, row)
             })
             .collect();
-        made.sort_by_key(|(actionable, rank, _)| (!actionable, *rank));
-        let mut drugs = String::with_capacity(size(&mut made.iter().map(|m| m.2.row.len())));
-        for (_, _, row) in &made {
+        made.sort_by_key(|(actionable, rank, _, _)| (!actionable, *rank));
+        let mut drugs = String::with_capacity(size(&mut made.iter().map(|m| m.3.row.len())));
+        for (_, _, _, row) in &made {
             drugs.push_str(&clean);
             drugs.push_str(&row.row);
         }
+        let warnings = strict_warnings(made.iter().flat_map(|(_, _, place, row)| {
+            row.strict
+                .iter()
+                .map(|n| (place.slot.drug.as_str(), place.slot.source(), n))
+        }));
+        let warnings = super::prefixed(&name, warnings);
         Rows {
             genes,
             drugs,
             failed: None,
             coverage: self.prepared.sites().coverage.clone(),
+            warnings,
         }
     }
 
@@ -479,7 +491,7 @@ impl<'a> RowMaker<'a> {
         if let Some(lines) = outside {
             apply_outside(&mut g, lines.iter().collect());
         }
-        interpret_gene_by(&mut g, &|input| self.interpret(row, input));
+        let gap = interpret_gene_by(&mut g, &|input| self.interpret(row, input)).err();
         flag_gene(&mut g, self.prepared.sites().coverage.as_ref());
         let gene_row_text = tail(gene_row("", &g));
         // The remembered interpretation when there is one (the same value),
@@ -488,21 +500,25 @@ impl<'a> RowMaker<'a> {
             (Some(r), Some(input)) => Some(self.shared(row, input).unwrap_or_else(|| Arc::new(r))),
             (r, _) => r.map(Arc::new),
         };
+        // A gene with no result is numbered by why (a no-call and a value
+        // not understood read differently in the drug rows).
+        let missing = gap.as_ref().map(|g| self.number(row, &g.signature()));
         let id = match (&result, &g.recommendation_input) {
             (Some(_), Some(input)) => self.number(row, input),
-            _ => 0,
+            _ => missing.unwrap_or(0),
         };
         let sigs = Source::ALL
             .iter()
             .map(|&s| match &result {
                 Some(r) => [false, true].map(|a| self.number(row, &signature(r, s, a))),
-                None => [0, 0],
+                None => [missing.unwrap_or(0); 2],
             })
             .collect();
         Arc::new(GeneEntry {
             row: gene_row_text,
             id,
             result,
+            gap,
             sigs,
         })
     }
@@ -621,7 +637,13 @@ impl<'a> RowMaker<'a> {
             .filter_map(|i| entries[i].result.as_deref())
             .map(|r| (r.gene.as_str(), r))
             .collect();
-        let (mut result, named) = self.engine.evaluate_slot(&place.slot, &by_gene);
+        let gaps: BTreeMap<&str, &Gap> = place
+            .genes
+            .iter()
+            .filter_map(|&(g, _)| g)
+            .filter_map(|i| Some((self.genes[i].0.as_str(), entries[i].gap.as_ref()?)))
+            .collect();
+        let (mut result, named) = self.engine.evaluate_slot(&place.slot, &by_gene, &gaps);
         flag_drug(
             &mut result,
             self.prepared.sites().coverage.as_ref(),
@@ -630,6 +652,12 @@ impl<'a> RowMaker<'a> {
         let entry = Arc::new(DrugEntry {
             actionable: result.actionable,
             row: tail(drug_row("", &result)),
+            strict: result
+                .non_answers
+                .iter()
+                .filter(|n| n.reason.fails_strict())
+                .cloned()
+                .collect(),
         });
         if read_keyed {
             if let Ok(mut m) = place.by_reading.lock() {
