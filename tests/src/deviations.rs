@@ -49,6 +49,38 @@ pub struct Verdict {
     pub changed: Vec<String>,
 }
 
+impl Verdict {
+    /// Panics unless the list is true: no unlisted, stale or changed entry,
+    /// and every entry has a final reason. `what` names the entries in the
+    /// messages (`deviations`, `exception groups`).
+    ///
+    /// ```
+    /// dosera_conformance::deviations::Verdict::default().assert_holds("deviations");
+    /// ```
+    pub fn assert_holds(&self, what: &str) {
+        assert!(
+            self.unlisted.is_empty(),
+            "{} {what} not listed",
+            self.unlisted.len()
+        );
+        assert!(
+            self.stale.is_empty(),
+            "listed {what} that no longer occur: {:?}",
+            self.stale
+        );
+        assert!(
+            self.changed.is_empty(),
+            "{} listed {what} changed; regenerate and check them",
+            self.changed.len()
+        );
+        assert!(
+            self.undocumented.is_empty(),
+            "{what} without a final reason: {:?}",
+            self.undocumented
+        );
+    }
+}
+
 impl DeviationList {
     /// Reads a list; a missing file is an empty list.
     ///

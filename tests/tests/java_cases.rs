@@ -512,21 +512,7 @@ fn pharmcat_java_call_assertions() {
         listed.len()
     );
     assert!(total >= 400, "only {total} call assertions found");
-    assert!(
-        verdict.unlisted.is_empty(),
-        "{} deviations not listed",
-        verdict.unlisted.len()
-    );
-    assert!(
-        verdict.stale.is_empty(),
-        "listed deviations that now pass: {:?}",
-        verdict.stale
-    );
-    assert!(
-        verdict.undocumented.is_empty(),
-        "deviations without a reason: {:?}",
-        verdict.undocumented
-    );
+    verdict.assert_holds("deviations");
     let not_replayed = deviating
         .keys()
         .filter(|k| {
