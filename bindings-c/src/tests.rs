@@ -106,3 +106,43 @@ fn golden_corpus() {
         );
     }
 }
+
+/// The gold cases (`tests/conformance/gold-recommendations.json`) through
+/// the C ABI (`dosera_evaluate_json`), in English and Swedish.
+#[test]
+fn gold_cases_through_the_c_abi() {
+    use dosera_conformance::gold;
+    let mut engine: *mut crate::DoseraEngine = std::ptr::null_mut();
+    // SAFETY: `engine` is a valid place for one pointer.
+    let status = unsafe { crate::dosera_engine_new(&mut engine) };
+    assert_eq!(status, crate::DoseraStatus::Ok);
+    let mut problems = Vec::new();
+    for case in gold::cases() {
+        for lang in ["en", "sv"] {
+            let request = gold::request(&case, lang).to_string();
+            let mut out: *mut std::os::raw::c_char = std::ptr::null_mut();
+            // SAFETY: a live engine, `request.len()` readable bytes, a place for the answer.
+            let status = unsafe {
+                crate::dosera_evaluate_json(
+                    engine,
+                    request.as_ptr().cast(),
+                    request.len(),
+                    &mut out,
+                )
+            };
+            assert_eq!(status, crate::DoseraStatus::Ok, "{request}");
+            // SAFETY: `out` is a NUL-terminated string the call returned.
+            let text = unsafe { std::ffi::CStr::from_ptr(out) }
+                .to_str()
+                .expect("UTF-8")
+                .to_string();
+            // SAFETY: `out` came from the library and is freed once.
+            unsafe { crate::dosera_string_free(out) };
+            let answer: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            problems.extend(gold::problems(&case, &gold::text(&case, &answer), lang));
+        }
+    }
+    // SAFETY: the engine is live and freed once.
+    unsafe { crate::dosera_engine_free(engine) };
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

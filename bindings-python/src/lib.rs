@@ -333,8 +333,9 @@ impl Engine {
 
     /// Recommendations from gene results (diplotypes, phenotypes or
     /// activity scores), without a VCF. With ``strict=True`` a gene result
-    /// given but not answered raises ``InputError`` (code 112).
-    #[pyo3(signature = (genes, drugs=None, sources=None, *, strict=false))]
+    /// given but not answered raises ``InputError`` (code 112). ``lang``
+    /// (``"en"`` or ``"sv"``) is the language of the clinical text.
+    #[pyo3(signature = (genes, drugs=None, sources=None, *, strict=false, lang="en"))]
     fn recommend(
         &self,
         py: Python<'_>,
@@ -342,11 +343,18 @@ impl Engine {
         drugs: Option<Vec<String>>,
         sources: Option<Vec<String>>,
         strict: bool,
+        lang: &str,
     ) -> PyResult<PyRecommendations> {
         let engine = &self.inner;
         let result = guard(py, || {
+            let lang: dosera::pack::words::Lang = lang
+                .parse()
+                .map_err(|e: dosera::pack::words::UnknownLang| Error::Usage(e.to_string()))?;
             let mut request = Request::new(genes.iter().map(|(g, v)| GeneInput::new(g, v)));
-            request = request.drugs(drugs.unwrap_or_default()).strict(strict);
+            request = request
+                .drugs(drugs.unwrap_or_default())
+                .strict(strict)
+                .lang(lang);
             if let Some(names) = sources {
                 let parsed = names
                     .iter()

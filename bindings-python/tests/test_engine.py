@@ -76,7 +76,7 @@ def test_engine_is_usable_from_threads(engine: dosera.Engine, example: Path) -> 
 
 
 TINY_PACK = (
-    b'{"meta":{"schema_version":2,"source":"cpic","release":"tiny-1",'
+    b'{"meta":{"schema_version":3,"source":"cpic","release":"tiny-1",'
     b'"license":"CC0-1.0","attribution":"test","upstream":[]},'
     b'"drugs":[],"genes":[{"symbol":"G1","definition":{"version":"1",'
     b'"genome_build":"b38","refseq_chromosome":"NC","positions":[{'

@@ -268,7 +268,7 @@ pub fn non_answer_text(
     Ok(html::non_answer_text(&n, lang(&language)?))
 }
 
-/// A dose adjustment in words (`50% of starting dose`).
+/// A dose adjustment in words (`50% of the usual starting dose`).
 #[wasm_bindgen(js_name = doseText)]
 pub fn dose_text(
     #[wasm_bindgen(unchecked_param_type = "DoseAdjustment")] dose: JsValue,
@@ -277,6 +277,30 @@ pub fn dose_text(
     alive()?;
     let dose: DoseAdjustment = from_js(&dose, "dose")?;
     Ok(html::dose_text(&dose, lang(&language)?))
+}
+
+/// The primary dose of a matched recommendation in words, from its facts
+/// (`25–50% of the usual starting dose`, `84 mg per dose, once daily`), or
+/// `undefined` when the row gives no dose: the words every output uses.
+#[wasm_bindgen(js_name = matchDoseText)]
+pub fn match_dose_text(
+    #[wasm_bindgen(unchecked_param_type = "Match")] m: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
+) -> JsResult<Option<String>> {
+    alive()?;
+    let m: dosera::Match = from_js(&m, "match")?;
+    Ok(m.dose_text(lang(&language)?))
+}
+
+/// A recommendation's strength as published, in words (`Strong` →
+/// `stark` in Swedish).
+#[wasm_bindgen(js_name = strengthText)]
+pub fn strength_text(
+    value: String,
+    #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
+) -> JsResult<String> {
+    alive()?;
+    Ok(dosera::pack::words::strength(&value, lang(&language)?))
 }
 
 /// The clinician's page for a report (self-contained HTML, no outside

@@ -17,6 +17,45 @@ export interface DoseraError extends Error {
 /** What the prescriber is asked to do, as a fact. */
 export type Action = "standard_dosing" | "reduce_dose" | "increase_dose" | "avoid" | "use_alternative" | "consider_alternative" | "monitor" | "no_recommendation" | "other";
 
+/** Everything one recommendation row says, as facts. */
+export interface Advice {
+  /** The primary action, without conditions. */
+  action: Action;
+  /** The primary dose. */
+  dose?: Dose | null;
+  /** More advice the fields cannot hold (a full sentence). */
+  detail?: Phrase | null;
+  /** Advice under conditions. */
+  conditions?: Condition[];
+  /** Drugs the guideline names as alternatives. */
+  alternatives?: string[];
+  /** A kind of alternative the guideline names without naming a drug. */
+  alternative_kind?: Phrase | null;
+  /** Drugs named as affected by the same result. */
+  also_affected?: string[];
+  /** Drugs named as also to avoid. */
+  avoid_drugs?: string[];
+  /** Drugs named otherwise (comparison, co-medication). */
+  other_drugs?: string[];
+  /** What to monitor. */
+  monitoring?: Phrase[];
+  /** The implication. */
+  implication: Implication;
+  /**
+   * What the guideline says that these facts do not carry: shown as
+   * "see the guideline for …".
+   */
+  not_carried?: Phrase[];
+}
+
+/** An alternative drug whose own advice changes with the same result. */
+export interface AffectedAlternative {
+  /** The alternative drug. */
+  drug: string;
+  /** Its actions for the same gene results (same source). */
+  actions: Action[];
+}
+
 /** An allele and its function. */
 export interface AlleleInfo {
   /** Allele name. */
@@ -27,6 +66,16 @@ export interface AlleleInfo {
   activity?: string | null;
   /** Pack the function comes from. */
   source: Source;
+}
+
+/** An absolute amount (`75 mg` per `day`). */
+export interface Amount {
+  /** The number. */
+  amount: number;
+  /** Unit (`mg`, `mg/kg`, `µg`). */
+  unit: string;
+  /** Per what (`day`, `week`, `dose`), if stated. */
+  per?: string | null;
 }
 
 /** A sign that a VCF was called against another genome build. */
@@ -43,6 +92,21 @@ export interface Candidate {
   alleles?: string[];
   /** The phenotype and lookup keys per source. */
   calls: SourceCall[];
+}
+
+/**
+ * Advice that holds only under a condition (an indication, a duration, a
+ * population, an insufficient response, …).
+ */
+export interface Condition {
+  /** When it applies. */
+  when: Phrase;
+  /** What to do then. */
+  action: Action;
+  /** Dose then. */
+  dose?: Dose | null;
+  /** More advice for this condition. */
+  detail?: Phrase | null;
 }
 
 /**
@@ -131,6 +195,38 @@ export interface DiplotypeCall {
   preferred?: boolean;
 }
 
+/** Which way the effect goes for this result. */
+export type Direction = "increased" | "decreased" | "normal" | "unknown";
+
+/**
+ * A dose as the guideline states it: a share of a usual dose, or an
+ * absolute amount, with frequency, cap and titration where given.
+ * 
+ * ```
+ * let d: dosera::pack::Dose =
+ *     serde_json::from_str(r#"{"percent": [10, 10], "of": "starting"}"#).unwrap();
+ * assert_eq!(d.percent, Some([10.0, 10.0]));
+ * ```
+ */
+export interface Dose {
+  /** Share of the dose named by `of`, percent, `[min, max]`. */
+  percent?: number[] | null;
+  /** Absolute amount `[min, max]`, in `unit`. */
+  amount?: number[] | null;
+  /** Unit of `amount`. */
+  unit?: string | null;
+  /** `amount` per what (`day`, `week`, `dose`). */
+  per?: string | null;
+  /** Which dose the share refers to. */
+  of?: DoseBase;
+  /** A changed schedule (three times a week instead of daily). */
+  frequency?: Phrase | null;
+  /** A cap. */
+  max?: Amount | null;
+  /** Titration or waiting time. */
+  titration?: Phrase | null;
+}
+
 /** A dose change stated as a share of the usual dose. */
 export interface DoseAdjustment {
   /** Lower bound, percent of the usual dose (e.g. `50`). */
@@ -140,6 +236,9 @@ export interface DoseAdjustment {
   /** Which dose it applies to (`starting dose`, `standard dose`, `maintenance dose`). */
   of: string;
 }
+
+/** Which dose a share or amount refers to. */
+export type DoseBase = "starting" | "usual" | "maintenance" | "daily" | "loading" | "current" | "initial" | "total";
 
 /** A drug and its guidelines. */
 export interface DrugInfo {
@@ -187,7 +286,15 @@ export interface DrugResult {
   non_answers: NonAnswer[];
   /** Warnings (the guideline's own note, a limit reached, …). */
   warnings: string[];
+  /**
+   * Other sources whose advice for the same drug and result differs
+   * (also said in `warnings`).
+   */
+  disagreements?: SourceDisagreement[];
 }
+
+/** What the implication is about. */
+export type Effect = "exposure" | "efficacy" | "toxicity" | "response" | "none";
 
 /** Everything behind a gene call. */
 export interface Evidence {
@@ -340,6 +447,20 @@ export interface GeneResult {
   notes: string[];
 }
 
+/** The implication of the result for this drug. */
+export interface Implication {
+  /** What kind of effect. */
+  effect: Effect;
+  /** Its direction. */
+  direction: Direction;
+  /** The effect named precisely (`risk of myelosuppression`). */
+  what: Phrase;
+  /** Compared with whom (`normal metabolizers`), when the text says. */
+  compared_to?: Phrase | null;
+  /** A second effect or figures. */
+  detail?: Phrase | null;
+}
+
 /** What kind of value a gene result was. */
 export type InputKind = "diplotype" | "phenotype" | "activity_score" | "allele_status" | "lookup_key";
 
@@ -368,6 +489,18 @@ export interface InputSummary {
   coverage?: CoverageFinding | null;
 }
 
+/**
+ * Language of clinical and fixed text.
+ * 
+ * ```
+ * use dosera::pack::words::Lang;
+ * assert_eq!("sv".parse::<Lang>().unwrap(), Lang::Sv);
+ * assert_eq!(Lang::En.code(), "en");
+ * assert!("de".parse::<Lang>().is_err());
+ * ```
+ */
+export type Lang = "en" | "sv";
+
 /** A recommendation that matched, and for which candidates. */
 export interface Match {
   /** Recommendation id. */
@@ -388,6 +521,16 @@ export interface Match {
   summary: string;
   /** Implication in the project's words. */
   implication: string;
+  /**
+   * What the guideline row says, as reviewed facts (the summary and
+   * implication are written from them).
+   */
+  facts: Advice;
+  /**
+   * Alternatives this row names that the same source's advice for the
+   * same gene results also changes (shown beside the alternative).
+   */
+  affected_alternatives?: AffectedAlternative[];
   /** Candidate combinations leading here (`CYP2D6 *1/*4`). */
   candidates: string[];
 }
@@ -527,6 +670,14 @@ export type PhaseState = "effectively_phased" | "unphased" | "partly_phased";
 /** How a gene's result becomes a phenotype and a lookup key. */
 export type PhenotypeMethod = "function_pair" | "activity_score" | "allele_status" | "diplotype_table";
 
+/** A short text in the project's words, in English and Swedish. */
+export interface Phrase {
+  /** English. */
+  en: string;
+  /** Swedish. */
+  sv: string;
+}
+
 /** One definition position as the call used it. */
 export interface PositionEvidence {
   /** 1-based GRCh38 position. */
@@ -562,6 +713,8 @@ export interface RecommendRequest {
    * ([`Error::NonAnswer`]) instead of a warning.
    */
   strict?: boolean;
+  /** Language of the clinical text (`en`, the default, or `sv`). */
+  lang?: Lang;
 }
 
 /** The answer to a [`Request`]. */
@@ -688,6 +841,16 @@ export interface SourceCall {
   lookup_keys: string[];
   /** How the phenotype was derived, in words. */
   derivation: string;
+}
+
+/** Another source advises differently for the same drug and result. */
+export interface SourceDisagreement {
+  /** The other source. */
+  other: Source;
+  /** This result's actions. */
+  actions: Action[];
+  /** The other source's actions. */
+  other_actions: Action[];
 }
 
 /** An allele at a position that no definition knows. */

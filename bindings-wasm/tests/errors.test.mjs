@@ -165,7 +165,7 @@ describe("2xx knowledge-pack errors (Engine.fromPacks)", () => {
     throwsDosera(() => Engine.fromPacks([corrupted, dpwg]), 203, /invalid knowledge pack/);
     throwsDosera(() => Engine.fromPacks([]), 203, /no pack given/);
     throwsDosera(() => Engine.fromPacks([cpic, cpic]), 203, /two packs for source/);
-    throwsDosera(() => Engine.fromPacks([new TextEncoder().encode('{"meta":{"schema_version":2}}')]), 203, /invalid knowledge pack/);
+    throwsDosera(() => Engine.fromPacks([new TextEncoder().encode('{"meta":{"schema_version":3}}')]), 203, /invalid knowledge pack/);
   });
 
   test("201 ChecksumMismatch cannot arise from bytes: a valid-JSON change loads with a new sha256", () => {

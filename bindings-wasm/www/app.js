@@ -3,8 +3,8 @@
 // dosera WebAssembly module; nothing is sent anywhere. Text from the engine
 // and from files is always set as text, never as markup.
 
-import init, { Engine, actionText, doseText, nonAnswerText, reportHtml } from './pkg/dosera.js';
-import { LANGS, t, strength } from './i18n.js';
+import init, { Engine, actionText, matchDoseText, nonAnswerText, reportHtml, strengthText } from './pkg/dosera.js';
+import { LANGS, t } from './i18n.js';
 
 const state = {
   lang: 'en',
@@ -347,8 +347,8 @@ function matchBlock(m) {
   };
   row(L('population'), m.population, 'population');
   row(L('action'), actionText(m.action, state.lang), 'action-text');
-  row(L('strength'), strength(state.lang, m.strength));
-  row(L('dose'), m.dose ? doseText(m.dose, state.lang) : '', 'dose-text');
+  row(L('strength'), m.strength ? strengthText(m.strength, state.lang) : '');
+  row(L('dose'), matchDoseText(m, state.lang) ?? '', 'dose-text');
   row(L('alternatives'), m.alternatives);
   row(L('basedOn'), Object.entries(m.lookup).map(([g, k]) => `${g}: ${k}`));
   if (m.candidates.length) row(L('candidatesFor'), m.candidates);
@@ -436,7 +436,7 @@ function renderResults() {
       return;
     }
     try {
-      const r = engine.recommend({ genes: readable, drugs: state.drugs });
+      const r = engine.recommend({ genes: readable, drugs: state.drugs, lang: state.lang });
       drugs = r.drugs;
       genes = r.genes;
       release = r.packs_release;

@@ -1,6 +1,6 @@
-// The calculator's own words, in English and Swedish. Guideline summaries
-// come from the knowledge packs and stay in English; action and dose labels
-// come from the engine (actionText, doseText) in both languages.
+// The calculator's own words, in English and Swedish. Clinical text
+// (summaries, implications) comes from the engine in the language asked for;
+// action, dose and strength labels too (actionText, matchDoseText, strengthText).
 
 export const LANGS = ['en', 'sv'];
 
@@ -161,24 +161,10 @@ const TEXT = {
   },
 };
 
-const STRENGTH_SV = {
-  strong: 'stark',
-  moderate: 'måttlig',
-  optional: 'valfri',
-  'no recommendation': 'ingen rekommendation',
-};
-
 /** The text of `key` in `lang` (English when missing). */
 export function t(lang, key) {
   const table = TEXT[lang] || TEXT.en;
   return key in table ? table[key] : TEXT.en[key] ?? key;
-}
-
-/** A recommendation's strength as published, in `lang`. */
-export function strength(lang, value) {
-  if (!value) return '';
-  if (lang !== 'sv') return value;
-  return STRENGTH_SV[value.toLowerCase()] ?? value;
 }
 
 /** Every key is in both languages (checked by the browser test). */

@@ -157,6 +157,9 @@ struct RecommendArgs {
     /// the guideline has no row for); for pipelines.
     #[arg(long)]
     strict: bool,
+    /// Language of the clinical text (summaries, implications).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: report_cmd::LangArg,
 }
 
 #[derive(Subcommand)]
@@ -402,7 +405,8 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
     let request = Request::new(genes)
         .drugs(args.drugs)
         .sources(sources)
-        .strict(args.strict);
+        .strict(args.strict)
+        .lang(args.lang.lang());
     let result = engine.recommend(&request)?;
     for w in result.strict_warnings() {
         eprintln!("warning: {w}");
@@ -437,7 +441,7 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
         }
     }
     outln!();
-    print_drugs(&result.drugs);
+    print_drugs(&result.drugs, args.lang.lang());
     for w in &result.warnings {
         outln!("note: {w}");
     }
@@ -445,7 +449,8 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
 }
 
 /// Prints each drug's matched recommendations.
-fn print_drugs(drugs: &[dosera::DrugResult]) {
+fn print_drugs(drugs: &[dosera::DrugResult], lang: dosera::pack::words::Lang) {
+    use dosera::pack::words;
     for d in drugs {
         outln!(
             "{} · {} · {}{}",
@@ -464,24 +469,23 @@ fn print_drugs(drugs: &[dosera::DrugResult]) {
         }
         for m in &d.matches {
             let dose = m
-                .dose
-                .as_ref()
-                .map(|x| {
-                    if x.percent_min == x.percent_max {
-                        format!(" · {}% of {}", x.percent_min, x.of)
-                    } else {
-                        format!(" · {}–{}% of {}", x.percent_min, x.percent_max, x.of)
-                    }
-                })
+                .dose_text(lang)
+                .map(|d| format!(" · {d}"))
                 .unwrap_or_default();
             let lookup: Vec<String> = m.lookup.iter().map(|(g, k)| format!("{g}: {k}")).collect();
             outln!(
                 "  [{}] {}{} · strength: {} · population: {} · key: {}",
                 m.id,
-                m.action.label(),
+                words::action_label(m.action, lang),
                 dose,
-                m.strength.as_deref().unwrap_or("-"),
-                m.population.as_deref().unwrap_or("-"),
+                m.strength
+                    .as_deref()
+                    .map(|x| words::strength(x, lang))
+                    .unwrap_or_else(|| "-".into()),
+                m.population
+                    .as_deref()
+                    .map(|x| words::population(x, lang))
+                    .unwrap_or_else(|| "-".into()),
                 lookup.join(", ")
             );
             outln!("    {}", m.summary);

@@ -36,13 +36,23 @@ pub enum Format {
     Fhir,
 }
 
-/// Language of the HTML report.
+/// Language of the clinical text.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum LangArg {
     /// English.
     En,
     /// Swedish.
     Sv,
+}
+
+impl LangArg {
+    /// The language.
+    pub fn lang(self) -> Lang {
+        match self {
+            LangArg::En => Lang::En,
+            LangArg::Sv => Lang::Sv,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -80,7 +90,8 @@ pub struct ReportArgs {
     /// Same as `--format json`.
     #[arg(long)]
     json: bool,
-    /// Language of the HTML report.
+    /// Language of the clinical text (summaries, implications, phenotypes)
+    /// in text, JSON, HTML and FHIR output; `tsv` tables stay English.
     #[arg(long, value_enum, default_value = "en")]
     lang: LangArg,
     /// Write to this file (one sample) or folder (several samples, one file
@@ -116,10 +127,7 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         None => Vec::new(),
     };
     let format = if args.json { Format::Json } else { args.format };
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Sv => Lang::Sv,
-    };
+    let lang = args.lang.lang();
     let mut reader = VcfReader::from_path(&args.vcf)?;
     if args.no_index {
         reader.ignore_index();
@@ -137,7 +145,19 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
             SampleOutcome::Report(_) => None,
         })
         .collect();
-    let reports: Vec<&Report> = outcomes.iter().filter_map(SampleOutcome::report).collect();
+    let mut reports: Vec<&Report> = outcomes.iter().filter_map(SampleOutcome::report).collect();
+    let localised: Vec<Report>;
+    if lang != Lang::En {
+        localised = reports
+            .iter()
+            .map(|r| {
+                let mut r = (*r).clone();
+                r.localise(lang);
+                r
+            })
+            .collect();
+        reports = localised.iter().collect();
+    }
     // The same for every sample of the file: said once.
     warn_coverage(
         &args.vcf,
@@ -157,7 +177,7 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         Format::Tsv => {}
         Format::Text => {
             for r in &reports {
-                print_report(r);
+                print_report(r, lang);
             }
         }
         Format::Json => {
@@ -412,7 +432,7 @@ fn pad(text: &str, width: usize) -> String {
     }
 }
 
-fn print_report(r: &Report) {
+fn print_report(r: &Report, lang: Lang) {
     outln!(
         "dosera {} · packs {} · sample {} · {}",
         r.engine_version,
@@ -466,7 +486,7 @@ fn print_report(r: &Report) {
         }
     }
     outln!();
-    crate::print_drugs(&r.drugs);
+    crate::print_drugs(&r.drugs, lang);
     for w in r.warnings.iter().filter(|w| Some(*w) != coverage.as_ref()) {
         outln!("note: {w}");
     }

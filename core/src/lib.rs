@@ -51,8 +51,9 @@ pub use engine::{AlleleInfo, DrugInfo, Engine, GeneChoices, GeneInfo, ENGINE_VER
 pub use error::{Error, ErrorCode, ErrorRange, Result};
 pub use pack::Source;
 pub use recommend::{
-    Candidate, DrugResult, GeneInput, GeneResult, InputKind, Match, NonAnswer, NonAnswerReason,
-    PackInfo, Recommendations, Request, SourceCall, CANDIDATE_SEPARATOR, MAX_COMBINATIONS,
+    AffectedAlternative, Candidate, DrugResult, GeneInput, GeneResult, InputKind, Match, NonAnswer,
+    NonAnswerReason, PackInfo, Recommendations, Request, SourceCall, SourceDisagreement,
+    CANDIDATE_SEPARATOR, MAX_COMBINATIONS,
 };
 
 /// In core's own unit tests only: a sample of this name panics while it is

@@ -19,6 +19,6 @@
 pub mod assemble;
 
 /// Schema version the bundled data was validated against.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));

@@ -8,6 +8,7 @@ pub mod cohort;
 pub mod deviations;
 pub mod exhaustive;
 pub mod fuzz;
+pub mod gold;
 pub mod java_cases;
 pub mod report_cases;
 pub mod truth;

@@ -226,7 +226,8 @@ fn every_gene_and_every_actionable_drug_appears() {
                 assert!(genes.contains(&escape(d)), "{} {d}", g.gene);
             }
             for p in &g.phenotypes {
-                assert!(genes.contains(&escape(p)), "{} {p}", g.gene);
+                let shown = dosera::pack::words::phenotype(p, lang);
+                assert!(genes.contains(&escape(&shown)), "{} {shown}", g.gene);
             }
         }
         let actionable = section(&html, "actionable");

@@ -119,7 +119,7 @@ fn a_corrupted_pack_file_gives_a_checksum_error() {
     let text = std::fs::read_to_string(&manifest).expect("manifest");
     std::fs::write(
         &manifest,
-        text.replace("schema_version = 2", "schema_version = 99"),
+        text.replace("schema_version = 3", "schema_version = 99"),
     )
     .expect("write");
     let err = PackSet::from_dir(&dir).expect_err("schema");

@@ -23,7 +23,7 @@ impl Pack {
     /// "genes", "guidelines"}`) and checks its schema version.
     ///
     /// ```
-    /// let json = br#"{"meta":{"schema_version":2,"source":"cpic","release":"t",
+    /// let json = br#"{"meta":{"schema_version":3,"source":"cpic","release":"t",
     ///   "license":"CC0-1.0","attribution":"CPIC","upstream":[]},
     ///   "drugs":[],"genes":[],"guidelines":[]}"#;
     /// let pack = dosera::pack::Pack::from_json(json).unwrap();

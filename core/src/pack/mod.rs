@@ -1,14 +1,19 @@
 //! Knowledge packs: the typed schema, loading (bundled, bytes, folder),
 //! writing, and the importer that builds packs from upstream files.
 
+pub mod advice;
 mod check;
 pub mod import;
 mod load;
 mod model;
 mod notes;
 mod sorted_map;
+pub mod words;
 mod write;
 
+pub use advice::{
+    Advice, Amount, Condition, Direction, Dose, DoseBase, Effect, Implication, Phrase,
+};
 pub use check::check_references;
 pub use load::PackSet;
 pub use model::*;

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::SortedMap;
 
 /// The schema version written into every pack and checked on load.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Who published the guideline content of a pack.
 #[derive(
@@ -667,7 +667,10 @@ pub struct Recommendation {
     /// Upstream flags: dosing information, alternate drug, other guidance.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
-    /// Recommendation in the project's own words.
+    /// What the row says, as reviewed facts; the summary and implication
+    /// are written from them by [`crate::pack::words`].
+    pub facts: super::advice::Advice,
+    /// Recommendation in the project's own words (English, from `facts`).
     pub summary: String,
     /// Implication in the project's own words.
     pub implication: String,

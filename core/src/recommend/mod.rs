@@ -16,7 +16,8 @@ pub(crate) use non_answer::{strict_lines, strict_warnings, Gap};
 pub use non_answer::{NonAnswer, NonAnswerReason};
 
 use crate::engine::{Engine, ENGINE_VERSION};
-use crate::pack::{Action, DoseAdjustment, LookupKey, Recommendation, Source};
+use crate::pack::words::{self, Lang};
+use crate::pack::{Action, Advice, DoseAdjustment, LookupKey, Recommendation, Source};
 use crate::{Error, Result};
 
 /// Most candidate combinations evaluated for one guideline; beyond this the
@@ -46,6 +47,9 @@ pub struct Request {
     /// ([`Error::NonAnswer`]) instead of a warning.
     #[serde(default)]
     pub strict: bool,
+    /// Language of the clinical text (`en`, the default, or `sv`).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 impl Request {
@@ -86,6 +90,24 @@ impl Request {
     /// ```
     pub fn strict(mut self, strict: bool) -> Request {
         self.strict = strict;
+        self
+    }
+
+    /// Sets the language of the clinical text.
+    ///
+    /// ```
+    /// use dosera::pack::words::Lang;
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["CYP2C19=*2/*2".parse().unwrap()])
+    ///     .drugs(["clopidogrel"])
+    ///     .sources([dosera::Source::Cpic])
+    ///     .lang(Lang::Sv);
+    /// let result = engine.recommend(&request).unwrap();
+    /// assert!(result.drugs[0].matches[0].summary.contains("clopidogrel"));
+    /// assert!(result.drugs[0].matches[0].implication.contains("långsam metaboliserare"));
+    /// ```
+    pub fn lang(mut self, lang: Lang) -> Request {
+        self.lang = lang;
         self
     }
 }
@@ -187,6 +209,47 @@ pub struct DrugResult {
     pub non_answers: Vec<NonAnswer>,
     /// Warnings (the guideline's own note, a limit reached, …).
     pub warnings: Vec<String>,
+    /// Other sources whose advice for the same drug and result differs
+    /// (also said in `warnings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disagreements: Vec<SourceDisagreement>,
+}
+
+/// Another source advises differently for the same drug and result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SourceDisagreement {
+    /// The other source.
+    pub other: Source,
+    /// This result's actions.
+    pub actions: Vec<Action>,
+    /// The other source's actions.
+    pub other_actions: Vec<Action>,
+}
+
+impl SourceDisagreement {
+    /// The warning in words.
+    ///
+    /// ```
+    /// use dosera::{pack::{words::Lang, Action}, Source, SourceDisagreement};
+    /// let d = SourceDisagreement {
+    ///     other: Source::Dpwg,
+    ///     actions: vec![Action::StandardDosing],
+    ///     other_actions: vec![Action::Other],
+    /// };
+    /// assert_eq!(d.text("codeine", Source::Cpic, Lang::En),
+    ///   "CPIC and DPWG advise differently for codeine with this result: CPIC says standard dosing; DPWG says other guidance. Read both rows.");
+    /// assert!(d.text("codeine", Source::Cpic, Lang::Sv).starts_with("CPIC och DPWG ger olika råd för codeine"));
+    /// ```
+    pub fn text(&self, drug: &str, source: Source, lang: Lang) -> String {
+        words::disagreement(
+            drug,
+            source.label(),
+            &self.actions,
+            self.other.label(),
+            &self.other_actions,
+            lang,
+        )
+    }
 }
 
 /// A recommendation that matched, and for which candidates.
@@ -210,8 +273,87 @@ pub struct Match {
     pub summary: String,
     /// Implication in the project's words.
     pub implication: String,
+    /// What the guideline row says, as reviewed facts (the summary and
+    /// implication are written from them).
+    pub facts: Advice,
+    /// Alternatives this row names that the same source's advice for the
+    /// same gene results also changes (shown beside the alternative).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected_alternatives: Vec<AffectedAlternative>,
     /// Candidate combinations leading here (`CYP2D6 *1/*4`).
     pub candidates: Vec<String>,
+}
+
+/// An alternative drug whose own advice changes with the same result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AffectedAlternative {
+    /// The alternative drug.
+    pub drug: String,
+    /// Its actions for the same gene results (same source).
+    pub actions: Vec<Action>,
+}
+
+impl Match {
+    /// Writes the summary and implication again from the facts, in `lang`.
+    ///
+    /// ```
+    /// use dosera::pack::words::Lang;
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["TPMT=*3A/*3A".parse().unwrap()])
+    ///     .drugs(["azathioprine"])
+    ///     .sources([dosera::Source::Dpwg]);
+    /// let mut m = engine.recommend(&request).unwrap().drugs[0].matches[0].clone();
+    /// m.localise("azathioprine", Lang::Sv);
+    /// assert!(m.implication.starts_with("TPMT långsam metaboliserare"), "{}", m.implication);
+    /// ```
+    pub fn localise(&mut self, drug: &str, lang: Lang) {
+        self.summary = words::summary(drug, &self.facts, lang);
+        for a in &self.affected_alternatives {
+            self.summary.push(' ');
+            self.summary
+                .push_str(&words::affected_alternative(&a.drug, &a.actions, lang));
+        }
+        self.implication =
+            words::implication_of(&words::describe_keys(&self.lookup, lang), &self.facts, lang);
+    }
+}
+
+impl Match {
+    /// The primary dose in words, as every output writes it (`25–50% of the
+    /// usual starting dose`), when the row gives one.
+    ///
+    /// ```
+    /// use dosera::pack::words::Lang;
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let request = dosera::Request::new(["CYP2C19=*17/*17".parse().unwrap()])
+    ///     .drugs(["voriconazole"])
+    ///     .sources([dosera::Source::Dpwg]);
+    /// let m = &engine.recommend(&request).unwrap().drugs[0].matches[0];
+    /// assert!(m.dose_text(Lang::En).unwrap().starts_with("150%"));
+    /// ```
+    pub fn dose_text(&self, lang: Lang) -> Option<String> {
+        self.facts.dose.as_ref().map(|d| words::dose_text(d, lang))
+    }
+}
+
+impl DrugResult {
+    /// Writes every match's clinical text in `lang` (see [`Match::localise`]).
+    pub fn localise(&mut self, lang: Lang) {
+        for m in &mut self.matches {
+            m.localise(&self.drug, lang);
+        }
+        for x in &self.disagreements {
+            let local = x.text(&self.drug, self.source, lang);
+            for l in Lang::ALL {
+                let said = x.text(&self.drug, self.source, l);
+                for w in &mut self.warnings {
+                    if *w == said {
+                        *w = local.clone();
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Match {
@@ -230,6 +372,8 @@ impl Match {
                 .collect(),
             summary: rec.summary.clone(),
             implication: rec.implication.clone(),
+            facts: rec.facts.clone(),
+            affected_alternatives: Vec::new(),
             candidates: Vec::new(),
         }
     }
@@ -314,8 +458,13 @@ impl Engine {
         for input in &request.genes {
             genes.push(self.interpret(input)?);
         }
-        let result =
+        let mut result =
             self.recommend_interpreted(genes, &BTreeMap::new(), &request.drugs, &request.sources)?;
+        if request.lang != Lang::En {
+            for d in &mut result.drugs {
+                d.localise(request.lang);
+            }
+        }
         if request.strict {
             result.check_strict()?;
         }
@@ -364,6 +513,7 @@ impl Engine {
             .map(|slot| self.evaluate_slot(slot, &by_gene, gaps).0)
             .collect();
         results.sort_by(result_order);
+        mark_disagreement(&mut results);
         let mut warnings = plan.warnings;
         warnings.extend(non_answer::drug_warnings(&results));
         let (release, sha) = self.pack_release();
@@ -461,7 +611,64 @@ impl Engine {
         by_gene: &BTreeMap<&str, &GeneResult>,
         gaps: &BTreeMap<&str, &Gap>,
     ) -> (DrugResult, bool) {
-        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene, gaps)
+        let (mut result, named) =
+            self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene, gaps);
+        self.affected_alternatives(&mut result, by_gene);
+        (result, named)
+    }
+
+    /// For every alternative a matched row names, the advice the same
+    /// source gives for that drug with the same gene results, when it
+    /// departs from standard prescribing: a drug is never offered as an
+    /// alternative without saying that the same result affects it.
+    fn affected_alternatives(
+        &self,
+        result: &mut DrugResult,
+        by_gene: &BTreeMap<&str, &GeneResult>,
+    ) {
+        if result
+            .matches
+            .iter()
+            .all(|m| m.facts.alternatives.is_empty())
+        {
+            return;
+        }
+        let given = |g: &str| by_gene.contains_key(g);
+        let no_gaps = BTreeMap::new();
+        for m in &mut result.matches {
+            let mut found: Vec<AffectedAlternative> = Vec::new();
+            for alt in &m.facts.alternatives {
+                let Ok(plan) = self.plan(&given, std::slice::from_ref(alt), &[result.source])
+                else {
+                    continue;
+                };
+                let mut actions: BTreeSet<Action> = BTreeSet::new();
+                for slot in &plan.slots {
+                    // Only guidelines that use a gene this result has.
+                    if !slot.guideline.genes.iter().any(|g| given(g)) {
+                        continue;
+                    }
+                    let (r, _) =
+                        self.evaluate(&slot.drug, slot.entry, slot.guideline, by_gene, &no_gaps);
+                    actions.extend(
+                        r.matches
+                            .iter()
+                            .map(|x| x.action)
+                            .filter(|a| a.is_actionable()),
+                    );
+                }
+                if !actions.is_empty() {
+                    found.push(AffectedAlternative {
+                        drug: alt.clone(),
+                        actions: actions.into_iter().collect(),
+                    });
+                }
+            }
+            if !found.is_empty() {
+                m.affected_alternatives = found;
+                m.localise(&result.drug, Lang::En);
+            }
+        }
     }
 
     /// True when the slot's guideline looks `gene` up by diplotype for some
@@ -658,6 +865,7 @@ impl Engine {
             actionable,
             non_answers,
             warnings,
+            disagreements: Vec::new(),
         };
         (result, named)
     }
@@ -711,6 +919,52 @@ fn prefer_diplotype_rows(hit: &mut Vec<&Recommendation>) {
 /// Metabolizer)` and `1.0 (Phenotyping)` when the table does not say
 /// which): the warning naming them, or `None` when the rows agree or apply
 /// to different populations.
+/// Where two sources advise differently for the same drug and result
+/// (codeine with CYP2D6 `*1/*4`), both results say so beside their rows.
+pub(crate) fn mark_disagreement(results: &mut [DrugResult]) {
+    let advice = |d: &DrugResult| -> Vec<Action> {
+        let set: BTreeSet<Action> = d
+            .matches
+            .iter()
+            .map(|m| m.action)
+            .filter(|a| *a != Action::NoRecommendation)
+            .collect();
+        set.into_iter().collect()
+    };
+    let mut found: Vec<(usize, SourceDisagreement)> = Vec::new();
+    for (i, a) in results.iter().enumerate() {
+        let mine = advice(a);
+        if mine.is_empty() {
+            continue;
+        }
+        for b in results.iter() {
+            if b.drug != a.drug || b.source == a.source {
+                continue;
+            }
+            let theirs = advice(b);
+            if theirs.is_empty() || theirs == mine {
+                continue;
+            }
+            found.push((
+                i,
+                SourceDisagreement {
+                    other: b.source,
+                    actions: mine.clone(),
+                    other_actions: theirs,
+                },
+            ));
+        }
+    }
+    for (i, x) in found {
+        if let Some(d) = results.get_mut(i) {
+            if !d.disagreements.contains(&x) {
+                d.warnings.push(x.text(&d.drug, d.source, Lang::En));
+                d.disagreements.push(x);
+            }
+        }
+    }
+}
+
 fn conflicting_rows(hit: &[&Recommendation]) -> Option<String> {
     for (i, a) in hit.iter().enumerate() {
         for b in &hit[i + 1..] {

@@ -73,6 +73,7 @@ use sha2::{Digest, Sha256};
 
 use super::{GeneReport, Report};
 use crate::allele::CallSource;
+use crate::pack::words::Lang;
 use crate::recommend::{DrugResult, Match, NonAnswer};
 
 /// Profile of the `DiagnosticReport` (Genomics Reporting IG).
@@ -325,15 +326,8 @@ fn match_note(d: &DrugResult, m: &Match) -> String {
         s.push_str(&format!(" ({})", about.join("; ")));
     }
     s.push_str(&format!(": {}.", m.action.label()));
-    if let Some(dose) = &m.dose {
-        if dose.percent_min == dose.percent_max {
-            s.push_str(&format!(" Dose: {}% of the {}.", dose.percent_min, dose.of));
-        } else {
-            s.push_str(&format!(
-                " Dose: {}-{}% of the {}.",
-                dose.percent_min, dose.percent_max, dose.of
-            ));
-        }
+    if let Some(dose) = m.dose_text(Lang::En) {
+        s.push_str(&format!(" Dose: {dose}."));
     }
     if !m.summary.is_empty() {
         s.push_str(&format!(" {}", m.summary));

@@ -18,93 +18,16 @@
 //! (phenotypes, recommendation summaries from the packs, warnings) are shown
 //! as they are.
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::allele::{CallSource, PhaseState, Sex, SexSource};
 use crate::genotype::MissingReason;
 use crate::input::coverage::{BuildSign, CoverageFinding};
-use crate::pack::{Action, DoseAdjustment};
+use crate::pack::words;
+use crate::pack::{Action, Dose, DoseAdjustment, DoseBase};
 use crate::recommend::{DrugResult, Match, NonAnswer, NonAnswerReason};
 
 use super::{GeneReport, Report};
 
-/// Language of the fixed text on the page.
-///
-/// ```
-/// use dosera::report::html::Lang;
-/// assert_eq!("sv".parse::<Lang>().unwrap(), Lang::Sv);
-/// assert_eq!(Lang::En.code(), "en");
-/// assert!("de".parse::<Lang>().is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Swedish.
-    Sv,
-}
-
-impl Lang {
-    /// Every language, in a stable order.
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Sv];
-
-    /// The language code (`en`, `sv`), as used in `<html lang>`.
-    ///
-    /// ```
-    /// assert_eq!(dosera::report::html::Lang::Sv.code(), "sv");
-    /// ```
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Sv => "sv",
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// A language code other than `en` or `sv`.
-///
-/// ```
-/// let err = "fr".parse::<dosera::report::html::Lang>().unwrap_err();
-/// assert_eq!(err.to_string(), "unknown report language `fr` (expected en or sv)");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownLang(pub String);
-
-impl fmt::Display for UnknownLang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown report language `{}` (expected en or sv)",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for UnknownLang {}
-
-impl FromStr for Lang {
-    type Err = UnknownLang;
-
-    /// Parses `en` or `sv` (ASCII case and surrounding space ignored).
-    fn from_str(s: &str) -> Result<Lang, UnknownLang> {
-        let code = s.trim();
-        if code.eq_ignore_ascii_case("en") {
-            Ok(Lang::En)
-        } else if code.eq_ignore_ascii_case("sv") {
-            Ok(Lang::Sv)
-        } else {
-            Err(UnknownLang(s.to_string()))
-        }
-    }
-}
+pub use crate::pack::words::{Lang, UnknownLang};
 
 /// Escapes text for HTML element content and quoted attribute values.
 ///
@@ -459,20 +382,7 @@ impl Ui {
 /// assert_eq!(action_text(Action::Avoid, Lang::En), Action::Avoid.label());
 /// ```
 pub fn action_text(action: Action, lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => action.label(),
-        Lang::Sv => match action {
-            Action::StandardDosing => "standarddosering",
-            Action::ReduceDose => "sänk dosen",
-            Action::IncreaseDose => "höj dosen",
-            Action::Avoid => "undvik",
-            Action::UseAlternative => "använd ett annat läkemedel",
-            Action::ConsiderAlternative => "överväg ett annat läkemedel",
-            Action::Monitor => "följ upp noga",
-            Action::NoRecommendation => "ingen rekommendation",
-            Action::Other => "annan vägledning",
-        },
-    }
+    words::action_label(action, lang)
 }
 
 /// Why a gene result is not used by a drug's answer, as one line in
@@ -520,47 +430,41 @@ fn missing_text(reason: MissingReason, lang: Lang) -> &'static str {
     }
 }
 
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e9 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
-
-/// A dose adjustment in words, in `lang` (`50% of starting dose`,
-/// `50 % av startdosen`).
+/// A dose adjustment in words, in `lang` (`50% of the usual starting dose`,
+/// `50 % av den vanliga startdosen`), by the one dose formatter
+/// ([`words::dose_text`]).
 ///
 /// ```
 /// use dosera::pack::DoseAdjustment;
 /// use dosera::report::html::{dose_text, Lang};
 /// let d = DoseAdjustment { percent_min: 50.0, percent_max: 50.0, of: "starting dose".into() };
-/// assert_eq!(dose_text(&d, Lang::En), "50% of starting dose");
-/// assert_eq!(dose_text(&d, Lang::Sv), "50 % av startdosen");
+/// assert_eq!(dose_text(&d, Lang::En), "50% of the usual starting dose");
+/// assert_eq!(dose_text(&d, Lang::Sv), "50 % av den vanliga startdosen");
 /// ```
 pub fn dose_text(dose: &DoseAdjustment, lang: Lang) -> String {
-    let num = |x: f64| match lang {
-        Lang::En => number(x),
-        Lang::Sv => number(x).replace('.', ","),
+    let of = match dose.of.as_str() {
+        "starting dose" | "lowest starting dose" => DoseBase::Starting,
+        "maintenance dose" => DoseBase::Maintenance,
+        "daily dose" => DoseBase::Daily,
+        "loading dose" => DoseBase::Loading,
+        "current dose" => DoseBase::Current,
+        "initial dose" => DoseBase::Initial,
+        "total dose" => DoseBase::Total,
+        _ => DoseBase::Usual,
     };
-    let pct = if dose.percent_min == dose.percent_max {
-        num(dose.percent_min)
-    } else {
-        format!("{}–{}", num(dose.percent_min), num(dose.percent_max))
-    };
-    match lang {
-        Lang::En => format!("{pct}% of {}", dose.of),
-        Lang::Sv => {
-            let of = match dose.of.as_str() {
-                "starting dose" => "startdosen",
-                "standard dose" => "standarddosen",
-                "maintenance dose" => "underhållsdosen",
-                "maximum dose" => "maxdosen",
-                other => other,
-            };
-            format!("{pct} % av {of}")
-        }
-    }
+    words::dose_text(
+        &Dose {
+            percent: Some([dose.percent_min, dose.percent_max]),
+            amount: None,
+            unit: None,
+            per: None,
+            of,
+            frequency: None,
+            max: None,
+            titration: None,
+        },
+        lang,
+    )
 }
 
 const CSS: &str = "\
@@ -625,6 +529,14 @@ thead{display:table-header-group}
 /// assert!(!page.contains("<script"));
 /// ```
 pub fn render(report: &Report, lang: Lang) -> String {
+    let mut local;
+    let report = if lang == Lang::En {
+        report
+    } else {
+        local = report.clone();
+        local.localise(lang);
+        &local
+    };
     let mut page = Page {
         out: String::with_capacity(64 * 1024),
         lang,
@@ -808,7 +720,11 @@ impl Page<'_> {
                     let phen = if g.phenotypes.is_empty() {
                         self.t(Ui::NoResult).to_string()
                     } else {
-                        g.phenotypes.join(" | ")
+                        g.phenotypes
+                            .iter()
+                            .map(|p| words::phenotype(p, self.lang))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
                     };
                     format!("{} {dips} ({phen})", g.gene)
                 }
@@ -895,7 +811,11 @@ impl Page<'_> {
                     // Say what tells the rows apart: population, candidate.
                     if let Some(p) = &m.population {
                         self.raw("<br><span class=\"small muted\">");
-                        self.text(&format!("{}: {p}", self.t(Ui::Population)));
+                        self.text(&format!(
+                            "{}: {}",
+                            self.t(Ui::Population),
+                            words::population(p, self.lang)
+                        ));
                         self.raw("</span>");
                     }
                     if !m.candidates.is_empty() && self.ambiguous(d) {
@@ -909,10 +829,11 @@ impl Page<'_> {
                     }
                 }
                 self.raw("</td><td>");
-                let dose = m.dose.as_ref().map(|x| dose_text(x, self.lang));
+                let dose = m.dose_text(self.lang);
                 self.text(dose.as_deref().unwrap_or("–"));
                 self.raw("</td><td>");
-                self.text(m.strength.as_deref().unwrap_or("–"));
+                let strength = m.strength.as_deref().map(|x| words::strength(x, self.lang));
+                self.text(strength.as_deref().unwrap_or("–"));
                 self.raw("</td>");
                 if k == 0 {
                     self.raw(&format!("<td rowspan=\"{span}\">"));
@@ -986,7 +907,12 @@ impl Page<'_> {
                 self.text(self.t(Ui::NoResult));
                 self.raw("</em>");
             } else {
-                self.text(&g.phenotypes.join(" | "));
+                let p: Vec<String> = g
+                    .phenotypes
+                    .iter()
+                    .map(|p| words::phenotype(p, self.lang))
+                    .collect();
+                self.text(&p.join(" | "));
             }
             if !g.activity_scores.is_empty() {
                 self.raw("<br><span class=\"small muted\">");
@@ -1261,14 +1187,19 @@ impl Page<'_> {
         self.raw("</h4>\n<dl class=\"meta small\">\n");
         self.dt_dd(Ui::Summary, &m.summary);
         self.dt_dd(Ui::Implication, &m.implication);
-        if let Some(dose) = &m.dose {
-            self.dt_dd(Ui::Dose, &dose_text(dose, self.lang));
+        if let Some(dose) = m.dose_text(self.lang) {
+            self.dt_dd(Ui::Dose, &dose);
         }
         if !m.alternatives.is_empty() {
             self.dt_dd(Ui::Alternatives, &m.alternatives.join(", "));
         }
-        self.dt_dd(Ui::Strength, m.strength.as_deref().unwrap_or("–"));
-        self.dt_dd(Ui::Population, m.population.as_deref().unwrap_or("–"));
+        let strength = m.strength.as_deref().map(|x| words::strength(x, self.lang));
+        self.dt_dd(Ui::Strength, strength.as_deref().unwrap_or("–"));
+        let population = m
+            .population
+            .as_deref()
+            .map(|x| words::population(x, self.lang));
+        self.dt_dd(Ui::Population, population.as_deref().unwrap_or("–"));
         let lookup: Vec<String> = m.lookup.iter().map(|(g, k)| format!("{g}: {k}")).collect();
         self.dt_dd(Ui::MatchedOn, &lookup.join("; "));
         if !m.candidates.is_empty() {
@@ -1558,13 +1489,19 @@ mod tests {
             percent_max: 200.0,
             of: "maintenance dose".into(),
         };
-        assert_eq!(dose_text(&d, Lang::En), "150–200% of maintenance dose");
-        assert_eq!(dose_text(&d, Lang::Sv), "150–200 % av underhållsdosen");
+        assert_eq!(
+            dose_text(&d, Lang::En),
+            "150–200% of the usual maintenance dose"
+        );
+        assert_eq!(
+            dose_text(&d, Lang::Sv),
+            "150–200 % av den vanliga underhållsdosen"
+        );
         let d = DoseAdjustment {
             percent_min: 12.5,
             percent_max: 12.5,
             of: "odd dose".into(),
         };
-        assert_eq!(dose_text(&d, Lang::Sv), "12,5 % av odd dose");
+        assert_eq!(dose_text(&d, Lang::Sv), "12,5 % av den vanliga dosen");
     }
 }

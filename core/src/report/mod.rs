@@ -17,7 +17,7 @@ use crate::{Engine, Result, Source};
 
 /// Version of the report's JSON shape (2: drug results list their
 /// `non_answers`).
-pub const REPORT_SCHEMA_VERSION: u32 = 2;
+pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
 /// What was read and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -155,6 +155,28 @@ impl Report {
             return Ok(());
         }
         Err(crate::Error::NonAnswer(warnings.join(" | ")))
+    }
+
+    /// Writes the clinical text of every drug result in `lang` (summaries
+    /// and implications, from each row's facts).
+    ///
+    /// ```
+    /// # use dosera::allele::CallOptions;
+    /// use dosera::pack::words::Lang;
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
+    /// let calls = engine.call_vcf(&mut reader, &CallOptions::default()).unwrap();
+    /// let mut report = dosera::report::build(&engine, &calls[0], &[], &["clopidogrel".into()]).unwrap();
+    /// report.localise(Lang::Sv);
+    /// let m = &report.drugs[0].matches[0];
+    /// assert!(m.implication.contains("metaboliserare"), "{}", m.implication);
+    /// ```
+    pub fn localise(&mut self, lang: crate::pack::words::Lang) {
+        for d in &mut self.drugs {
+            d.localise(lang);
+        }
     }
 
     /// Reads a report written as JSON, checking its schema version first:

@@ -96,6 +96,7 @@ use std::path::{Path, PathBuf};
 use crate::allele::{CallOptions, CallSource, SampleCalls, SexSource};
 use crate::input::outside::ResolvedOutside;
 use crate::input::vcf::VcfReader;
+use crate::pack::words::Lang;
 use crate::recommend::{DrugResult, Match, NonAnswer};
 use crate::report::{build, GeneReport, Report};
 use crate::{Engine, Error, Result, Source};
@@ -779,7 +780,7 @@ fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
         yes_no(d.actionable).to_string(),
         each(&|m| m.action.label().to_string()),
         each(&|m| m.strength.clone().unwrap_or_default()),
-        each(&|m| m.dose.as_ref().map(dose_text).unwrap_or_default()),
+        each(&|m| m.dose_text(Lang::En).unwrap_or_default()),
         d.genes.join(", "),
         each(&|m| {
             m.lookup
@@ -800,30 +801,6 @@ fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
         "ok".to_string(),
         String::new(),
     ]
-}
-
-/// `50% of starting dose`, `25-50% of starting dose`.
-fn dose_text(d: &crate::pack::DoseAdjustment) -> String {
-    let pct = |v: f64| {
-        let mut s = format!("{v:.2}");
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-        s
-    };
-    let range = if d.percent_min == d.percent_max {
-        pct(d.percent_min)
-    } else {
-        format!("{}-{}", pct(d.percent_min), pct(d.percent_max))
-    };
-    if d.of.is_empty() {
-        format!("{range}%")
-    } else {
-        format!("{range}% of {}", d.of)
-    }
 }
 
 fn source_name(s: CallSource) -> &'static str {
@@ -1274,21 +1251,6 @@ mod tests {
         let mut out = String::new();
         line(&mut out, ["a\tb".to_string(), "c\r\nd".to_string()]);
         assert_eq!(out, "a b\tc  d\n");
-    }
-
-    #[test]
-    fn dose_texts() {
-        let d = |a: f64, b: f64, of: &str| crate::pack::DoseAdjustment {
-            percent_min: a,
-            percent_max: b,
-            of: of.into(),
-        };
-        assert_eq!(
-            dose_text(&d(50.0, 50.0, "starting dose")),
-            "50% of starting dose"
-        );
-        assert_eq!(dose_text(&d(25.0, 50.0, "")), "25-50%");
-        assert_eq!(dose_text(&d(12.5, 12.5, "dose")), "12.5% of dose");
     }
 
     /// A cohort with corrupted cells in several samples and one sample that

@@ -19,10 +19,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::curation;
 use super::facts::{self, Detail};
+use crate::pack::words::{self, Lang};
 use crate::pack::{
-    Action, Drug, Guideline, LookupKey, Recommendation, SortedMap, Source, UpstreamRelease,
-    VerbatimText,
+    Action, Dose, DoseAdjustment, DoseBase, Drug, Guideline, LookupKey, Recommendation, SortedMap,
+    Source, UpstreamRelease, VerbatimText,
 };
 use crate::{Error, Result};
 
@@ -830,6 +832,11 @@ fn build_source(
     let mut other_kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut na_strength = 0usize;
     let mut upstream_recs = 0usize;
+    let mut unreviewed: Vec<String> = Vec::new();
+    let reviewed = curation::reviewed().map_err(|reason| Error::Import {
+        file: "guidelines/curation/facts.json".into(),
+        reason,
+    })?;
     for g in raw {
         let mut drugs: Vec<String> = g.drugs.iter().map(|(d, _)| d.clone()).collect();
         let mut recs = Vec::new();
@@ -886,18 +893,33 @@ fn build_source(
                             others.push(format!("{id} ({drug})"));
                         }
                     }
+                    let sha = curation::text_sha256(
+                        source,
+                        drug,
+                        r.population.as_deref(),
+                        &r.text,
+                        &r.implications,
+                    );
+                    let advice = match reviewed.get(&sha) {
+                        Some(rv) => rv.advice.clone(),
+                        None => {
+                            unreviewed.push(format!("{id} ({drug})"));
+                            curation::unreviewed(&f, &effect)
+                        }
+                    };
                     recs.push(Recommendation {
                         id,
                         drug: drug.clone(),
                         population: r.population.clone(),
                         strength: strength.clone(),
                         lookup: lookup.clone().into(),
-                        action: f.action,
-                        dose: f.dose.clone(),
-                        alternatives: f.alternatives.clone(),
+                        action: advice.action,
+                        dose: advice.dose.as_ref().and_then(share),
+                        alternatives: advice.alternatives.clone(),
                         flags: r.flags.clone(),
-                        summary: facts::summary_text(drug, &f),
-                        implication: facts::implication_text(lookup, &effect, drug),
+                        summary: words::summary(drug, &advice, Lang::En),
+                        implication: words::implication(lookup, &advice, Lang::En),
+                        facts: advice,
                         verbatim: verbatim.then(|| VerbatimText {
                             recommendation: r.text.clone(),
                             implications: r.implications.clone(),
@@ -1000,12 +1022,39 @@ fn build_source(
             others.join(", ")
         ));
     }
+    if !unreviewed.is_empty() {
+        report.push(format!(
+            "{label}: {} recommendations have no reviewed facts (upstream text changed or new); the keyword classifier was used: {}",
+            unreviewed.len(),
+            unreviewed.join(", ")
+        ));
+    }
     if na_strength > 0 {
         report.push(format!(
             "{label}: {na_strength} recommendations classified `N/A` upstream stored without strength"
         ));
     }
     Ok(out)
+}
+
+/// The primary dose as a share, for the `dose` field kept beside the facts.
+fn share(d: &Dose) -> Option<DoseAdjustment> {
+    let [min, max] = d.percent?;
+    let of = match d.of {
+        DoseBase::Starting => "starting dose",
+        DoseBase::Usual => "standard dose",
+        DoseBase::Maintenance => "maintenance dose",
+        DoseBase::Daily => "daily dose",
+        DoseBase::Loading => "loading dose",
+        DoseBase::Current => "current dose",
+        DoseBase::Initial => "initial dose",
+        DoseBase::Total => "total dose",
+    };
+    Some(DoseAdjustment {
+        percent_min: min,
+        percent_max: max,
+        of: of.into(),
+    })
 }
 
 /// Key of the one-recommendation-per-result rule. A missing population
@@ -1059,7 +1108,7 @@ fn dedupe(source: Source, guidelines: &mut [Guideline], report: &mut Vec<String>
                         "recommendations {} and {} both apply to {drug} × {} × {pop} with different facts",
                         kept.id,
                         o.id,
-                        facts::describe_lookup(lookup)
+                        words::describe_lookup(lookup, Lang::En)
                     ),
                 });
             }
@@ -1068,7 +1117,7 @@ fn dedupe(source: Source, guidelines: &mut [Guideline], report: &mut Vec<String>
         report.push(format!(
             "{}: duplicate {drug} × {} × {pop}: kept {}, dropped {}",
             source.label(),
-            facts::describe_lookup(lookup),
+            words::describe_lookup(lookup, Lang::En),
             keep.1,
             sorted[1..]
                 .iter()

@@ -23,7 +23,9 @@ use crate::allele::{
 };
 use crate::genotype::{observe, Observation};
 use crate::input::outside::ResolvedOutside;
-use crate::recommend::{slot_order, strict_warnings, Gap, GeneInput, GeneResult, NonAnswer, Slot};
+use crate::recommend::{
+    slot_order, strict_warnings, DrugResult, Gap, GeneInput, GeneResult, NonAnswer, Slot,
+};
 use crate::report::{
     apply_outside, flag_drug, flag_gene, interpret_gene, interpret_gene_by, outside_gene,
     outside_groups, vcf_gene,
@@ -140,6 +142,9 @@ struct DrugPlace<'a> {
 struct DrugEntry {
     actionable: bool,
     row: String,
+    /// The result the row was written from (its row is written again
+    /// when another source disagrees for the same drug).
+    result: DrugResult,
     /// The non-answers strict mode fails on.
     strict: Vec<NonAnswer>,
 }
@@ -188,6 +193,29 @@ fn sex_state(sex: Option<Sex>, source: SexSource) -> usize {
 }
 
 /// The fields after the first, cleaned and tab-led, ended by `\n`.
+/// The rows of drugs whose sources disagree for this sample, written again
+/// with the disagreement said (as [`crate::report::build`] says it), by
+/// position in `made`.
+fn disagreeing_rows(
+    made: &[(bool, usize, &DrugPlace<'_>, Arc<DrugEntry>)],
+) -> BTreeMap<usize, String> {
+    let mut out = BTreeMap::new();
+    let mut by_drug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, m) in made.iter().enumerate() {
+        by_drug.entry(m.3.result.drug.as_str()).or_default().push(i);
+    }
+    for idx in by_drug.values().filter(|v| v.len() > 1) {
+        let mut results: Vec<DrugResult> = idx.iter().map(|&i| made[i].3.result.clone()).collect();
+        crate::recommend::mark_disagreement(&mut results);
+        for (&i, r) in idx.iter().zip(&results) {
+            if !r.disagreements.is_empty() {
+                out.insert(i, tail(drug_row("", r)));
+            }
+        }
+    }
+    out
+}
+
 fn tail(fields: Vec<String>) -> String {
     let mut row = String::new();
     line(&mut row, fields.into_iter().skip(1));
@@ -398,10 +426,14 @@ impl<'a> RowMaker<'a> {
             })
             .collect();
         made.sort_by_key(|(actionable, rank, _, _)| (!actionable, *rank));
+        let rewritten = disagreeing_rows(&made);
         let mut drugs = String::with_capacity(size(&mut made.iter().map(|m| m.3.row.len())));
-        for (_, _, _, row) in &made {
+        for (i, (_, _, _, row)) in made.iter().enumerate() {
             drugs.push_str(&clean);
-            drugs.push_str(&row.row);
+            match rewritten.get(&i) {
+                Some(r) => drugs.push_str(r),
+                None => drugs.push_str(&row.row),
+            }
         }
         let warnings = strict_warnings(made.iter().flat_map(|(_, _, place, row)| {
             row.strict
@@ -652,6 +684,7 @@ impl<'a> RowMaker<'a> {
         let entry = Arc::new(DrugEntry {
             actionable: result.actionable,
             row: tail(drug_row("", &result)),
+            result: result.clone(),
             strict: result
                 .non_answers
                 .iter()
