@@ -287,8 +287,9 @@ dosera_status dosera_engine_pack_releases_json(const dosera_engine *engine, char
  *
  * The request is the JSON form of `dosera::Request`:
  * `{"genes": [{"gene": "CYP2C19", "value": "Poor Metabolizer"}], "drugs": ["clopidogrel"],
- * "sources": ["cpic"], "strict": false}` (`drugs`, `sources` and `strict`
- * optional; empty means all). The answer is the JSON of
+ * "sources": ["cpic"], "strict": false, "lang": "en"}` (`drugs`, `sources`,
+ * `strict` and `lang` optional; empty means all; `lang` is `en` or `sv`,
+ * the language of the clinical text). The answer is the JSON of
  * `dosera::Recommendations`; each drug lists its `non_answers` (genes whose
  * result the answer does not use, and why). With `"strict": true` a gene
  * result given but not answered fails with `DOSERA_STATUS_NON_ANSWER`.

@@ -2,9 +2,6 @@
 // of the Rust types by bindings-wasm/src/typescript.rs: do not edit by hand
 // (DOSERA_REGENERATE=1 cargo test -p dosera-wasm rewrites this file).
 
-/** Language of labels and pages. */
-export type Lang = "en" | "sv";
-
 /** Every error the package throws: a JS `Error` with a stable code. */
 export interface DoseraError extends Error {
   name: "DoseraError";
@@ -198,16 +195,7 @@ export interface DiplotypeCall {
 /** Which way the effect goes for this result. */
 export type Direction = "increased" | "decreased" | "normal" | "unknown";
 
-/**
- * A dose as the guideline states it: a share of a usual dose, or an
- * absolute amount, with frequency, cap and titration where given.
- * 
- * ```
- * let d: dosera::pack::Dose =
- *     serde_json::from_str(r#"{"percent": [10, 10], "of": "starting"}"#).unwrap();
- * assert_eq!(d.percent, Some([10.0, 10.0]));
- * ```
- */
+/** A dose as the guideline states it: a share of a usual dose, or an absolute amount, with frequency, cap and titration where given. */
 export interface Dose {
   /** Share of the dose named by `of`, percent, `[min, max]`. */
   percent?: number[] | null;
@@ -489,16 +477,7 @@ export interface InputSummary {
   coverage?: CoverageFinding | null;
 }
 
-/**
- * Language of clinical and fixed text.
- * 
- * ```
- * use dosera::pack::words::Lang;
- * assert_eq!("sv".parse::<Lang>().unwrap(), Lang::Sv);
- * assert_eq!(Lang::En.code(), "en");
- * assert!("de".parse::<Lang>().is_err());
- * ```
- */
+/** Language of clinical and fixed text: `en` or `sv`. */
 export type Lang = "en" | "sv";
 
 /** A recommendation that matched, and for which candidates. */

@@ -17,9 +17,6 @@ const PREAMBLE: &str = "\
 // of the Rust types by bindings-wasm/src/typescript.rs: do not edit by hand
 // (DOSERA_REGENERATE=1 cargo test -p dosera-wasm rewrites this file).
 
-/** Language of labels and pages. */
-export type Lang = \"en\" | \"sv\";
-
 /** Every error the package throws: a JS `Error` with a stable code. */
 export interface DoseraError extends Error {
   name: \"DoseraError\";

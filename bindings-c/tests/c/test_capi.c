@@ -21,7 +21,7 @@ static char *path_in_root(const char *rel) {
 
 /* A one-gene pack, small enough to write inline. */
 static const char TINY_PACK[] =
-    "{\"meta\":{\"schema_version\":2,\"source\":\"cpic\",\"release\":\"tiny-1\","
+    "{\"meta\":{\"schema_version\":3,\"source\":\"cpic\",\"release\":\"tiny-1\","
     "\"license\":\"CC0-1.0\",\"attribution\":\"test\",\"upstream\":[]},"
     "\"drugs\":[],\"genes\":[{\"symbol\":\"G1\",\"definition\":{\"version\":\"1\","
     "\"genome_build\":\"b38\",\"refseq_chromosome\":\"NC\",\"positions\":[{"

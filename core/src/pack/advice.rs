@@ -81,6 +81,9 @@ pub struct Amount {
 /// assert_eq!(d.percent, Some([10.0, 10.0]));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    description = "A dose as the guideline states it: a share of a usual dose, or an absolute amount, with frequency, cap and titration where given."
+)]
 pub struct Dose {
     /// Share of the dose named by `of`, percent, `[min, max]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

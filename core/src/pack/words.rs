@@ -24,6 +24,7 @@ use super::{Action, LookupKey};
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
+#[schemars(description = "Language of clinical and fixed text: `en` or `sv`.")]
 pub enum Lang {
     /// English.
     #[default]
