@@ -740,6 +740,11 @@ export interface Report {
    * guideline has no row for), naming the drugs it affects.
    */
   warnings: string[];
+  /**
+   * Language of the clinical text (`en` unless [`Report::localise`]
+   * wrote it in another; left out of the JSON when `en`).
+   */
+  lang?: Lang;
 }
 
 /**

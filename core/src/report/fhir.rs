@@ -313,7 +313,7 @@ fn phenotype_observation(
     Value::Object(o)
 }
 
-fn match_note(d: &DrugResult, m: &Match) -> String {
+fn match_note(d: &DrugResult, m: &Match, lang: Lang) -> String {
     let mut s = format!("{} recommendation {}", d.source.label(), m.id);
     let mut about: Vec<String> = Vec::new();
     if let Some(p) = &m.population {
@@ -326,7 +326,7 @@ fn match_note(d: &DrugResult, m: &Match) -> String {
         s.push_str(&format!(" ({})", about.join("; ")));
     }
     s.push_str(&format!(": {}.", m.action.label()));
-    if let Some(dose) = m.dose_text(Lang::En) {
+    if let Some(dose) = m.dose_text(lang) {
         s.push_str(&format!(" Dose: {dose}."));
     }
     if !m.summary.is_empty() {
@@ -372,7 +372,11 @@ fn implication_observation(
             }
         }
     }
-    let mut lines: Vec<String> = d.matches.iter().map(|m| match_note(d, m)).collect();
+    let mut lines: Vec<String> = d
+        .matches
+        .iter()
+        .map(|m| match_note(d, m, report.lang))
+        .collect();
     lines.push(format!(
         "Guideline: {} (version {}, {}), {}",
         d.guideline_name, d.guideline_version, d.release, d.url

@@ -103,6 +103,14 @@ pub struct Report {
     /// result that was given (a value not understood, a result the
     /// guideline has no row for), naming the drugs it affects.
     pub warnings: Vec<String>,
+    /// Language of the clinical text (`en` unless [`Report::localise`]
+    /// wrote it in another; left out of the JSON when `en`).
+    #[serde(default, skip_serializing_if = "is_english")]
+    pub lang: crate::pack::words::Lang,
+}
+
+fn is_english(lang: &crate::pack::words::Lang) -> bool {
+    *lang == crate::pack::words::Lang::En
 }
 
 impl Report {
@@ -174,6 +182,7 @@ impl Report {
     /// assert!(m.implication.contains("metaboliserare"), "{}", m.implication);
     /// ```
     pub fn localise(&mut self, lang: crate::pack::words::Lang) {
+        self.lang = lang;
         for d in &mut self.drugs {
             d.localise(lang);
         }
@@ -330,12 +339,22 @@ pub fn build(
                 .any(|g| &g.gene == x && g.source == CallSource::Vcf)
         });
         flag_drug(d, coverage, reads_vcf);
+        // A disagreement between sources is said last, as the table path
+        // says it.
+        let said: Vec<String> = d
+            .disagreements
+            .iter()
+            .map(|x| x.text(&d.drug, d.source, crate::pack::words::Lang::En))
+            .collect();
+        d.warnings.retain(|w| !said.contains(w));
+        d.warnings.extend(said);
     }
     drugs.sort_by_key(|d| !d.actionable);
     let mut warnings: Vec<String> = coverage.map(CoverageFinding::message).into_iter().collect();
     warnings.extend(calls.warnings.iter().cloned());
     warnings.extend(recs.warnings);
     Ok(Report {
+        lang: crate::pack::words::Lang::En,
         schema_version: REPORT_SCHEMA_VERSION,
         engine_version: recs.engine_version,
         packs_release: recs.packs_release,
