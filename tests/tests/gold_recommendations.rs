@@ -11,24 +11,8 @@ use dosera::input::vcf::VcfReader;
 use dosera::pack::words::Lang;
 use dosera::report::{build, fhir, html, tables, Report};
 use dosera::{DrugResult, Engine, Request, Source};
+use dosera_conformance::gold::{self, cases};
 use serde_json::Value;
-
-fn cases() -> Vec<Value> {
-    let path = dosera_conformance::deviations::conformance_file("gold-recommendations.json");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["cases"].as_array().unwrap().clone()
-}
-
-fn strs(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn source(case: &Value) -> Option<Source> {
     case["source"].as_str().map(|s| s.parse().unwrap())
@@ -82,26 +66,16 @@ fn check_text(case: &Value, text: &str, lang: Lang, output: &str) {
     assert!(problems.is_empty(), "{}\nin:\n{text}", problems.join("\n"));
 }
 
-/// What a text lacks or says wrongly for a case.
+/// What a text lacks or says wrongly for a case, naming the output.
 fn text_problems(case: &Value, text: &str, lang: Lang, output: &str) -> Vec<String> {
-    let name = case["name"].as_str().unwrap_or_default();
-    let key = lang.code();
-    let mut out = Vec::new();
-    for phrase in strs(&case[key]) {
-        if !text.contains(&phrase) {
-            out.push(format!("{name} [{output}, {key}]: missing «{phrase}»"));
-        }
-    }
-    for phrase in strs(&case["not"]) {
-        if text.contains(&phrase) {
-            out.push(format!("{name} [{output}, {key}]: must not say «{phrase}»"));
-        }
-    }
-    out
+    gold::problems(case, text, lang.code())
+        .into_iter()
+        .map(|p| format!("[{output}] {p}"))
+        .collect()
 }
 
 fn request(case: &Value, lang: Lang) -> Request {
-    let genes = strs(&case["genes"])
+    let genes = gold::strings(&case["genes"])
         .iter()
         .map(|g| g.parse().unwrap())
         .collect::<Vec<_>>();
@@ -147,7 +121,7 @@ fn gold_cases_hold_through_the_api_in_english_and_swedish() {
                     );
                 }
             }
-            for alt in strs(&case["not_alternatives"]) {
+            for alt in gold::strings(&case["not_alternatives"]) {
                 for m in &matches {
                     assert!(
                         !m.facts.alternatives.contains(&alt) && !m.alternatives.contains(&alt),
@@ -193,7 +167,7 @@ fn report(engine: &Engine, case: &Value) -> Report {
     let calls = engine
         .call_vcf(&mut reader, &CallOptions::default())
         .unwrap();
-    let lines: String = strs(&case["genes"])
+    let lines: String = gold::strings(&case["genes"])
         .iter()
         .map(|g| {
             // Outside-call columns: gene, diplotype, phenotype, activity score.
@@ -245,7 +219,7 @@ fn gold_cases_hold_in_every_report_format_in_english_and_swedish() {
             let bundle = fhir::bundle_json(&r);
             let bundle: Value = serde_json::from_str(&bundle).unwrap();
             let bundle_text = collect_strings(&bundle);
-            for phrase in strs(&case[lang.code()]) {
+            for phrase in gold::strings(&case[lang.code()]) {
                 // A warning is shown in the page, not in the FHIR bundle.
                 let warning = results(case, &r.drugs)
                     .iter()
@@ -259,7 +233,7 @@ fn gold_cases_hold_in_every_report_format_in_english_and_swedish() {
                     "{name} [fhir, {lang}]: missing «{phrase}»"
                 );
             }
-            for phrase in strs(&case["not"]) {
+            for phrase in gold::strings(&case["not"]) {
                 assert!(
                     !page.contains(&phrase),
                     "{name} [html, {lang}]: says «{phrase}»"
