@@ -75,34 +75,38 @@ fn bundled_rows() -> Vec<(Source, Recommendation)> {
     out
 }
 
+/// Every row as imported from the upstream files, with its upstream text.
+fn upstream_rows(reference: &std::path::Path) -> Vec<(Source, Recommendation)> {
+    let imported = import_guidelines(reference, true).expect("import");
+    let mut out = Vec::new();
+    for (source, guidelines) in [(Source::Cpic, imported.cpic), (Source::Dpwg, imported.dpwg)] {
+        for g in guidelines {
+            out.extend(g.recommendations.into_iter().map(|r| (source, r)));
+        }
+    }
+    out
+}
+
 #[test]
 fn every_bundled_row_has_a_review_of_the_upstream_text_as_it_is_now() {
     let Some(reference) = reference_or_skip("review") else {
         return;
     };
-    let imported = import_guidelines(&reference, true).expect("import");
     let review = review();
     let mut checked = 0usize;
     let mut corrected = 0usize;
     let mut problems = Vec::new();
     let mut upstream: BTreeMap<String, String> = BTreeMap::new();
-    for (source, guidelines) in [
-        (Source::Cpic, &imported.cpic),
-        (Source::Dpwg, &imported.dpwg),
-    ] {
-        for g in guidelines {
-            for r in &g.recommendations {
-                let v = r.verbatim.as_ref().expect("verbatim import");
-                let sha = text_sha256(
-                    source,
-                    &r.drug,
-                    r.population.as_deref(),
-                    &v.recommendation,
-                    &v.implications,
-                );
-                upstream.insert(format!("{}/{}", source.as_str(), r.id), sha);
-            }
-        }
+    for (source, r) in upstream_rows(&reference) {
+        let v = r.verbatim.as_ref().expect("verbatim import");
+        let sha = text_sha256(
+            source,
+            &r.drug,
+            r.population.as_deref(),
+            &v.recommendation,
+            &v.implications,
+        );
+        upstream.insert(format!("{}/{}", source.as_str(), r.id), sha);
     }
     for (source, r) in bundled_rows() {
         let key = format!("{}/{}", source.as_str(), r.id);
@@ -400,27 +404,19 @@ fn the_faithfulness_lint_passes_on_every_row() {
     let Some(reference) = reference_or_skip("faithfulness lint") else {
         return;
     };
-    let imported = import_guidelines(&reference, true).expect("import");
     let rows = bundled_rows();
     let vocabulary = drug_vocabulary(&rows);
     let mut found: BTreeMap<String, String> = BTreeMap::new();
     let mut linted = 0usize;
-    for (source, guidelines) in [
-        (Source::Cpic, &imported.cpic),
-        (Source::Dpwg, &imported.dpwg),
-    ] {
-        for g in guidelines {
-            for r in &g.recommendations {
-                let v = r.verbatim.as_ref().expect("verbatim import");
-                let text = format!("{} {}", v.recommendation, v.implications.join(" "));
-                linted += 1;
-                for (rule, what) in lint(r, &text, &v.recommendation, &vocabulary) {
-                    found.insert(
-                        format!("{}/{} {rule}", source.as_str(), r.id),
-                        format!("{}: {what}", r.drug),
-                    );
-                }
-            }
+    for (source, r) in upstream_rows(&reference) {
+        let v = r.verbatim.as_ref().expect("verbatim import");
+        let text = format!("{} {}", v.recommendation, v.implications.join(" "));
+        linted += 1;
+        for (rule, what) in lint(&r, &text, &v.recommendation, &vocabulary) {
+            found.insert(
+                format!("{}/{} {rule}", source.as_str(), r.id),
+                format!("{}: {what}", r.drug),
+            );
         }
     }
     let listed = DeviationList::read(conformance_file("faithfulness-exceptions.tsv"))
