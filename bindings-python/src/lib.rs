@@ -13,11 +13,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use dosera::allele::{CallOptions, Sex};
-use dosera::input::outside::{self, ResolvedOutside};
+use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::report::html::Lang;
 use dosera::report::tables::{self, SampleOutcome};
 use dosera::report::{fhir, html, Report};
+use dosera::ResolvedOutside;
 use dosera::{Error, ErrorCode, GeneInput, Recommendations, Request, Source};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -146,7 +147,7 @@ fn outside_calls(
     path: Option<&PathBuf>,
 ) -> Result<Vec<ResolvedOutside>, Error> {
     match path {
-        Some(p) => outside::resolve(engine, &outside::read(p)?),
+        Some(p) => engine.resolve_outside(&outside::read(p)?),
         None => Ok(Vec::new()),
     }
 }

@@ -752,10 +752,10 @@ export interface Report {
  * gene input the engine uses.
  * 
  * ```
- * use dosera::input::outside::{parse, resolve, UsedField};
+ * use dosera::input::outside::{parse, UsedField};
  * let engine = dosera::Engine::bundled().unwrap();
  * let calls = parse("CYP2D6\t*1/*1\t\t0.5\n").unwrap();
- * let r = &resolve(&engine, &calls).unwrap()[0];
+ * let r = &engine.resolve_outside(&calls).unwrap()[0];
  * assert_eq!(r.gene, "CYP2D6");
  * assert_eq!(r.used, UsedField::ActivityScore);
  * assert_eq!(r.input.as_ref().unwrap().value, "0.5");

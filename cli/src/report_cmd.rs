@@ -123,7 +123,7 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         genes: Vec::new(),
     };
     let resolved = match &args.outside {
-        Some(path) => outside::resolve(engine, &outside::read(path)?)?,
+        Some(path) => engine.resolve_outside(&outside::read(path)?)?,
         None => Vec::new(),
     };
     let format = if args.json { Format::Json } else { args.format };
@@ -233,7 +233,7 @@ fn write_tables(
     engine: &Engine,
     reader: &mut VcfReader,
     options: &CallOptions,
-    resolved: &[outside::ResolvedOutside],
+    resolved: &[dosera::ResolvedOutside],
     args: &ReportArgs,
 ) -> Result<(), Error> {
     use std::io::BufWriter;

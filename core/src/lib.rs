@@ -41,19 +41,24 @@ mod engine;
 pub mod error;
 pub mod genotype;
 pub mod input;
+pub mod names;
 pub mod pack;
 pub mod phenotype;
 mod recommend;
 pub mod report;
 pub mod simulate;
 
-pub use engine::{AlleleInfo, DrugInfo, Engine, GeneChoices, GeneInfo, ENGINE_VERSION};
+pub use engine::{AlleleInfo, Engine, GeneChoices, GeneInfo};
+pub use pack::DrugInfo;
+
+/// Version of this engine, recorded in every result.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use error::{Error, ErrorCode, ErrorRange, Result};
 pub use pack::Source;
 pub use recommend::{
     AffectedAlternative, Candidate, DrugResult, GeneInput, GeneResult, InputKind, Match, NonAnswer,
-    NonAnswerReason, PackInfo, Recommendations, Request, SourceCall, SourceDisagreement,
-    CANDIDATE_SEPARATOR, MAX_COMBINATIONS,
+    NonAnswerReason, PackInfo, Recommendations, Request, ResolvedOutside, SourceCall,
+    SourceDisagreement, CANDIDATE_SEPARATOR, MAX_COMBINATIONS,
 };
 
 /// In core's own unit tests only: a sample of this name panics while it is

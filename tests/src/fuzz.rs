@@ -17,10 +17,11 @@
 use std::sync::LazyLock;
 
 use dosera::allele::CallOptions;
-use dosera::input::outside::{self, ResolvedOutside};
+use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::pack::PackSet;
 use dosera::report::tables::{self, Rows, SampleOutcome, TableWriter};
+use dosera::ResolvedOutside;
 use dosera::{Engine, GeneInput, Request};
 
 /// A target: bytes in, panics only on a broken promise.
@@ -86,7 +87,7 @@ pub fn outside(engine: &Engine, data: &[u8]) {
     let Ok(calls) = outside::parse(text) else {
         return;
     };
-    let Ok(resolved) = outside::resolve(engine, &calls) else {
+    let Ok(resolved) = engine.resolve_outside(&calls) else {
         return;
     };
     for r in &resolved {

@@ -476,7 +476,9 @@ pub fn run(
         Vec::new()
     } else {
         let parsed = outside::parse(&outside_text).map_err(|e| format!("outside calls: {e}"))?;
-        outside::resolve(engine, &parsed).map_err(|e| format!("outside calls: {e}"))?
+        engine
+            .resolve_outside(&parsed)
+            .map_err(|e| format!("outside calls: {e}"))?
     };
     dosera::report::build(engine, sample, &resolved, &[]).map_err(|e| format!("report: {e}"))
 }

@@ -67,7 +67,7 @@ pub fn outside_report(engine: &Engine) -> dosera::Result<Report> {
         warnings: Vec::new(),
         coverage: None,
     };
-    let resolved = outside::resolve(engine, &outside::parse(OUTSIDE_CALLS)?)?;
+    let resolved = engine.resolve_outside(&outside::parse(OUTSIDE_CALLS)?)?;
     let drugs: Vec<String> = OUTSIDE_DRUGS.iter().map(|d| d.to_string()).collect();
     build(engine, &calls, &resolved, &drugs)
 }

@@ -7,11 +7,12 @@
 use std::io::Read as _;
 
 use dosera::allele::{CallOptions, Sex};
-use dosera::input::outside::{self, ResolvedOutside};
+use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::report::tables::{self, Rows, TableWriter};
 use dosera::simulate::{simulate, SimulateOptions};
 use dosera::Engine;
+use dosera::ResolvedOutside;
 use dosera_conformance::cohort::assert_same_rows;
 use dosera_conformance::shared_dir;
 
@@ -67,7 +68,9 @@ fn same_rows(
 }
 
 fn resolved(engine: &Engine, text: &str) -> Vec<ResolvedOutside> {
-    outside::resolve(engine, &outside::parse(text).unwrap()).unwrap()
+    engine
+        .resolve_outside(&outside::parse(text).unwrap())
+        .unwrap()
 }
 
 #[test]

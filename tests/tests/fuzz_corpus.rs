@@ -132,7 +132,7 @@ fn seeds_reach_past_the_first_parser() {
                 "vcf" => dosera::input::vcf::VcfReader::from_bytes(data).is_ok(),
                 "outside" => std::str::from_utf8(&data).is_ok_and(|t| {
                     dosera::input::outside::parse(t)
-                        .and_then(|c| dosera::input::outside::resolve(engine, &c))
+                        .and_then(|c| engine.resolve_outside(&c))
                         .is_ok()
                 }),
                 "request" => serde_json::from_slice::<dosera::Request>(&data)

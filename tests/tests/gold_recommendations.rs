@@ -181,7 +181,9 @@ fn report(engine: &Engine, case: &Value) -> Report {
             }
         })
         .collect();
-    let resolved = outside::resolve(engine, &outside::parse(&lines).unwrap()).unwrap();
+    let resolved = engine
+        .resolve_outside(&outside::parse(&lines).unwrap())
+        .unwrap();
     build(
         engine,
         &calls[0],

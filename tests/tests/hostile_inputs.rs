@@ -206,7 +206,7 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
         }
         Surface::VcfWithOutside(bytes, text) => {
             let result = outside::parse(text)
-                .and_then(|calls| outside::resolve(engine, &calls))
+                .and_then(|calls| engine.resolve_outside(&calls))
                 .and_then(|resolved| {
                     let mut r = VcfReader::from_bytes(bytes.clone())?;
                     tables::cohort(engine, &mut r, &options, &resolved, &[])
@@ -214,7 +214,7 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
             result.map_or_else(failed, from_reports)
         }
         Surface::Outside(text) => {
-            match outside::parse(text).and_then(|calls| outside::resolve(engine, &calls)) {
+            match outside::parse(text).and_then(|calls| engine.resolve_outside(&calls)) {
                 Ok(resolved) => Outcome::Read {
                     flags: resolved.iter().flat_map(|r| r.warnings.clone()).collect(),
                     calls: Vec::new(),

@@ -18,7 +18,9 @@ fn report(outside_text: &str) -> Report {
     let calls = engine
         .call_vcf(&mut reader, &CallOptions::default())
         .unwrap();
-    let resolved = outside::resolve(&engine, &outside::parse(outside_text).unwrap()).unwrap();
+    let resolved = engine
+        .resolve_outside(&outside::parse(outside_text).unwrap())
+        .unwrap();
     build(&engine, &calls[0], &resolved, &[]).unwrap()
 }
 

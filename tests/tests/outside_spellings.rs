@@ -19,7 +19,7 @@ use serde_json::Value;
 /// input that the engine interprets, else why not.
 fn accepted(engine: &Engine, line: &str) -> Result<Vec<String>, String> {
     let calls = outside::parse(line).map_err(|e| e.to_string())?;
-    let resolved = outside::resolve(engine, &calls).map_err(|e| e.to_string())?;
+    let resolved = engine.resolve_outside(&calls).map_err(|e| e.to_string())?;
     let r = resolved.first().ok_or("nothing resolved")?;
     let input = r
         .input
@@ -102,7 +102,7 @@ fn mt_rnr1_variants_with_and_without_prefix() {
             "{line}: {notes:?}"
         );
         let calls = outside::parse(line).unwrap();
-        let resolved = outside::resolve(&engine, &calls).unwrap();
+        let resolved = engine.resolve_outside(&calls).unwrap();
         let r = engine
             .interpret(resolved[0].input.as_ref().unwrap())
             .unwrap();

@@ -46,7 +46,9 @@ fn outside_only_report() -> Report {
         coverage: None,
     };
     let text = "CYP2D6\t*1/*4\nCYP2D6\t*1/*1\nHLA-B\t*57:01 positive\nCYP2C19\t./.\n";
-    let resolved = outside::resolve(&engine, &outside::parse(text).unwrap()).unwrap();
+    let resolved = engine
+        .resolve_outside(&outside::parse(text).unwrap())
+        .unwrap();
     build(&engine, &calls, &resolved, &[]).unwrap()
 }
 

@@ -26,7 +26,7 @@ fn committed_schema() -> Value {
 fn reports_of(
     engine: &Engine,
     path: &Path,
-    outside_calls: &[outside::ResolvedOutside],
+    outside_calls: &[dosera::ResolvedOutside],
 ) -> Vec<Report> {
     let Ok(mut reader) = VcfReader::from_path(path) else {
         return Vec::new();
@@ -86,7 +86,9 @@ fn every_corpus_report_validates() {
     }
     // Outside calls only: several candidates, a no-call, an unknown allele.
     let text = "CYP2D6\t*1/*4\nCYP2D6\t*1/*10\nHLA-B\t*57:01/*08:01\nNAT2\t./.\nCYP2C9\t*1/*XXX\n";
-    let resolved = outside::resolve(&engine, &outside::parse(text).unwrap()).unwrap();
+    let resolved = engine
+        .resolve_outside(&outside::parse(text).unwrap())
+        .unwrap();
     reports.push((
         "outside only".into(),
         build(&engine, &SampleCalls::empty("S1"), &resolved, &[]).unwrap(),
@@ -99,11 +101,9 @@ fn every_corpus_report_validates() {
             let unit = shared.join("conformance/pharmcat-unit-tests");
             let mut files = Vec::new();
             vcfs_under(&unit, &mut files);
-            let d6 = outside::resolve(
-                &engine,
-                &outside::read(&unit.join("PharmCATTest-cyp2d6.tsv")).unwrap(),
-            )
-            .unwrap();
+            let d6 = engine
+                .resolve_outside(&outside::read(&unit.join("PharmCATTest-cyp2d6.tsv")).unwrap())
+                .unwrap();
             for (i, f) in files.iter().enumerate() {
                 // Every other file also with the CYP2D6 outside call.
                 let extra = if i % 2 == 0 { &d6[..] } else { &[][..] };
@@ -146,7 +146,9 @@ fn every_corpus_report_validates() {
 fn the_schema_rejects_a_malformed_report() {
     let engine = Engine::bundled().unwrap();
     let validator = jsonschema::validator_for(&committed_schema()).unwrap();
-    let resolved = outside::resolve(&engine, &outside::parse("CYP2C19\t*2/*2\n").unwrap()).unwrap();
+    let resolved = engine
+        .resolve_outside(&outside::parse("CYP2C19\t*2/*2\n").unwrap())
+        .unwrap();
     let report = build(&engine, &SampleCalls::empty("S1"), &resolved, &[]).unwrap();
     let good = serde_json::to_value(&report).unwrap();
     assert!(validator.is_valid(&good));

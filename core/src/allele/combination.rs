@@ -3,9 +3,9 @@
 //! filling) plus leftover variants named by genomic HGVS.
 
 use super::definitions::{bit, GeneDefinition};
-use super::matcher::Present;
+use super::present::Present;
 use super::DiplotypeCall;
-use crate::phenotype::natural_cmp;
+use crate::names::natural_cmp;
 
 /// Order of the two alleles within a diplotype name: named alleles first,
 /// then combinations (`[*6 + *28]`), then partial descriptions (`g.…`);

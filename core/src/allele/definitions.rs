@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::matcher::Bits;
+use super::bits::Bits;
 use crate::genotype::position_alleles;
 use crate::input::vcf::Region;
 use crate::pack::{DefinitionPosition, Gene};

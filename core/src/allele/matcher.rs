@@ -4,88 +4,17 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use super::bits::Bits;
 use super::combination;
 use super::definitions::GeneDefinition;
+use super::present::Present;
 use super::{
     CallOptions, CallSource, DiplotypeCall, Evidence, GeneCall, MissingPosition, PhaseState,
     PositionEvidence, Undocumented,
 };
 use crate::genotype::{MissingReason, Observation, SeenAllele};
+use crate::names::natural_cmp;
 use crate::pack::Gene;
-use crate::phenotype::natural_cmp;
-
-/// A set of allele indexes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Bits(Vec<u64>);
-
-impl Bits {
-    pub(crate) fn empty(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-    pub(crate) fn full(n: usize) -> Bits {
-        let mut b = Bits(vec![u64::MAX; n.div_ceil(64)]);
-        if let Some(last) = b.0.last_mut() {
-            if !n.is_multiple_of(64) {
-                *last = (1 << (n % 64)) - 1;
-            }
-        }
-        b
-    }
-    pub(crate) fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-    pub(crate) fn clear(&mut self, i: usize) {
-        self.0[i / 64] &= !(1 << (i % 64));
-    }
-    pub(crate) fn has(&self, i: usize) -> bool {
-        self.0[i / 64] & (1 << (i % 64)) != 0
-    }
-    fn and(&mut self, o: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&o.0) {
-            *a &= *b;
-        }
-    }
-    fn or(&mut self, o: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&o.0) {
-            *a |= *b;
-        }
-    }
-    fn is_empty(&self) -> bool {
-        self.0.iter().all(|w| *w == 0)
-    }
-    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(wi, w)| {
-            let mut w = *w;
-            std::iter::from_fn(move || {
-                if w == 0 {
-                    return None;
-                }
-                let t = w.trailing_zeros() as usize;
-                w &= w - 1;
-                Some(wi * 64 + t)
-            })
-        })
-    }
-}
-
-/// A position with a usable genotype, as the matcher sees it.
-#[derive(Debug, Clone)]
-pub(crate) struct Present {
-    /// Position index in the gene definition.
-    pub index: usize,
-    /// Allele indexes (into the position's allele list); equal when
-    /// homozygous; `b == a` for hemizygous calls too.
-    pub a: u8,
-    pub b: u8,
-    /// Phase block of a phased heterozygous call.
-    pub block: Option<String>,
-}
-
-impl Present {
-    pub(crate) fn het(&self) -> bool {
-        self.a != self.b
-    }
-}
 
 /// A phased half-call (`T|.`, `.|C`) the matcher uses: the called allele
 /// sits on one strand; on the other strand the position is missing.
@@ -589,7 +518,7 @@ fn match_gene(
     }
     for (ai, s) in scores.iter().enumerate() {
         if *s == 0 && !def.alleles[ai].reference {
-            clear(&mut candidates, ai);
+            candidates.clear(ai);
         }
     }
     let effectively_phased = call.evidence.phase == Some(PhaseState::EffectivelyPhased);
@@ -713,10 +642,6 @@ fn match_gene(
         }
     }
     call
-}
-
-fn clear(b: &mut Bits, i: usize) {
-    b.0[i / 64] &= !(1 << (i % 64));
 }
 
 /// Phase state over heterozygous positions.

@@ -5,16 +5,18 @@
 //! (bitsets per position), so it never enumerates the 2^n phasings of n
 //! heterozygous sites.
 
+mod bits;
 mod combination;
 mod definitions;
 mod matcher;
+mod present;
 mod sample;
 
 use serde::{Deserialize, Serialize};
 
 pub(crate) use definitions::{Definitions, RESEARCH_ONLY};
 pub(crate) use matcher::{call_gene, call_gene_lean};
-pub(crate) use sample::{add_notes, ploidy_signs, sex_of, wanted, KeyHasher, Prepared};
+pub(crate) use sample::{add_notes, ploidy_signs, sex_of, wanted, Caller, KeyHasher, Prepared};
 pub use sample::{select_samples, SampleCalls, VcfSites};
 
 /// How to call genes from a VCF.

@@ -13,8 +13,8 @@ use crate::genotype::{index_sites, observe, Observation, SiteView};
 use crate::input::coverage::{CoverageFinding, Survey};
 use crate::input::vcf::VcfReader;
 use crate::input::Site;
-use crate::pack::Source;
-use crate::{Engine, Error, Result};
+use crate::pack::{Knowledge, Source};
+use crate::{Error, Result};
 
 /// Every gene call of one sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,7 +77,20 @@ pub struct VcfSites {
     pub coverage: Option<CoverageFinding>,
 }
 
-impl Engine {
+/// The allele stage's inputs: the definitions prepared for matching and the
+/// packs (for each gene's functions and notes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caller<'a> {
+    defs: &'a Definitions,
+    knowledge: &'a Knowledge,
+}
+
+impl<'a> Caller<'a> {
+    /// The allele stage over these definitions and packs.
+    pub(crate) fn new(defs: &'a Definitions, knowledge: &'a Knowledge) -> Caller<'a> {
+        Caller { defs, knowledge }
+    }
+
     /// Reads every record at a definition position from a VCF, checking the
     /// genome build (header contigs, then REF at definition positions),
     /// and judges where the records lie ([`VcfSites::coverage`]): a file of
@@ -90,26 +103,8 @@ impl Engine {
     /// (the records beyond the gene regions tell another build from a file
     /// of other regions), so the judgement is the same with or without the
     /// index.
-    ///
-    /// ```
-    /// let engine = dosera::Engine::bundled().unwrap();
-    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
-    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
-    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
-    /// let sites = engine.read_sites(&mut reader).unwrap();
-    /// assert_eq!(sites.sites.len(), 1);
-    /// assert_eq!(sites.coverage, None);
-    ///
-    /// // The same variant (CYP2C19*2) at its GRCh37 position.
-    /// let grch37 = vcf.replace("94781859", "96541616");
-    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(grch37.into_bytes()).unwrap();
-    /// let sites = engine.read_sites(&mut reader).unwrap();
-    /// assert!(sites.sites.is_empty());
-    /// let finding = sites.coverage.unwrap();
-    /// assert!(finding.message().starts_with("this VCF looks like another genome build"));
-    /// ```
-    pub fn read_sites(&self, reader: &mut VcfReader) -> Result<VcfSites> {
-        let defs = self.definitions();
+    pub(crate) fn read_sites(&self, reader: &mut VcfReader) -> Result<VcfSites> {
+        let defs = self.defs;
         let regions = defs.regions();
         let survey = Survey::new(&regions, defs.position_count());
         let surveyed = |chrom: &str, pos: u64| {
@@ -149,19 +144,7 @@ impl Engine {
 
     /// Calls every gene for the samples of a VCF: the one named (or
     /// indexed) by `options.sample`, or all of them.
-    ///
-    /// ```
-    /// use dosera::allele::CallOptions;
-    /// let engine = dosera::Engine::bundled().unwrap();
-    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
-    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
-    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
-    /// let calls = engine.call_vcf(&mut reader, &CallOptions::default()).unwrap();
-    /// let cyp2c19 = calls[0].gene("CYP2C19").unwrap();
-    /// // Most CYP2C19 positions are absent from this VCF: they are reported, not assumed.
-    /// assert!(!cyp2c19.evidence.missing.is_empty());
-    /// ```
-    pub fn call_vcf(
+    pub(crate) fn call_vcf(
         &self,
         reader: &mut VcfReader,
         options: &CallOptions,
@@ -169,44 +152,40 @@ impl Engine {
         let sites = self.read_sites(reader)?;
         let chosen = select_samples(&sites.samples, options.sample.as_deref())?;
         // The records are read against the definitions once, for all samples.
-        let views = site_views(self.definitions(), &sites.sites, options);
+        let views = site_views(self.defs, &sites.sites, options);
         Ok(chosen
             .into_iter()
-            .map(|i| call_sample(self, &views, &sites, i, options, None))
+            .map(|i| call_sample(*self, &views, &sites, i, options, None))
             .collect())
     }
 
     /// The records read against the definitions once, ready to call any
     /// sample of `sites` (what cohort calling shares between samples).
-    pub(crate) fn prepare<'a>(
-        &'a self,
-        sites: &'a VcfSites,
-        options: &'a CallOptions,
-    ) -> Prepared<'a> {
+    pub(crate) fn prepare(self, sites: &'a VcfSites, options: &'a CallOptions) -> Prepared<'a> {
         Prepared {
-            engine: self,
-            views: site_views(self.definitions(), &sites.sites, options),
+            caller: self,
+            views: site_views(self.defs, &sites.sites, options),
             sites,
             options,
-            memo: self
-                .definitions()
-                .genes
-                .iter()
-                .map(|_| Mutex::default())
-                .collect(),
+            memo: self.defs.genes.iter().map(|_| Mutex::default()).collect(),
         }
     }
 
     /// Calls every gene for sample `index` of sites already read.
-    pub fn call_sites(&self, sites: &VcfSites, index: usize, options: &CallOptions) -> SampleCalls {
-        let views = site_views(self.definitions(), &sites.sites, options);
-        call_sample(self, &views, sites, index, options, None)
+    pub(crate) fn call_sites(
+        &self,
+        sites: &VcfSites,
+        index: usize,
+        options: &CallOptions,
+    ) -> SampleCalls {
+        let views = site_views(self.defs, &sites.sites, options);
+        call_sample(*self, &views, sites, index, options, None)
     }
 }
 
 /// Sites read against the definitions, shared by every sample's call.
 pub(crate) struct Prepared<'a> {
-    engine: &'a Engine,
+    caller: Caller<'a>,
     views: Vec<Vec<Vec<SiteView<'a>>>>,
     sites: &'a VcfSites,
     options: &'a CallOptions,
@@ -321,7 +300,7 @@ impl Prepared<'_> {
                 panic!("fault injected by a unit test");
             }
             call_sample(
-                self.engine,
+                self.caller,
                 &self.views,
                 self.sites,
                 index,
@@ -475,14 +454,14 @@ fn check_reference(defs: &Definitions, sites: &[Site]) -> Result<()> {
 }
 
 fn call_sample(
-    engine: &Engine,
+    caller: Caller<'_>,
     views: &[Vec<Vec<SiteView<'_>>>],
     sites: &VcfSites,
     sample: usize,
     opts: &CallOptions,
     memo: Option<&[Mutex<GeneMemo>]>,
 ) -> SampleCalls {
-    let defs = engine.definitions();
+    let defs = caller.defs;
     let name = sites.samples.get(sample).cloned().unwrap_or_default();
     let mut warnings: Vec<String> = sites.warnings.clone();
     let observed: Vec<Vec<Observation>> = defs
@@ -512,9 +491,10 @@ fn call_sample(
         if !wanted(def, opts) {
             continue;
         }
-        let Some(gene) = engine
+        let Some(gene) = caller
+            .knowledge
             .gene(Source::Cpic, &def.symbol)
-            .or_else(|| engine.gene(Source::Dpwg, &def.symbol))
+            .or_else(|| caller.knowledge.gene(Source::Dpwg, &def.symbol))
         else {
             continue;
         };

@@ -4,6 +4,13 @@
 //!
 //! The types here are dosera's own: the matcher never sees a noodles type.
 
+/// Separator between candidate diplotypes in one value (`*1/*4|*1/*5`).
+///
+/// ```
+/// assert_eq!(dosera::CANDIDATE_SEPARATOR, '|');
+/// ```
+pub const CANDIDATE_SEPARATOR: char = '|';
+
 pub mod coverage;
 pub mod outside;
 pub mod vcf;

@@ -4,6 +4,7 @@
 pub mod advice;
 mod check;
 pub mod import;
+mod index;
 mod load;
 mod model;
 mod notes;
@@ -15,6 +16,8 @@ pub use advice::{
     Advice, Amount, Condition, Direction, Dose, DoseBase, Effect, Implication, Phrase,
 };
 pub use check::check_references;
+pub use index::DrugInfo;
+pub(crate) use index::{allele_names, DrugGuideline, Knowledge};
 pub use load::PackSet;
 pub use model::*;
 pub use notes::applicable_notes;

@@ -6,13 +6,12 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Engine;
+use super::Recommender;
 use crate::pack::{Gene, PhenotypeMethod, Source};
 use crate::phenotype;
 use crate::{Error, Result};
 
-/// Separator between candidate diplotypes in one value (`*1/*4|*1/*5`).
-pub const CANDIDATE_SEPARATOR: char = '|';
+pub use crate::input::CANDIDATE_SEPARATOR;
 
 /// One gene result as given: a gene and a value.
 ///
@@ -133,20 +132,10 @@ pub struct SourceCall {
     pub derivation: String,
 }
 
-impl Engine {
+impl Recommender<'_> {
     /// Interprets one gene result: phenotypes and lookup keys under each
     /// loaded source's rules.
-    ///
-    /// ```
-    /// let engine = dosera::Engine::bundled().unwrap();
-    /// let r = engine.interpret(&"CYP2C19=*2/*2".parse().unwrap()).unwrap();
-    /// let cpic = &r.candidates[0].calls[0];
-    /// assert_eq!(cpic.phenotype.as_deref(), Some("Poor Metabolizer"));
-    ///
-    /// let err = engine.interpret(&"CYP2C19=*2/*99".parse().unwrap()).unwrap_err();
-    /// assert!(err.to_string().contains("*99"));
-    /// ```
-    pub fn interpret(&self, input: &GeneInput) -> Result<GeneResult> {
+    pub(crate) fn interpret(&self, input: &GeneInput) -> Result<GeneResult> {
         let symbol = self.gene_symbol(&input.gene)?.to_string();
         let value = input.value.trim();
         if value.is_empty() {

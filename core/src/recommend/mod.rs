@@ -3,6 +3,7 @@
 
 mod gene_input;
 mod non_answer;
+mod outside;
 mod table_fallback;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,10 +15,13 @@ pub use gene_input::{
 };
 pub(crate) use non_answer::{strict_lines, strict_warnings, Gap};
 pub use non_answer::{NonAnswer, NonAnswerReason};
+pub(crate) use outside::resolve as resolve_outside;
+pub use outside::ResolvedOutside;
 
-use crate::engine::{Engine, ENGINE_VERSION};
 use crate::pack::words::{self, Lang};
+use crate::pack::Knowledge;
 use crate::pack::{Action, Advice, DoseAdjustment, LookupKey, Recommendation, Source};
+use crate::ENGINE_VERSION;
 use crate::{Error, Result};
 
 /// Most candidate combinations evaluated for one guideline; beyond this the
@@ -400,7 +404,7 @@ const NO_RESULT: &str = "No Result";
 pub(crate) struct Slot<'a> {
     /// Drug.
     pub(crate) drug: String,
-    entry: &'a crate::engine::DrugGuideline,
+    entry: &'a crate::pack::DrugGuideline,
     /// The guideline.
     pub(crate) guideline: &'a crate::pack::Guideline,
 }
@@ -439,21 +443,23 @@ pub(crate) fn slot_order(a: (&str, Source, &str), b: (&str, Source, &str)) -> st
         .then_with(|| a.2.cmp(b.2))
 }
 
-impl Engine {
+/// The recommend stage over the loaded packs: it interprets gene results
+/// (phenotypes, lookup keys) and finds each drug's rows. The engine holds
+/// the packs and hands them in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recommender<'a>(pub(crate) &'a Knowledge);
+
+impl std::ops::Deref for Recommender<'_> {
+    type Target = Knowledge;
+
+    fn deref(&self) -> &Knowledge {
+        self.0
+    }
+}
+
+impl<'a> Recommender<'a> {
     /// Recommendations for gene results.
-    ///
-    /// ```
-    /// let engine = dosera::Engine::bundled().unwrap();
-    /// let request = dosera::Request::new(["CYP2C19=*2/*2".parse().unwrap()])
-    ///     .drugs(["clopidogrel"])
-    ///     .sources([dosera::Source::Cpic]);
-    /// let result = engine.recommend(&request).unwrap();
-    /// let drug = &result.drugs[0];
-    /// assert_eq!(drug.drug, "clopidogrel");
-    /// assert!(drug.actionable);
-    /// assert_eq!(drug.matches[0].lookup["CYP2C19"], "Poor Metabolizer");
-    /// ```
-    pub fn recommend(&self, request: &Request) -> Result<Recommendations> {
+    pub(crate) fn recommend(&self, request: &Request) -> Result<Recommendations> {
         let mut genes: Vec<GeneResult> = Vec::new();
         for input in &request.genes {
             genes.push(self.interpret(input)?);
@@ -537,14 +543,6 @@ impl Engine {
         })
     }
 
-    /// The sources whose pack is loaded.
-    pub(crate) fn loaded_sources(&self) -> Vec<Source> {
-        Source::ALL
-            .into_iter()
-            .filter(|s| self.pack(*s).is_some())
-            .collect()
-    }
-
     /// The drugs of a request and, per drug, the guidelines of the sources
     /// asked for, in the order they are evaluated; a source with no
     /// guideline for a drug is a warning. With no drugs named, every drug
@@ -554,7 +552,8 @@ impl Engine {
         given: &dyn Fn(&str) -> bool,
         request_drugs: &[String],
         sources: &[Source],
-    ) -> Result<Plan<'_>> {
+    ) -> Result<Plan<'a>> {
+        let knowledge: &'a Knowledge = self.0;
         let drugs: Vec<String> = if request_drugs.is_empty() {
             self.drug_list()
                 .iter()
@@ -575,11 +574,11 @@ impl Engine {
         let mut slots = Vec::new();
         for drug in &drugs {
             let mut found = BTreeSet::new();
-            for entry in self.drug_guidelines(drug) {
+            for entry in knowledge.drug_guidelines(drug) {
                 if !sources.contains(&entry.source) {
                     continue;
                 }
-                let Some(guideline) = self.guideline(entry.source, entry.guideline) else {
+                let Some(guideline) = knowledge.guideline(entry.source, entry.guideline) else {
                     continue;
                 };
                 found.insert(entry.source);
@@ -689,7 +688,7 @@ impl Engine {
     fn evaluate(
         &self,
         drug: &str,
-        entry: &crate::engine::DrugGuideline,
+        entry: &crate::pack::DrugGuideline,
         guideline: &crate::pack::Guideline,
         by_gene: &BTreeMap<&str, &GeneResult>,
         gaps: &BTreeMap<&str, &Gap>,

@@ -7,14 +7,14 @@
 //! diplotype differently from the allele functions, the table wins and the
 //! derivation says so.
 
-use crate::engine::Engine;
+use super::Recommender;
 use crate::pack::{Gene, PhenotypeMethod, Source};
 use crate::phenotype;
 
 use super::gene_input::{derivation_words, no_call};
 use super::SourceCall;
 
-impl Engine {
+impl Recommender<'_> {
     /// The call for `alleles` under `source`, whose own rules for `symbol`
     /// are the diplotype table `table`.
     pub(super) fn table_call(

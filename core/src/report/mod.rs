@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::allele::{CallSource, GeneCall, SampleCalls, Sex, SexSource};
 use crate::input::coverage::CoverageFinding;
-use crate::input::outside::{ResolvedOutside, UsedField};
+use crate::input::outside::UsedField;
+use crate::recommend::ResolvedOutside;
 use crate::recommend::{DrugResult, Gap, GeneInput, GeneResult, NonAnswerReason};
 use crate::{Engine, Result, Source};
 
@@ -128,7 +129,7 @@ impl Report {
     /// ```
     /// let engine = dosera::Engine::bundled().unwrap();
     /// let calls = dosera::input::outside::parse("CYP2D6\t*1/*44x\n").unwrap();
-    /// let resolved = dosera::input::outside::resolve(&engine, &calls).unwrap();
+    /// let resolved = engine.resolve_outside(&calls).unwrap();
     /// let empty = dosera::allele::SampleCalls::empty("S1");
     /// let drugs = ["codeine".to_string()];
     /// let report = dosera::report::build(&engine, &empty, &resolved, &drugs).unwrap();
@@ -151,7 +152,7 @@ impl Report {
     /// ```
     /// let engine = dosera::Engine::bundled().unwrap();
     /// let calls = dosera::input::outside::parse("CYP2D6\t*1/*44x\n").unwrap();
-    /// let resolved = dosera::input::outside::resolve(&engine, &calls).unwrap();
+    /// let resolved = engine.resolve_outside(&calls).unwrap();
     /// let empty = dosera::allele::SampleCalls::empty("S1");
     /// let report = dosera::report::build(&engine, &empty, &resolved, &[]).unwrap();
     /// let err = report.check_strict().unwrap_err();
@@ -196,7 +197,7 @@ impl Report {
     /// use dosera::report::{Report, REPORT_SCHEMA_VERSION};
     /// let engine = dosera::Engine::bundled().unwrap();
     /// let calls = dosera::input::outside::parse("CYP2C19\t*2/*2\n").unwrap();
-    /// let resolved = dosera::input::outside::resolve(&engine, &calls).unwrap();
+    /// let resolved = engine.resolve_outside(&calls).unwrap();
     /// let empty = dosera::allele::SampleCalls::empty("S1");
     /// let report = dosera::report::build(&engine, &empty, &resolved, &[]).unwrap();
     /// let text = serde_json::to_string(&report).unwrap();
@@ -330,7 +331,9 @@ pub fn build(
     genes.sort_by(|a, b| a.gene.cmp(&b.gene));
     let drug_list = drug_list(engine, &genes, drugs);
     let gaps = gaps.iter().map(|(g, gap)| (g.as_str(), gap)).collect();
-    let recs = engine.recommend_interpreted(interpreted, &gaps, &drug_list, &[])?;
+    let recs = engine
+        .recommender()
+        .recommend_interpreted(interpreted, &gaps, &drug_list, &[])?;
     let mut drugs = recs.drugs;
     for d in &mut drugs {
         let reads_vcf = d.genes.iter().any(|x| {
@@ -490,7 +493,7 @@ pub(crate) fn outside_groups(outside: &[ResolvedOutside]) -> Vec<(&str, Vec<&Res
                 let (x, y) = (halves(a), halves(b));
                 x.iter()
                     .zip(&y)
-                    .map(|(p, q)| crate::phenotype::natural_cmp(p, q))
+                    .map(|(p, q)| crate::names::natural_cmp(p, q))
                     .find(|o| o.is_ne())
                     .unwrap_or_else(|| x.len().cmp(&y.len()))
                     .then(a.call.line.cmp(&b.call.line))
@@ -518,7 +521,7 @@ pub(crate) fn apply_outside(g: &mut GeneReport, lines: Vec<&ResolvedOutside>) {
             continue;
         }
         let mut parts: Vec<&str> = d.split('/').map(str::trim).collect();
-        parts.sort_by(|a, b| crate::phenotype::natural_cmp(a, b));
+        parts.sort_by(|a, b| crate::names::natural_cmp(a, b));
         let d = parts.join("/");
         if !outside_dips.contains(&d) {
             outside_dips.push(d);
@@ -695,7 +698,7 @@ mod tests {
     fn outside_calls_with_no_result_say_whether_they_were_given() {
         let engine = Engine::bundled().expect("packs");
         let lines = outside::parse("CYP2D6\t*1/*44x\nCYP2C9\t./.\n").expect("parse");
-        let resolved = outside::resolve(&engine, &lines).expect("resolve");
+        let resolved = engine.resolve_outside(&lines).expect("resolve");
         let drugs = ["codeine".to_string(), "celecoxib".to_string()];
         let report = build(&engine, &SampleCalls::empty("S"), &resolved, &drugs).expect("report");
         let typo = non_answers(&report, "codeine");

@@ -94,9 +94,9 @@ mod cached;
 use std::path::{Path, PathBuf};
 
 use crate::allele::{CallOptions, CallSource, SampleCalls, SexSource};
-use crate::input::outside::ResolvedOutside;
 use crate::input::vcf::VcfReader;
 use crate::pack::words::Lang;
+use crate::recommend::ResolvedOutside;
 use crate::recommend::{DrugResult, Match, NonAnswer};
 use crate::report::{build, GeneReport, Report};
 use crate::{Engine, Error, Result, Source};
@@ -922,7 +922,7 @@ pub fn evaluate(
     options: &VcfOptions,
 ) -> Result<Vec<SampleOutcome>> {
     let resolved = match &options.outside {
-        Some(text) => crate::input::outside::resolve(engine, &crate::input::outside::parse(text)?)?,
+        Some(text) => engine.resolve_outside(&crate::input::outside::parse(text)?)?,
         None => Vec::new(),
     };
     let outcomes = cohort(
@@ -981,7 +981,7 @@ pub fn check_strict(outcomes: &[SampleOutcome]) -> Result<()> {
 /// ```
 /// let engine = dosera::Engine::bundled()?;
 /// let calls = dosera::input::outside::parse("CYP2D6\t*1/*44x\n")?;
-/// let resolved = dosera::input::outside::resolve(&engine, &calls)?;
+/// let resolved = engine.resolve_outside(&calls)?;
 /// let empty = dosera::allele::SampleCalls::empty("S1");
 /// let report = dosera::report::build(&engine, &empty, &resolved, &["codeine".into()])?;
 /// let w = dosera::report::tables::sample_warnings(&report);

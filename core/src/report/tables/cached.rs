@@ -22,7 +22,7 @@ use crate::allele::{
     SexSource,
 };
 use crate::genotype::{observe, Observation};
-use crate::input::outside::ResolvedOutside;
+use crate::recommend::ResolvedOutside;
 use crate::recommend::{
     slot_order, strict_warnings, DrugResult, Gap, GeneInput, GeneResult, NonAnswer, Slot,
 };
@@ -283,9 +283,9 @@ impl<'a> RowMaker<'a> {
         genes.sort_by(|a, b| a.0.cmp(&b.0));
         let results: Vec<Mutex<Results>> = genes.iter().map(|_| Mutex::default()).collect();
         // The same drugs and guidelines, in the same order, as the report.
-        let sources: Vec<Source> = engine.loaded_sources();
+        let sources: Vec<Source> = engine.knowledge().loaded_sources();
         let list = crate::report::drug_list(engine, &template.genes, drugs);
-        let plan = engine.plan(&|_| false, &list, &sources)?;
+        let plan = engine.recommender().plan(&|_| false, &list, &sources)?;
         let mut order: Vec<usize> = (0..plan.slots.len()).collect();
         let key = |s: &Slot<'_>| (s.drug.clone(), s.source(), s.guideline.id.clone());
         order.sort_by(|&a, &b| {
@@ -308,7 +308,7 @@ impl<'a> RowMaker<'a> {
                     .map(|g| {
                         (
                             genes.iter().position(|(name, _)| name == g),
-                            engine.looks_up_diplotypes(&slot, g),
+                            engine.recommender().looks_up_diplotypes(&slot, g),
                         )
                     })
                     .collect(),
@@ -675,7 +675,10 @@ impl<'a> RowMaker<'a> {
             .filter_map(|&(g, _)| g)
             .filter_map(|i| Some((self.genes[i].0.as_str(), entries[i].gap.as_ref()?)))
             .collect();
-        let (mut result, named) = self.engine.evaluate_slot(&place.slot, &by_gene, &gaps);
+        let (mut result, named) =
+            self.engine
+                .recommender()
+                .evaluate_slot(&place.slot, &by_gene, &gaps);
         flag_drug(
             &mut result,
             self.prepared.sites().coverage.as_ref(),
