@@ -62,3 +62,23 @@ pub fn canonical_score(key: &str) -> Option<String> {
 
 /// Genes whose lookup keys are activity scores.
 pub const SCORE_GENES: [&str; 3] = ["CYP2D6", "CYP2C9", "DPYD"];
+
+/// The documentation pages, so that their `rust` blocks run as doc tests
+/// (`cli/tests/docs.rs` checks that every page with one is included here).
+#[cfg(doctest)]
+pub mod docs {
+    #[doc = include_str!("../../README.md")]
+    pub struct Readme;
+    #[doc = include_str!("../../CONTRIBUTING.md")]
+    pub struct Contributing;
+    #[doc = include_str!("../../docs/command-line.md")]
+    pub struct CommandLine;
+    #[doc = include_str!("../../docs/knowledge-packs.md")]
+    pub struct KnowledgePacks;
+    #[doc = include_str!("../../docs/c-api.md")]
+    pub struct CApi;
+    #[doc = include_str!("../../docs/python.md")]
+    pub struct Python;
+    #[doc = include_str!("../../docs/calculator.md")]
+    pub struct Calculator;
+}
