@@ -33,8 +33,8 @@ use std::path::Path;
 use dosera::input::vcf::VcfReader;
 use dosera::pack::PackSet;
 use dosera::report::html::Lang;
-use dosera::report::tables::{self, SampleOutcome, VcfOptions};
 use dosera::report::{fhir, html, Report};
+use dosera::report::{SampleOutcome, VcfOptions};
 use dosera::{Engine, Error, ErrorCode, Request};
 use serde::Serialize;
 
@@ -496,23 +496,9 @@ pub unsafe extern "C" fn dosera_engine_drugs_json(
     unsafe { engine_text(engine, out, |e| json(&e.drugs())) }
 }
 
-#[derive(Serialize)]
-struct Releases<'a> {
-    engine_version: &'a str,
-    release: &'a str,
-    sha256: &'a str,
-    packs: Vec<PackRelease<'a>>,
-}
-
-#[derive(Serialize)]
-struct PackRelease<'a> {
-    source: dosera::Source,
-    release: &'a str,
-    license: &'a str,
-}
-
 /// The pack releases of the engine, as a JSON object: `engine_version`,
-/// `release`, `sha256` and `packs` (`source`, `release`, `license` each).
+/// `release`, `sha256` and `packs` (`source`, `release`, `license`,
+/// `attribution` each): `dosera::Engine::releases`.
 ///
 /// \pre `engine` and `out` are not NULL.
 /// \warning Free `*out` with `dosera_string_free`.
@@ -527,25 +513,7 @@ pub unsafe extern "C" fn dosera_engine_pack_releases_json(
     out: *mut *mut c_char,
 ) -> DoseraStatus {
     // SAFETY: forwarded from this function's contract.
-    unsafe {
-        engine_text(engine, out, |e| {
-            let (release, sha256) = e.pack_release();
-            json(&Releases {
-                engine_version: dosera::ENGINE_VERSION,
-                release,
-                sha256,
-                packs: e
-                    .packs()
-                    .iter()
-                    .map(|p| PackRelease {
-                        source: p.meta.source,
-                        release: &p.meta.release,
-                        license: &p.meta.license,
-                    })
-                    .collect(),
-            })
-        })
-    }
+    unsafe { engine_text(engine, out, |e| json(&e.releases())) }
 }
 
 /// The calculator path: gene results in, matching recommendations out.
@@ -600,7 +568,7 @@ fn evaluate(
     mut reader: VcfReader,
     options: VcfOptions,
 ) -> Result<DoseraResult, Error> {
-    let outcomes = tables::evaluate(engine, &mut reader, &options)?;
+    let outcomes = dosera::evaluate(engine, &mut reader, &options)?;
     Ok(DoseraResult { outcomes })
 }
 
@@ -738,10 +706,7 @@ fn report(result: &DoseraResult, index: usize) -> Result<&Report, Error> {
             result.outcomes.len()
         ))),
         Some(SampleOutcome::Report(r)) => Ok(r),
-        Some(SampleOutcome::Failed(f)) => Err(Error::Internal(format!(
-            "sample `{}` was not reported: {}",
-            f.sample, f.error
-        ))),
+        Some(SampleOutcome::Failed(f)) => Err(f.to_error()),
     }
 }
 

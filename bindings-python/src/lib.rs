@@ -16,7 +16,8 @@ use dosera::allele::{CallOptions, Sex};
 use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::report::html::Lang;
-use dosera::report::tables::{self, SampleOutcome};
+use dosera::report::tables;
+use dosera::report::SampleOutcome;
 use dosera::report::{fhir, html, Report};
 use dosera::ResolvedOutside;
 use dosera::{Error, ErrorCode, GeneInput, Recommendations, Request, Source};
@@ -162,7 +163,7 @@ fn run_cohort(
 ) -> Result<Vec<SampleOutcome>, Error> {
     let resolved = outside_calls(engine, outside)?;
     let mut reader = VcfReader::from_path(vcf)?;
-    tables::cohort(engine, &mut reader, options, &resolved, drugs)
+    dosera::report::cohort(engine, &mut reader, options, &resolved, drugs)
 }
 
 // ---------------------------------------------------------------------------
@@ -268,9 +269,7 @@ impl Engine {
             match outcomes.into_iter().next() {
                 Some(SampleOutcome::Report(r)) if strict => r.check_strict().map(|()| *r),
                 Some(SampleOutcome::Report(r)) => Ok(*r),
-                Some(SampleOutcome::Failed(f)) => {
-                    Err(Error::Internal(format!("sample {}: {}", f.sample, f.error)))
-                }
+                Some(SampleOutcome::Failed(f)) => Err(f.to_error()),
                 None => Err(Error::Internal("no sample was reported".into())),
             }
         })?;
@@ -325,7 +324,7 @@ impl Engine {
                     .collect::<Result<_, _>>()?,
             };
             if strict {
-                tables::check_strict(&chosen)?;
+                dosera::report::check_strict(&chosen)?;
             }
             Ok(chosen)
         })?;
@@ -388,23 +387,12 @@ impl Engine {
 
     /// The engine version, the pack release and its sha256, and each pack.
     fn pack_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let (release, sha256) = self.inner.pack_release();
-        let packs: Vec<dosera::PackInfo> = self
-            .inner
-            .packs()
-            .iter()
-            .map(|p| dosera::PackInfo {
-                source: p.meta.source,
-                release: p.meta.release.clone(),
-                license: p.meta.license.clone(),
-                attribution: p.meta.attribution.clone(),
-            })
-            .collect();
+        let r = self.inner.releases();
         let dict = PyDict::new(py);
-        dict.set_item("engine_version", dosera::ENGINE_VERSION)?;
-        dict.set_item("release", release)?;
-        dict.set_item("sha256", sha256)?;
-        dict.set_item("packs", to_py(py, &packs)?)?;
+        dict.set_item("engine_version", &r.engine_version)?;
+        dict.set_item("release", &r.release)?;
+        dict.set_item("sha256", &r.sha256)?;
+        dict.set_item("packs", to_py(py, &r.packs)?)?;
         Ok(dict)
     }
 

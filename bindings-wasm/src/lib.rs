@@ -33,8 +33,8 @@
 use dosera::input::vcf::VcfReader;
 use dosera::pack::{Action, DoseAdjustment, PackSet};
 use dosera::report::html::{self, Lang};
-use dosera::report::tables::{self, SampleOutcome, VcfOptions};
 use dosera::report::{fhir, Report};
+use dosera::report::{SampleOutcome, VcfOptions};
 use dosera::{Error, GeneInput, Request};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -340,34 +340,6 @@ pub struct Engine {
     inner: dosera::Engine,
 }
 
-/// Engine version and the knowledge-pack releases behind every result.
-#[derive(Serialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
-struct Releases<'a> {
-    /// Engine version.
-    engine_version: &'a str,
-    /// Release of the pack set.
-    release: &'a str,
-    /// sha256 of the pack set.
-    sha256: &'a str,
-    /// Each source's pack.
-    packs: Vec<PackRelease<'a>>,
-}
-
-/// One source's knowledge pack.
-#[derive(Serialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
-struct PackRelease<'a> {
-    /// Source.
-    source: dosera::Source,
-    /// Pack release.
-    release: &'a str,
-    /// Licence of the content.
-    license: &'a str,
-    /// Attribution to show with results.
-    attribution: &'a str,
-}
-
 /// The outcome of a VCF evaluation: one entry per sample, in file order.
 #[derive(Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
@@ -438,23 +410,7 @@ impl Engine {
     #[wasm_bindgen(unchecked_return_type = "PackReleases")]
     pub fn packs(&self) -> JsResult<JsValue> {
         alive()?;
-        let (release, sha256) = self.inner.pack_release();
-        to_js(&Releases {
-            engine_version: dosera::ENGINE_VERSION,
-            release,
-            sha256,
-            packs: self
-                .inner
-                .packs()
-                .iter()
-                .map(|p| PackRelease {
-                    source: p.meta.source,
-                    release: &p.meta.release,
-                    license: &p.meta.license,
-                    attribution: &p.meta.attribution,
-                })
-                .collect(),
-        })
+        to_js(&self.inner.releases())
     }
 
     /// Every gene of the loaded packs (symbol, sources, methods, allele
@@ -554,7 +510,7 @@ impl Engine {
         };
         let mut reader = VcfReader::from_bytes(data).map_err(|e| js_error(&e))?;
         let outcomes =
-            tables::evaluate(&self.inner, &mut reader, &options).map_err(|e| js_error(&e))?;
+            dosera::evaluate(&self.inner, &mut reader, &options).map_err(|e| js_error(&e))?;
         let samples = outcomes
             .iter()
             .map(|o| match o {
@@ -567,7 +523,7 @@ impl Engine {
                     sample: &f.sample,
                     report: None,
                     error: Some(SampleError {
-                        code: ErrorCode::Internal as u32,
+                        code: f.code as u32,
                         message: &f.error,
                     }),
                 },

@@ -619,19 +619,10 @@ export interface PackInfo {
   attribution: string;
 }
 
-/** One source's knowledge pack. */
-export interface PackRelease {
-  /** Source. */
-  source: Source;
-  /** Pack release. */
-  release: string;
-  /** Licence of the content. */
-  license: string;
-  /** Attribution to show with results. */
-  attribution: string;
-}
-
-/** Engine version and the knowledge-pack releases behind every result. */
+/**
+ * Engine version and the knowledge-pack releases behind every result
+ * ([`Engine::releases`]).
+ */
 export interface PackReleases {
   /** Engine version. */
   engine_version: string;
@@ -640,7 +631,7 @@ export interface PackReleases {
   /** sha256 of the pack set. */
   sha256: string;
   /** Each source's pack. */
-  packs: PackRelease[];
+  packs: PackInfo[];
 }
 
 /** Phase state of the sample at a gene's heterozygous positions. */
@@ -864,7 +855,7 @@ export type UsedField = "diplotype" | "phenotype" | "activity_score";
  * WebAssembly package take (every field optional, unknown fields refused).
  * 
  * ```
- * use dosera::report::tables::VcfOptions;
+ * use dosera::VcfOptions;
  * let options: VcfOptions =
  *     serde_json::from_str(r#"{"sample": "S1", "drugs": ["clopidogrel"]}"#).unwrap();
  * assert_eq!(options.sample.as_deref(), Some("S1"));

@@ -46,10 +46,10 @@ pub(crate) fn generate() -> String {
         root::<dosera::GeneResult>("GeneResult"),
         root::<dosera::Request>("RecommendRequest"),
         root::<dosera::Recommendations>("Recommendations"),
-        root::<dosera::report::tables::VcfOptions>("VcfOptions"),
+        root::<dosera::report::VcfOptions>("VcfOptions"),
         root::<crate::VcfResult<'static>>("VcfResult"),
         root::<dosera::report::Report>("Report"),
-        root::<crate::Releases<'static>>("PackReleases"),
+        root::<dosera::Releases>("PackReleases"),
     ];
     let mut defs: BTreeMap<String, Value> = BTreeMap::new();
     for (name, schema) in &roots {

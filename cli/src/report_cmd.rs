@@ -8,7 +8,8 @@ use dosera::allele::{CallOptions, Sex};
 use dosera::input::coverage::CoverageFinding;
 use dosera::input::{outside, vcf::VcfReader};
 use dosera::report::html::{self, Lang};
-use dosera::report::tables::{self, SampleOutcome};
+use dosera::report::tables;
+use dosera::report::SampleOutcome;
 use dosera::report::{fhir, Report};
 use dosera::{Engine, Error};
 
@@ -137,7 +138,7 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     }
     // Every sample is reported, each on its own: one sample's failure is
     // its own row or message, never the end of the batch.
-    let outcomes = tables::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
+    let outcomes = dosera::report::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
     let failed: Vec<(String, String)> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -165,10 +166,10 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     );
     // Strict: the error names every non-answer, and nothing is written.
     if args.strict {
-        tables::check_strict(&outcomes)?;
+        dosera::report::check_strict(&outcomes)?;
     }
     for r in &reports {
-        for w in tables::sample_warnings(r) {
+        for w in dosera::report::sample_warnings(r) {
             eprintln!("warning: {w}");
         }
     }

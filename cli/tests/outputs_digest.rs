@@ -45,8 +45,10 @@ fn sha256(bytes: &[u8]) -> String {
 
 /// Every output, by a stable name, with its sha256.
 fn outputs(dir: &Path) -> BTreeMap<String, String> {
-    let example = root().join("tests/corpus/example-patient.vcf");
-    let example = example.to_str().unwrap();
+    // Copied into the run's folder and named relatively: the report records
+    // the path it was given, which must not depend on the checkout's place.
+    let example = "example-patient.vcf";
+    std::fs::copy(root().join("tests/corpus").join(example), dir.join(example)).unwrap();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
     dosera(

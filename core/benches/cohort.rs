@@ -8,7 +8,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dosera::allele::CallOptions;
 use dosera::input::vcf::VcfReader;
-use dosera::report::tables::{cohort_map, cohort_rows, TableWriter};
+use dosera::report::cohort_map;
+use dosera::report::tables::{cohort_rows, TableWriter};
 use dosera::simulate::{simulate, SimulateOptions};
 use dosera::Engine;
 

@@ -122,6 +122,17 @@ pub enum Error {
     /// A bug: an internal invariant did not hold.
     #[error("internal error: {0}")]
     Internal(String),
+    /// One sample of a VCF could not be reported (the others were); `code`
+    /// is the code of what went wrong for it.
+    #[error("sample `{sample}` was not reported: {message}")]
+    SampleFailed {
+        /// Sample name.
+        sample: String,
+        /// The code of the sample's own error.
+        code: ErrorCode,
+        /// The sample's own error, in one line.
+        message: String,
+    },
 }
 
 /// Stable numeric codes, grouped by range: 1xx input, 2xx knowledge pack,
@@ -266,6 +277,7 @@ impl Error {
             Error::Io { .. } => ErrorCode::Io,
             Error::Usage(_) => ErrorCode::Usage,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::SampleFailed { code, .. } => *code,
         }
     }
 }

@@ -48,8 +48,9 @@ mod recommend;
 pub mod report;
 pub mod simulate;
 
-pub use engine::{AlleleInfo, Engine, GeneChoices, GeneInfo};
+pub use engine::{AlleleInfo, Engine, GeneChoices, GeneInfo, Releases};
 pub use pack::DrugInfo;
+pub use report::evaluate::{evaluate, Failure, SampleOutcome, VcfOptions};
 
 /// Version of this engine, recorded in every result.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -20,7 +20,8 @@ use dosera::allele::CallOptions;
 use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::pack::PackSet;
-use dosera::report::tables::{self, Rows, SampleOutcome, TableWriter};
+use dosera::report::tables::{self, Rows, TableWriter};
+use dosera::report::SampleOutcome;
 use dosera::ResolvedOutside;
 use dosera::{Engine, GeneInput, Request};
 
@@ -184,7 +185,7 @@ fn cohort_agrees(engine: &Engine, data: &[u8], outside: &[ResolvedOutside]) {
         }
         TableWriter::<Vec<u8>>::rows(o)
     };
-    let read = tables::cohort_map(
+    let read = dosera::report::cohort_map(
         engine,
         &mut reader,
         &options,

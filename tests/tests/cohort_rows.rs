@@ -1,5 +1,5 @@
 //! `tables::cohort_rows` (rows made once per genotype pattern and reused)
-//! against `tables::cohort_map` with `TableWriter::rows` (a full report per
+//! against `dosera::report::cohort_map` with `TableWriter::rows` (a full report per
 //! sample): the two must write the same bytes for every sample, whatever
 //! the options, outside calls, drug list and odd genotypes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -46,7 +46,7 @@ fn same_rows(
     .unwrap();
     let mut slow: Vec<Rows> = Vec::new();
     let mut reader = VcfReader::from_bytes(vcf.to_vec()).unwrap();
-    tables::cohort_map(
+    dosera::report::cohort_map(
         engine,
         &mut reader,
         options,

@@ -8,7 +8,8 @@ use std::io::Read;
 
 use dosera::allele::CallOptions;
 use dosera::input::vcf::VcfReader;
-use dosera::report::tables::{self, SampleOutcome, DRUG_COLUMNS, GENE_COLUMNS};
+use dosera::report::tables::{self, DRUG_COLUMNS, GENE_COLUMNS};
+use dosera::report::SampleOutcome;
 use dosera::Engine;
 use dosera_conformance::shared_dir;
 
@@ -85,7 +86,8 @@ fn hundred_samples() {
         .unwrap()
         .join("conformance/pharmcat-unit-tests/100samples.vcf.bgz");
     let mut reader = VcfReader::from_path(&path).unwrap();
-    let outcomes = tables::cohort(&engine, &mut reader, &CallOptions::default(), &[], &[]).unwrap();
+    let outcomes =
+        dosera::report::cohort(&engine, &mut reader, &CallOptions::default(), &[], &[]).unwrap();
     assert_eq!(outcomes.len(), 100);
     let names: Vec<&str> = outcomes.iter().map(SampleOutcome::sample).collect();
     let want: Vec<String> = (1..=100).map(|i| format!("s{i}")).collect();
@@ -195,7 +197,7 @@ fn check_bad_sample(name: &str, bad: &dyn Fn(usize, &str) -> Vec<u8>) -> Vec<Vec
     let engine = Engine::bundled().unwrap();
     let file = three_samples(&vcf, bad);
     let mut reader = VcfReader::from_bytes(file).unwrap();
-    let outcomes = tables::cohort(&engine, &mut reader, &CallOptions::default(), &[], &[])
+    let outcomes = dosera::report::cohort(&engine, &mut reader, &CallOptions::default(), &[], &[])
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let names: Vec<&str> = outcomes.iter().map(SampleOutcome::sample).collect();
     assert_eq!(names, ["s1", "BAD", "s2"], "{name}");

@@ -247,7 +247,9 @@ fn gold_cases_hold_in_every_report_format_in_english_and_swedish() {
             }
         }
         // TSV (English): the dose column holds the formatter's dose.
-        let tsv = tables::drugs_tsv(&[tables::SampleOutcome::Report(Box::new(base.clone()))]);
+        let tsv = tables::drugs_tsv(&[dosera::report::SampleOutcome::Report(Box::new(
+            base.clone(),
+        ))]);
         for d in results(case, &base.drugs) {
             for m in &d.matches {
                 if let Some(dose) = m.dose_text(Lang::En) {

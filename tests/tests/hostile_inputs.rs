@@ -14,7 +14,8 @@ use dosera::allele::CallOptions;
 use dosera::genotype::MissingReason;
 use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
-use dosera::report::tables::{self, SampleOutcome};
+use dosera::report::tables::{self};
+use dosera::report::SampleOutcome;
 use dosera::{Engine, ErrorCode};
 
 /// Header lines shared by the VCF cases (GRCh38 contig lengths).
@@ -173,7 +174,7 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
     match input {
         Surface::Vcf(bytes) => {
             let result = VcfReader::from_bytes(bytes.clone())
-                .and_then(|mut r| tables::cohort(engine, &mut r, &options, &[], &[]));
+                .and_then(|mut r| dosera::report::cohort(engine, &mut r, &options, &[], &[]));
             result.map_or_else(failed, from_reports)
         }
         Surface::VcfRows(bytes) => {
@@ -209,7 +210,7 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
                 .and_then(|calls| engine.resolve_outside(&calls))
                 .and_then(|resolved| {
                     let mut r = VcfReader::from_bytes(bytes.clone())?;
-                    tables::cohort(engine, &mut r, &options, &resolved, &[])
+                    dosera::report::cohort(engine, &mut r, &options, &resolved, &[])
                 });
             result.map_or_else(failed, from_reports)
         }

@@ -20,7 +20,8 @@ use dosera::allele::{CallOptions, CallSource};
 use dosera::input::coverage::{BuildSign, CoverageFinding};
 use dosera::input::vcf::{write_index, IndexKind, VcfReader};
 use dosera::report::html::{self, Lang};
-use dosera::report::tables::{self, SampleOutcome, TableWriter};
+use dosera::report::tables::{self, TableWriter};
+use dosera::report::SampleOutcome;
 use dosera::report::{fhir, Report};
 use dosera::Engine;
 use dosera_conformance::shared_dir;
@@ -79,7 +80,7 @@ fn grch38() -> String {
 /// Every sample's outcome, as `dosera report` makes them.
 fn outcomes(engine: &Engine, text: &str) -> Vec<SampleOutcome> {
     let mut reader = VcfReader::from_bytes(text.as_bytes().to_vec()).unwrap();
-    tables::cohort(engine, &mut reader, &CallOptions::default(), &[], &[]).unwrap()
+    dosera::report::cohort(engine, &mut reader, &CallOptions::default(), &[], &[]).unwrap()
 }
 
 fn report(engine: &Engine, text: &str) -> Report {

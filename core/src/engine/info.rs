@@ -7,9 +7,30 @@ use serde::{Deserialize, Serialize};
 
 use super::Engine;
 use crate::pack::{DrugInfo, PhenotypeMethod, Source};
-use crate::Result;
+use crate::{PackInfo, Result, ENGINE_VERSION};
 
 impl Engine {
+    /// The engine version and the release, sha256, licence and attribution
+    /// of each loaded pack: what every result is shown with. The C, Python
+    /// and WebAssembly bindings return exactly this.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let r = engine.releases();
+    /// assert_eq!(r.engine_version, dosera::ENGINE_VERSION);
+    /// assert_eq!((r.release.as_str(), r.sha256.as_str()), engine.pack_release());
+    /// assert_eq!(r.packs.len(), 2);
+    /// ```
+    pub fn releases(&self) -> Releases {
+        let (release, sha256) = self.pack_release();
+        Releases {
+            engine_version: ENGINE_VERSION.to_string(),
+            release: release.to_string(),
+            sha256: sha256.to_string(),
+            packs: self.packs().iter().map(PackInfo::of).collect(),
+        }
+    }
+
     /// Every gene known to the loaded packs.
     ///
     /// ```
@@ -176,6 +197,20 @@ impl Engine {
     pub fn drugs(&self) -> Vec<DrugInfo> {
         self.knowledge().drug_list().to_vec()
     }
+}
+
+/// Engine version and the knowledge-pack releases behind every result
+/// ([`Engine::releases`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Releases {
+    /// Engine version.
+    pub engine_version: String,
+    /// Release of the pack set.
+    pub release: String,
+    /// sha256 of the pack set.
+    pub sha256: String,
+    /// Each source's pack.
+    pub packs: Vec<PackInfo>,
 }
 
 /// A gene and what the packs hold for it.

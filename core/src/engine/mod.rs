@@ -12,7 +12,7 @@ mod recommend;
 
 use std::sync::{Arc, LazyLock};
 
-pub use info::{AlleleInfo, GeneChoices, GeneInfo};
+pub use info::{AlleleInfo, GeneChoices, GeneInfo, Releases};
 
 use crate::allele::Definitions;
 use crate::pack::{Gene, Knowledge, Pack, PackSet, Source};

@@ -180,6 +180,24 @@ pub struct PackInfo {
     pub attribution: String,
 }
 
+impl PackInfo {
+    /// What a result says about a pack it used.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let info = dosera::PackInfo::of(&engine.packs()[0]);
+    /// assert_eq!(info.release, engine.packs()[0].meta.release);
+    /// ```
+    pub fn of(pack: &crate::pack::Pack) -> PackInfo {
+        PackInfo {
+            source: pack.meta.source,
+            release: pack.meta.release.clone(),
+            license: pack.meta.license.clone(),
+            attribution: pack.meta.attribution.clone(),
+        }
+    }
+}
+
 /// One drug under one guideline of one source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DrugResult {
@@ -530,12 +548,7 @@ impl<'a> Recommender<'a> {
             packs: sources
                 .iter()
                 .filter_map(|s| self.pack(*s))
-                .map(|p| PackInfo {
-                    source: p.meta.source,
-                    release: p.meta.release.clone(),
-                    license: p.meta.license.clone(),
-                    attribution: p.meta.attribution.clone(),
-                })
+                .map(PackInfo::of)
                 .collect(),
             genes,
             drugs: results,

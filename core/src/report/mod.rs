@@ -2,8 +2,13 @@
 //! phenotypes and the matching recommendations, with the evidence and the
 //! knowledge-pack release behind them.
 
+pub mod evaluate;
 pub mod fhir;
 pub mod html;
+pub use evaluate::{
+    check_strict, cohort, cohort_each, cohort_map, sample_warnings, DrugSlot, Failure,
+    SampleOutcome, VcfOptions,
+};
 pub mod tables;
 
 use schemars::JsonSchema;

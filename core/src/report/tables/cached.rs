@@ -440,7 +440,7 @@ impl<'a> RowMaker<'a> {
                 .iter()
                 .map(|n| (place.slot.drug.as_str(), place.slot.source(), n))
         }));
-        let warnings = super::prefixed(&name, warnings);
+        let warnings = crate::report::evaluate::prefixed(&name, warnings);
         Rows {
             genes,
             drugs,
