@@ -43,9 +43,9 @@ macro_rules! out {
 
 mod index_cmd;
 mod report_cmd;
-use dosera::pack::import::{import, ImportOptions};
 use dosera::pack::PackSet;
 use dosera::{Engine, Error, GeneInput, Request, Source};
+use dosera_import::{import, ImportOptions};
 
 #[derive(Parser)]
 #[command(

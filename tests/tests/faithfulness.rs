@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use dosera::pack::import::{import_guidelines, text_sha256};
 use dosera::pack::{Action, Advice, Direction, Effect, LookupKey, Recommendation, Source};
 use dosera_conformance::deviations::{conformance_file, DeviationList};
 use dosera_conformance::reference_or_skip;
+use dosera_import::{import_guidelines, text_sha256};
 
 fn repo_file(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

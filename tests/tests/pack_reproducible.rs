@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use dosera::pack::import::{import, ImportOptions};
 use dosera::pack::{write_dir, PackSet};
 use dosera::ErrorCode;
 use dosera_conformance::reference_or_skip;
+use dosera_import::{import, ImportOptions};
 
 fn committed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../guidelines/data")

@@ -9,10 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use dosera::pack::import::import_genes;
 use dosera::pack::Gene;
 use dosera::phenotype::{from_alleles, parse_diplotype};
 use dosera_conformance::truth::{self, tsv};
+use dosera_import::import_genes;
 
 /// RYR1 rows that follow the 2026 allele functions instead of the 2023
 /// truth table. The 2026 CPIC RYR1 function table

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use dosera::pack::import::{import_guidelines, GuidelineImport};
 use dosera::pack::{Action, Guideline};
+use dosera_import::{import_guidelines, GuidelineImport};
 use serde_json::Value;
 
 fn reference() -> Option<PathBuf> {

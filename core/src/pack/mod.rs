@@ -1,9 +1,9 @@
-//! Knowledge packs: the typed schema, loading (bundled, bytes, folder),
-//! writing, and the importer that builds packs from upstream files.
+//! Knowledge packs: the typed schema, loading (bundled, bytes, folder) and
+//! writing. The importer that builds packs from upstream files is the
+//! `dosera-import` crate.
 
 pub mod advice;
 mod check;
-pub mod import;
 mod index;
 mod load;
 mod model;

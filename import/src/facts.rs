@@ -1,12 +1,12 @@
 //! Facts from upstream wording by keyword rules: an [`Action`], a dose share
 //! and named alternatives. Used only for a text no reviewer has read yet
-//! (see `curation.rs`); the words are written by [`crate::pack::words`].
+//! (see `curation.rs`); the words are written by [`dosera::pack::words`].
 //!
 //! The importer reads upstream prose; only the facts found here leave it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::pack::{Action, DoseAdjustment, LookupKey};
+use dosera::pack::{Action, DoseAdjustment, LookupKey};
 
 /// What the classifier found in one recommendation text.
 #[derive(Debug, Clone, PartialEq)]

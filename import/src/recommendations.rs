@@ -21,12 +21,12 @@ use serde_json::Value;
 
 use super::curation;
 use super::facts::{self, Detail};
-use crate::pack::words::{self, Lang};
-use crate::pack::{
+use dosera::pack::words::{self, Lang};
+use dosera::pack::{
     Action, Dose, DoseAdjustment, DoseBase, Drug, Guideline, LookupKey, Recommendation, SortedMap,
     Source, UpstreamRelease, VerbatimText,
 };
-use crate::{Error, Result};
+use dosera::{Error, Result};
 
 /// Drug names accepted as named alternatives beyond the drugs with a
 /// guideline in the data.
@@ -93,7 +93,7 @@ pub struct GuidelineImport {
 /// removed) in every recommendation; bundled packs are built without it.
 ///
 /// ```no_run
-/// let imp = dosera::pack::import::import_guidelines(
+/// let imp = dosera_import::import_guidelines(
 ///     std::path::Path::new("../shared/reference"),
 ///     false,
 /// )?;
@@ -438,7 +438,7 @@ fn lookup_of(v: &Value, file: &Path, rec: &str) -> Result<BTreeMap<String, Looku
         let key = match key {
             Value::String(s) => {
                 // One canonical key format, shared with the phenotype layer.
-                LookupKey::Key(crate::phenotype::normalize_lookup_key(gene, s))
+                LookupKey::Key(dosera::phenotype::normalize_lookup_key(gene, s))
             }
             Value::Object(counts) => {
                 let mut alleles = Vec::new();
@@ -1181,38 +1181,44 @@ mod tests {
 
     #[test]
     fn score_keys() {
-        assert_eq!(crate::phenotype::normalize_lookup_key("CYP2D6", "0"), "0.0");
-        assert_eq!(crate::phenotype::normalize_lookup_key("CYP2D6", "1"), "1.0");
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "≥4"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "0"),
+            "0.0"
+        );
+        assert_eq!(
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "1"),
+            "1.0"
+        );
+        assert_eq!(
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "≥4"),
             "≥4.0"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "≥3.25"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "≥3.25"),
             "≥3.25"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "1.50"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "1.50"),
             "1.5"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "0.25"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "0.25"),
             "0.25"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "n/a"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "n/a"),
             "n/a"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "No Result"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "No Result"),
             "No Result"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "1.0 (Phenotyping)"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "1.0 (Phenotyping)"),
             "1.0 (Phenotyping)"
         );
         assert_eq!(
-            crate::phenotype::normalize_lookup_key("CYP2D6", "xN combinations"),
+            dosera::phenotype::normalize_lookup_key("CYP2D6", "xN combinations"),
             "xN combinations"
         );
     }

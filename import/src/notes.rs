@@ -19,8 +19,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::pack::{CallNote, CallNoteKind, Gene, UpstreamRelease};
-use crate::{Error, Result};
+use dosera::pack::{CallNote, CallNoteKind, Gene, UpstreamRelease};
+use dosera::{Error, Result};
 
 /// Where the curated notes are, under the reference folder.
 pub(super) const MESSAGES: &str = "positions/messages.json";
@@ -140,7 +140,7 @@ pub(super) fn attach_call_notes(
         notes.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)
-                .then_with(|| crate::phenotype::natural_cmp(&a.rule, &b.rule))
+                .then_with(|| dosera::phenotype::natural_cmp(&a.rule, &b.rule))
         });
         if let Some(gene) = genes.get_mut(&symbol) {
             gene.call_notes = notes;

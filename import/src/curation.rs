@@ -12,9 +12,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{Effect as Seen, Facts};
-use crate::pack::{Advice, Direction, Dose, DoseBase, Effect, Implication, Phrase, Source};
+use dosera::pack::{Advice, Direction, Dose, DoseBase, Effect, Implication, Phrase, Source};
 
-const FACTS: &str = include_str!("../../../../guidelines/curation/facts.json");
+const FACTS: &str = include_str!("../../guidelines/curation/facts.json");
 
 /// One reviewed upstream text.
 #[derive(Debug, Clone, Deserialize)]
@@ -57,7 +57,7 @@ pub(crate) fn reviewed() -> Result<&'static BTreeMap<String, Reviewed>, String> 
 /// characters.
 ///
 /// ```
-/// use dosera::pack::import::text_sha256;
+/// use dosera_import::text_sha256;
 /// let a = text_sha256(dosera::Source::Cpic, "codeine", None, "t", &[]);
 /// assert_eq!(a.len(), 64);
 /// assert_ne!(a, text_sha256(dosera::Source::Dpwg, "codeine", None, "t", &[]));

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use super::genes::import_genes;
 use super::recommendations::import_guidelines;
-use crate::pack::{Pack, PackMeta, Source, SCHEMA_VERSION};
-use crate::Result;
+use dosera::pack::{Pack, PackMeta, Source, SCHEMA_VERSION};
+use dosera::Result;
 
 /// Options of an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub struct Imported {
 /// and builds the CPIC and DPWG packs, newest data winning.
 ///
 /// ```no_run
-/// use dosera::pack::import::{import, ImportOptions};
+/// use dosera_import::{import, ImportOptions};
 /// let options = ImportOptions { release: "2026.11.1".into(), verbatim: false };
 /// let imported = import("../shared/reference".as_ref(), &options).unwrap();
 /// assert_eq!(imported.packs.len(), 2);

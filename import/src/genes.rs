@@ -13,13 +13,13 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::notes::attach_call_notes;
-use crate::pack::{
+use dosera::pack::{
     ActivityBin, AlleleDefinition, AlleleFunction, DefinitionPosition, DiplotypeRule, Exemptions,
     FunctionPairRule, Gene, NamedAllele, PhenotypeMethod, Phenotyping, SingleAlleleRule,
     UpstreamRelease,
 };
-use crate::phenotype::{format_activity_score, natural_cmp, INDETERMINATE, NOT_APPLICABLE};
-use crate::{Error, Result};
+use dosera::phenotype::{format_activity_score, natural_cmp, INDETERMINATE, NOT_APPLICABLE};
+use dosera::{Error, Result};
 
 /// Genes phenotyped by summed activity values.
 const ACTIVITY_GENES: [&str; 3] = ["CYP2C9", "CYP2D6", "DPYD"];
@@ -93,7 +93,7 @@ pub struct GeneImport {
 /// the published diplotype rows contradict each other.
 ///
 /// ```no_run
-/// let import = dosera::pack::import::import_genes("../shared/reference".as_ref()).unwrap();
+/// let import = dosera_import::import_genes("../shared/reference".as_ref()).unwrap();
 /// let cyp2d6 = import.cpic.iter().find(|g| g.symbol == "CYP2D6").unwrap();
 /// let alleles = dosera::phenotype::parse_diplotype(cyp2d6, "*1/*4").unwrap();
 /// let p = dosera::phenotype::from_alleles(cyp2d6, &alleles).unwrap().unwrap();
