@@ -1,0 +1,74 @@
+//! The whole page: the document head with its stylesheet, the sections in
+//! their order, and the footer.
+
+use crate::pack::words::Lang;
+use crate::report::Report;
+
+use super::css::CSS;
+use super::page::Page;
+use super::ui::Ui;
+
+/// Renders the report as one self-contained HTML5 page.
+///
+/// The output depends on nothing but `report` and `lang`: rendering twice
+/// gives the same bytes.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// use dosera::report::html::{render, Lang};
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
+/// let calls = engine.call_vcf(&mut reader, &CallOptions::default()).unwrap();
+/// let report = dosera::report::build(&engine, &calls[0], &[], &[]).unwrap();
+/// let page = render(&report, Lang::Sv);
+/// assert!(page.starts_with("<!DOCTYPE html>"));
+/// assert!(page.contains("Beslutsstöd, inte en diagnos"));
+/// assert!(page.contains("CYP2C19"));
+/// assert!(!page.contains("<script"));
+/// ```
+pub fn render(report: &Report, lang: Lang) -> String {
+    let mut local;
+    let report = if lang == Lang::En {
+        report
+    } else {
+        local = report.clone();
+        local.localise(lang);
+        &local
+    };
+    let mut page = Page {
+        out: String::with_capacity(64 * 1024),
+        lang,
+        report,
+    };
+    page.document();
+    page.out
+}
+
+impl Page<'_> {
+    fn document(&mut self) {
+        let r = self.report;
+        self.raw("<!DOCTYPE html>\n<html lang=\"");
+        self.raw(self.lang.code());
+        self.raw("\">\n<head>\n<meta charset=\"utf-8\">\n");
+        self.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n");
+        self.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        self.raw("<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+        self.text(&format!("{} · {}", self.t(Ui::Title), r.input.sample));
+        self.raw("</title>\n<style>\n");
+        self.raw(CSS);
+        self.raw("</style>\n</head>\n<body>\n");
+        self.header();
+        self.actionable();
+        self.genes();
+        self.other_drugs();
+        self.not_tested();
+        self.drug_details();
+        self.evidence();
+        self.request_notes();
+        self.raw("<footer>");
+        self.text(self.t(Ui::Footer));
+        self.raw("</footer>\n</body>\n</html>\n");
+    }
+}
