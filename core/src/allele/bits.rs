@@ -54,3 +54,22 @@ impl Bits {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_sets_exactly_the_first_n_bits() {
+        for n in [0, 1, 63, 64, 65, 128, 339] {
+            let mut b = Bits::full(n);
+            assert_eq!(b.iter().count(), n, "n = {n}");
+            assert_eq!(b.iter().last(), n.checked_sub(1));
+            if n > 0 {
+                b.clear(n - 1);
+                assert!(!b.has(n - 1));
+                assert_eq!(b.iter().count(), n - 1);
+            }
+        }
+    }
+}
