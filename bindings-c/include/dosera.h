@@ -270,7 +270,8 @@ dosera_status dosera_engine_drugs_json(const dosera_engine *engine, char **out);
 
 /**
  * The pack releases of the engine, as a JSON object: `engine_version`,
- * `release`, `sha256` and `packs` (`source`, `release`, `license` each).
+ * `release`, `sha256` and `packs` (`source`, `release`, `license`,
+ * `attribution` each): `dosera::Engine::releases`.
  *
  * \pre `engine` and `out` are not NULL.
  * \warning Free `*out` with `dosera_string_free`.
