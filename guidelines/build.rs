@@ -7,7 +7,7 @@ mod assemble;
 
 use std::path::PathBuf;
 
-const SCHEMA_VERSION: u32 = 3;
+use assemble::SCHEMA_VERSION;
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());

@@ -4,6 +4,11 @@
 //! loader in `dosera` (which reads a pack folder a hospital supplies), so a
 //! pack is checked the same way wherever it comes from.
 
+/// The pack schema version this build reads and writes: the one
+/// definition, shared by the build script, this crate and the core
+/// (`dosera::pack::SCHEMA_VERSION`).
+pub const SCHEMA_VERSION: u32 = 3;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -19,6 +19,6 @@
 pub mod assemble;
 
 /// Schema version the bundled data was validated against.
-pub const SCHEMA_VERSION: u32 = 3;
+pub use assemble::SCHEMA_VERSION;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));

@@ -22,8 +22,13 @@ use serde::{Deserialize, Serialize};
 
 use super::SortedMap;
 
-/// The schema version written into every pack and checked on load.
-pub const SCHEMA_VERSION: u32 = 3;
+/// The schema version written into every pack and checked on load (one
+/// definition, in the bundled-packs crate, whose build checks the data).
+///
+/// ```
+/// assert_eq!(dosera::pack::SCHEMA_VERSION, 3);
+/// ```
+pub use dosera_guidelines::SCHEMA_VERSION;
 
 /// Who published the guideline content of a pack.
 #[derive(

@@ -408,7 +408,7 @@ struct RequestLists<'a> {
 }
 
 /// One way a gene can be read for matching.
-struct Option_<'a> {
+struct GeneReading<'a> {
     label: String,
     /// The candidate's label; `None` for a gene with no result.
     value: Option<&'a str>,
@@ -719,7 +719,7 @@ impl<'a> Recommender<'a> {
         // Options per gene of the guideline.
         let no_result = [NO_RESULT.to_string()];
         let mut non_answers: Vec<NonAnswer> = Vec::new();
-        let mut per_gene: Vec<(&str, Vec<Option_>)> = Vec::new();
+        let mut per_gene: Vec<(&str, Vec<GeneReading>)> = Vec::new();
         for gene in &guideline.genes {
             let mut options = Vec::new();
             match by_gene.get(gene.as_str()) {
@@ -735,7 +735,7 @@ impl<'a> Recommender<'a> {
                                 );
                                 named = true;
                             }
-                            options.push(Option_ {
+                            options.push(GeneReading {
                                 label: format!("{gene} {}", cand.label),
                                 value: Some(&cand.label),
                                 keys: &call.lookup_keys,
@@ -751,7 +751,7 @@ impl<'a> Recommender<'a> {
                 }
                 None => {
                     let gap = gaps.get(gene.as_str()).copied();
-                    options.push(Option_ {
+                    options.push(GeneReading {
                         label: non_answer::absent(&mut non_answers, gene, gap),
                         value: None,
                         keys: &no_result,
@@ -772,7 +772,7 @@ impl<'a> Recommender<'a> {
             ));
         }
         let recs = &entry.recs;
-        let mut chosen: Vec<(&str, &Option_)> = Vec::with_capacity(per_gene.len());
+        let mut chosen: Vec<(&str, &GeneReading)> = Vec::with_capacity(per_gene.len());
         let mut hit: Vec<&Recommendation> = Vec::new();
 
         // Agreement only needs checking when there is more than one combination.
@@ -883,7 +883,7 @@ impl<'a> Recommender<'a> {
     }
 }
 
-fn key_matches(key: &LookupKey, option: Option<&Option_>) -> bool {
+fn key_matches(key: &LookupKey, option: Option<&GeneReading>) -> bool {
     match (key, option) {
         (LookupKey::Key(k), None) => k == NO_RESULT,
         (LookupKey::Key(k), Some(o)) => o.keys.iter().any(|x| x == k),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{key_matches, DrugResult, Option_};
+use super::{key_matches, DrugResult, GeneReading};
 use crate::pack::{Recommendation, Source};
 use crate::{Error, Result};
 
@@ -218,15 +218,15 @@ pub(super) fn unread(list: &mut Vec<NonAnswer>, gene: &str, value: &str, derivat
 /// unless a gene with no result already explains it.
 pub(super) fn no_row<'r>(
     list: &mut Vec<NonAnswer>,
-    chosen: &[(&str, &Option_<'_>)],
+    chosen: &[(&str, &GeneReading<'_>)],
     recs: impl Iterator<Item = &'r Recommendation> + Clone,
 ) {
-    let results: Vec<(&str, &Option_<'_>)> = chosen
+    let results: Vec<(&str, &GeneReading<'_>)> = chosen
         .iter()
         .filter(|(_, o)| o.value.is_some() && !o.keys.is_empty())
         .copied()
         .collect();
-    let mut blamed: Vec<(&str, &Option_<'_>)> = results
+    let mut blamed: Vec<(&str, &GeneReading<'_>)> = results
         .iter()
         .filter(|(gene, o)| {
             recs.clone().all(|r| {
