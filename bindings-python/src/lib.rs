@@ -132,15 +132,17 @@ fn call_options(
     sex: Option<&str>,
     genes: Option<Vec<String>>,
 ) -> PyResult<CallOptions> {
-    Ok(CallOptions {
+    Ok(dosera::VcfOptions {
+        sample,
+        genes: genes.unwrap_or_default(),
         assume_reference,
-        top_candidate_only: !all_matches,
+        all_matches,
         combinations,
         cyp2d6,
         sex: parse_sex(py, sex)?,
-        sample,
-        genes: genes.unwrap_or_default(),
-    })
+        ..dosera::VcfOptions::default()
+    }
+    .call_options())
 }
 
 fn outside_calls(

@@ -11,7 +11,7 @@ use dosera::report::html::{self, Lang};
 use dosera::report::tables;
 use dosera::report::SampleOutcome;
 use dosera::report::{fhir, Report};
-use dosera::{Engine, Error};
+use dosera::{Engine, Error, VcfOptions};
 
 /// Sex as given on the command line.
 #[derive(Clone, Copy, ValueEnum)]
@@ -111,18 +111,22 @@ pub struct ReportArgs {
 }
 
 pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
-    let options = CallOptions {
+    // The calling options come from the same VcfOptions every binding gives
+    // the VCF entry point; the outside calls are read from their file here,
+    // so its errors name the file.
+    let options = VcfOptions {
+        sample: args.sample.clone(),
         assume_reference: args.assume_reference,
-        top_candidate_only: !args.all_matches,
+        all_matches: args.all_matches,
         combinations: args.combinations,
         cyp2d6: args.cyp2d6,
         sex: args.sex.map(|s| match s {
             SexArg::Male => Sex::Male,
             SexArg::Female => Sex::Female,
         }),
-        sample: args.sample.clone(),
-        genes: Vec::new(),
-    };
+        ..VcfOptions::default()
+    }
+    .call_options();
     let resolved = match &args.outside {
         Some(path) => engine.resolve_outside(&outside::read(path)?)?,
         None => Vec::new(),

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use definitions::{Definitions, RESEARCH_ONLY};
 pub(crate) use matcher::{call_gene, call_gene_lean};
-pub(crate) use sample::{add_notes, ploidy_signs, sex_of, wanted, Caller, KeyHasher, Prepared};
+pub(crate) use sample::{gene_call, ploidy_signs, sex_of, wanted, Caller, KeyHasher, Prepared};
 pub use sample::{select_samples, SampleCalls, VcfSites};
 
 /// How to call genes from a VCF.

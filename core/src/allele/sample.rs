@@ -253,6 +253,24 @@ const MEMO_PER_GENE: usize = 1024;
 
 /// `def`'s call from `obs`: from the memo when these genotypes were seen
 /// before, else made (and remembered).
+/// One gene's call for a sample whose sex is settled: chrX genes of a male
+/// sample are called as one copy, and the call carries the notes every
+/// call of the gene carries. The one rule for a gene's call, used by the
+/// report path and by the cohort tables' fast path alike; `match_with`
+/// runs the matcher (with or without per-position evidence, through a
+/// memo or not) given whether the gene is hemizygous.
+pub(crate) fn gene_call(
+    def: &GeneDefinition,
+    sex: Option<Sex>,
+    sex_source: SexSource,
+    match_with: impl FnOnce(bool) -> GeneCall,
+) -> GeneCall {
+    let hemizygous = def.chrom == "chrX" && sex == Some(Sex::Male);
+    let mut call = match_with(hemizygous);
+    add_notes(&mut call, def, sex, sex_source);
+    call
+}
+
 fn memo_call(
     memo: Option<&Mutex<GeneMemo>>,
     def: &GeneDefinition,
@@ -498,16 +516,16 @@ fn call_sample(
         else {
             continue;
         };
-        let hemizygous = def.chrom == "chrX" && sex == Some(Sex::Male);
-        let mut call = memo_call(
-            memo.and_then(|m| m.get(g)),
-            def,
-            gene,
-            obs,
-            opts,
-            hemizygous,
-        );
-        add_notes(&mut call, def, sex, sex_source);
+        let call = gene_call(def, sex, sex_source, |hemizygous| {
+            memo_call(
+                memo.and_then(|m| m.get(g)),
+                def,
+                gene,
+                obs,
+                opts,
+                hemizygous,
+            )
+        });
         genes.push(call);
     }
     genes.sort_by(|a, b| a.gene.cmp(&b.gene));
@@ -552,12 +570,7 @@ pub(crate) fn sex_of(opts: &CallOptions, haploid: bool, het: bool) -> (Option<Se
 
 /// The notes a gene's call carries whatever the genotypes: how chrX was
 /// called, and research mode's limits.
-pub(crate) fn add_notes(
-    call: &mut GeneCall,
-    def: &GeneDefinition,
-    sex: Option<Sex>,
-    sex_source: SexSource,
-) {
+fn add_notes(call: &mut GeneCall, def: &GeneDefinition, sex: Option<Sex>, sex_source: SexSource) {
     if def.chrom == "chrX" {
         call.notes.push(match (sex, sex_source) {
             (Some(Sex::Male), SexSource::Given) => {

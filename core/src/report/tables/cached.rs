@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{drug_row, gene_row, line, Report, Rows};
 use crate::allele::{
-    add_notes, call_gene_lean, ploidy_signs, sex_of, wanted, CallOptions, KeyHasher, Prepared, Sex,
+    call_gene_lean, gene_call, ploidy_signs, sex_of, wanted, CallOptions, KeyHasher, Prepared, Sex,
     SexSource,
 };
 use crate::genotype::{observe, Observation};
@@ -515,10 +515,10 @@ impl<'a> RowMaker<'a> {
         let (row, def, sample, sex) = (c.row, c.def, c.sample, c.sex);
         let d = &self.engine.definitions().genes[def];
         let obs = obs.unwrap_or_else(|| self.observe(def, sample));
-        let hemizygous = d.chrom == "chrX" && sex == Some(Sex::Male);
         // The row shows no per-position evidence.
-        let mut call = call_gene_lean(d, c.gene, &obs, self.options, hemizygous);
-        add_notes(&mut call, d, sex, c.source);
+        let call = gene_call(d, sex, c.source, |hemizygous| {
+            call_gene_lean(d, c.gene, &obs, self.options, hemizygous)
+        });
         let mut g = vcf_gene(call);
         if let Some(lines) = outside {
             apply_outside(&mut g, lines.iter().collect());
