@@ -18,7 +18,9 @@ fn statuses_are_the_error_codes() {
 
 #[test]
 fn a_panic_becomes_a_status() {
-    let status = guard(|| panic!("boom"));
+    use dosera_conformance::panics::{quiet_planted, PLANTED};
+    quiet_planted();
+    let status = guard(|| panic!("{PLANTED}: boom"));
     assert_eq!(status, DoseraStatus::Internal);
     assert_eq!(dosera_last_error_code(), DoseraStatus::Internal);
     let message = dosera_last_error_message();
@@ -28,7 +30,7 @@ fn a_panic_becomes_a_status() {
         .into_owned();
     // SAFETY: as above.
     unsafe { dosera_string_free(message) };
-    assert_eq!(text, "internal error: panic: boom");
+    assert_eq!(text, format!("internal error: panic: {PLANTED}: boom"));
     assert_eq!(guard(|| Ok(())), DoseraStatus::Ok);
     assert!(dosera_last_error_message().is_null());
 }

@@ -67,3 +67,30 @@ pub use recommend::{
 /// check that a failing sample is reported as failed and the rest kept.
 #[cfg(test)]
 pub(crate) const PANICKING_SAMPLE: &str = "__panics_in_core_unit_tests__";
+
+/// In core's own unit tests only: the message every panic planted by a test
+/// starts with. [`quiet_planted_panics`] keeps such panics off the test
+/// output; any other panic is printed as usual.
+#[cfg(test)]
+pub(crate) const PLANTED_PANIC: &str = "fault injected by a unit test";
+
+/// In core's own unit tests only: installs (once per process) a panic hook
+/// that stays silent for panics whose message starts with [`PLANTED_PANIC`]
+/// and hands every other panic to the hook that was there before.
+#[cfg(test)]
+pub(crate) fn quiet_planted_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let payload = info.payload();
+            let text = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+            if !text.is_some_and(|t| t.starts_with(PLANTED_PANIC)) {
+                previous(info);
+            }
+        }));
+    });
+}

@@ -10,6 +10,7 @@ pub mod exhaustive;
 pub mod fuzz;
 pub mod gold;
 pub mod java_cases;
+pub mod panics;
 pub mod report_cases;
 pub mod truth;
 

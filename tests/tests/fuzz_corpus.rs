@@ -111,7 +111,10 @@ fn is_seed(path: &Path) -> bool {
 /// The targets must be able to fail: a promise broken on purpose is caught.
 #[test]
 fn a_broken_promise_is_reported() {
-    let broken: dosera_conformance::fuzz::Target = |_, data| assert!(data.is_empty());
+    use dosera_conformance::panics::{quiet_planted, PLANTED};
+    quiet_planted();
+    let broken: dosera_conformance::fuzz::Target =
+        |_, data| assert!(data.is_empty(), "{PLANTED}: a promise broken on purpose");
     let result = catch_unwind(AssertUnwindSafe(|| broken(engine(), b"x")));
     assert!(result.is_err());
 }

@@ -315,7 +315,7 @@ impl Prepared<'_> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
             if self.sites.samples.get(index).map(String::as_str) == Some(crate::PANICKING_SAMPLE) {
-                panic!("fault injected by a unit test");
+                panic!("{}", crate::PLANTED_PANIC);
             }
             call_sample(
                 self.caller,

@@ -596,15 +596,14 @@ mod tests {
         // A chunk whose work panics once is done again on the calling thread.
         let once = std::sync::atomic::AtomicBool::new(false);
         let mut seen = Vec::new();
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
+        crate::quiet_planted_panics();
         stream_map(
             &items,
             2,
             8,
             &|i| {
                 if i == 100 && !once.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                    panic!("first try fails");
+                    panic!("{}: the first try fails", crate::PLANTED_PANIC);
                 }
                 i
             },
@@ -614,7 +613,6 @@ mod tests {
             },
         )
         .unwrap();
-        std::panic::set_hook(hook);
         assert_eq!(seen, items);
         // An error from `each` stops the run and is returned.
         let mut count = 0;
@@ -646,6 +644,7 @@ mod tests {
     #[test]
     fn corrupted_and_failing_samples_are_all_accounted_for() {
         use crate::genotype::MissingReason;
+        crate::quiet_planted_panics();
         let engine = Engine::bundled().unwrap();
         let names = [
             "ok1",

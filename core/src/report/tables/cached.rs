@@ -357,7 +357,7 @@ impl<'a> RowMaker<'a> {
             .unwrap_or_default();
         #[cfg(test)]
         if name == crate::PANICKING_SAMPLE {
-            panic!("fault injected by a unit test");
+            panic!("{}", crate::PLANTED_PANIC);
         }
         let mut clean = String::new();
         line(&mut clean, [name.clone()]);
