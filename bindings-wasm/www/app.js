@@ -82,7 +82,7 @@ function addDrug(raw) {
   if (!state.drugs.includes(drug.name)) state.drugs.push(drug.name);
   $('drug-input').value = '';
   rereadVcf();
-  render();
+  render({ reveal: true });
 }
 
 function removeDrug(name) {
@@ -142,8 +142,8 @@ function geneValue(symbol) {
   const g = geneState(symbol);
   switch (g.mode) {
     case 'diplotype':
-      if (g.text.trim()) return g.text.trim();
-      return g.a1 && g.a2 ? `${g.a1}/${g.a2}` : '';
+      // The text field holds the value; the pickers write into it.
+      return g.text.trim();
     case 'phenotype':
       return g.phenotype;
     case 'score':
@@ -155,8 +155,28 @@ function geneValue(symbol) {
   }
 }
 
-function select(id, label, options, value, onchange) {
-  return h('label', { for: id },
+/**
+ * The two alleles a typed value names, when it reads as one diplotype of
+ * alleles the pickers offer; otherwise null (a phenotype, a score, several
+ * candidates, an allele the pickers do not list, or text the engine cannot
+ * read).
+ */
+function pickerPair(symbol, value) {
+  if (!value.trim()) return null;
+  let r;
+  try {
+    r = engine.interpret(symbol, value);
+  } catch {
+    return null;
+  }
+  if (r.kind !== 'diplotype' || r.candidates.length !== 1) return null;
+  const pair = r.candidates[0].alleles ?? [];
+  const known = new Set(alleles(symbol).map((a) => a.name));
+  return pair.length === 2 && pair.every((a) => known.has(a)) ? pair : null;
+}
+
+function select(id, label, options, value, onchange, cls) {
+  return h('label', { for: id, class: cls },
     h('span', { class: 'lbl' }, label),
     h('select', { id, onchange: (e) => onchange(e.target.value) },
       h('option', { value: '' }, L('choose')),
@@ -177,24 +197,43 @@ function geneRow(symbol) {
 
   const update = (field) => (value) => {
     g[field] = value;
-    renderGeneOutput(symbol);
-    renderResults();
+    changed(symbol);
   };
   const fields = [];
   if (g.mode === 'diplotype') {
     const opts = list.map((a) => [a.name, a.function ? `${a.name} — ${a.function}` : a.name]);
-    fields.push(select(id('a1'), L('allele1'), opts, g.a1, update('a1')));
-    fields.push(select(id('a2'), L('allele2'), opts, g.a2, update('a2')));
-    fields.push(h('label', { for: id('text') },
+    // Pickers and text follow each other: two chosen alleles write the text;
+    // a typed diplotype of listed alleles sets both pickers, anything else
+    // (a phenotype, a score, candidates, an unknown allele) clears them.
+    const picked = (field) => (value) => {
+      g[field] = value;
+      g.text = g.a1 && g.a2 ? `${g.a1}/${g.a2}` : '';
+      const text = $(id('text'));
+      if (text) text.value = g.text;
+      changed(symbol);
+    };
+    const typed = (value) => {
+      g.text = value;
+      const pair = pickerPair(symbol, value);
+      [g.a1, g.a2] = pair ?? ['', ''];
+      for (const [part, v] of [['a1', g.a1], ['a2', g.a2]]) {
+        const el = $(id(part));
+        if (el) el.value = v;
+      }
+      changed(symbol);
+    };
+    fields.push(select(id('a1'), L('allele1'), opts, g.a1, picked('a1')));
+    fields.push(select(id('a2'), L('allele2'), opts, g.a2, picked('a2')));
+    fields.push(h('label', { for: id('text'), class: 'wide' },
       h('span', { class: 'lbl' }, L('orType')),
       h('input', {
         id: id('text'), type: 'text', value: g.text, placeholder: '*1/*2', autocomplete: 'off',
-        spellcheck: 'false', oninput: (e) => update('text')(e.target.value),
+        spellcheck: 'false', oninput: (e) => typed(e.target.value),
       })));
   } else if (g.mode === 'phenotype') {
-    fields.push(select(id('phenotype'), L('phenotype'), c.phenotypes.map((p) => [p, p]), g.phenotype, update('phenotype')));
+    fields.push(select(id('phenotype'), L('phenotype'), c.phenotypes.map((p) => [p, p]), g.phenotype, update('phenotype'), 'wide'));
   } else if (g.mode === 'score') {
-    fields.push(h('label', { for: id('score') },
+    fields.push(h('label', { for: id('score'), class: 'wide' },
       h('span', { class: 'lbl' }, L('score')),
       h('input', {
         id: id('score'), type: 'text', inputmode: 'decimal', value: g.score, list: id('scores'),
@@ -203,7 +242,7 @@ function geneRow(symbol) {
       }),
       h('datalist', { id: id('scores') }, c.activity_scores.map((s) => h('option', { value: s })))));
   } else if (g.mode === 'other') {
-    fields.push(select(id('other'), L('other'), c.other_keys.map((k) => [k, k]), g.other, update('other')));
+    fields.push(select(id('other'), L('other'), c.other_keys.map((k) => [k, k]), g.other, update('other'), 'wide'));
   }
   return h('fieldset', { class: 'gene', 'data-gene': symbol },
     h('legend', {}, symbol),
@@ -211,9 +250,9 @@ function geneRow(symbol) {
       select(id('mode'), L('givenAs'), modes, g.mode, (v) => {
         g.mode = v || 'none';
         renderGenes();
-        renderResults();
         $(id('mode'))?.focus();
-      }),
+        renderResults({ reveal: true });
+      }, 'wide'),
       fields),
     h('output', { id: id('out'), class: 'derived', for: fields.length ? undefined : id('mode'), 'aria-live': 'polite' }));
 }
@@ -226,7 +265,9 @@ function renderGeneOutput(symbol) {
   out.classList.remove('bad');
   const value = geneValue(symbol);
   if (!value) {
-    out.append(h('span', { class: 'muted' }, L('notTested')));
+    const g = geneState(symbol);
+    const half = g.mode === 'diplotype' && (g.a1 || g.a2);
+    out.append(h('span', { class: 'muted' }, L(half ? 'chooseBoth' : 'notTested')));
     return;
   }
   try {
@@ -239,6 +280,12 @@ function renderGeneOutput(symbol) {
     out.classList.add('bad');
     out.append(h('span', { role: 'alert' }, `${L('error')}: ${describeError(e)}`));
   }
+}
+
+/** A gene row's value changed: its reading and the results follow. */
+function changed(symbol) {
+  renderGeneOutput(symbol);
+  renderResults({ reveal: true });
 }
 
 function renderGenes() {
@@ -272,7 +319,7 @@ async function readVcf(file) {
     status.setAttribute('role', 'alert');
     status.textContent = `${L('error')}: ${describeError(e)}`;
   }
-  render();
+  render({ reveal: true });
 }
 
 /** Reads the same file again (drugs or options changed). */
@@ -301,7 +348,7 @@ function renderVcf() {
   if (samples.length > 1) {
     box.append(select('vcf-sample', L('sample'), samples.map((s, i) => [String(i), s.sample]), String(state.vcf.index), (v) => {
       state.vcf.index = Number(v || 0);
-      render();
+      render({ reveal: true });
     }));
   }
   const s = currentReport();
@@ -357,19 +404,35 @@ function matchBlock(m) {
   return h('dl', { class: 'match', 'data-action': m.action, 'data-id': m.id }, rows);
 }
 
-function drugCard(d) {
+/**
+ * Genes a drug needs that the VCF does not give: the engine says the gene
+ * was not given, and the file's calls have no row for it (dosera does not
+ * call that gene from a VCF). Empty outside VCF mode.
+ */
+function ownTestGenes(d, called) {
+  if (!called) return [];
+  return d.non_answers.filter((n) => n.reason === 'not_given' && !called.has(n.gene)).map((n) => n.gene);
+}
+
+function drugCard(d, called) {
   // Several candidate results (not several populations of one result).
   const ambiguous = new Set(d.matches.flatMap((m) => m.candidates)).size > 1;
+  const own = new Set(ownTestGenes(d, called));
+  const otherNonAnswers = d.non_answers.filter((n) => !(n.reason === 'not_given' && own.has(n.gene)));
   return h('article', {
     class: `rec${d.actionable ? ' actionable' : ''}`,
     'data-drug': d.drug,
     'data-source': d.source,
   },
   h('h3', {}, d.drug, ' ', h('span', { class: 'src' }, d.source.toUpperCase())),
+  // A gene the VCF cannot give comes first: the answer waits on that test.
+  own.size
+    ? h('ul', { class: 'own-test' }, [...own].map((g) => h('li', { class: 'note', 'data-gene': g }, `${g} ${L('ownTest')}`)))
+    : null,
   d.matches.length ? d.matches.map(matchBlock) : h('p', { class: 'note' }, L('noMatch')),
   // Why a gene result is not used: not given, not understood, no row.
-  d.non_answers.length
-    ? h('ul', { class: 'non-answers' }, d.non_answers.map((n) => h('li', { class: 'note small' }, nonAnswerText(n, state.lang))))
+  otherNonAnswers.length
+    ? h('ul', { class: 'non-answers' }, otherNonAnswers.map((n) => h('li', { class: 'note small' }, nonAnswerText(n, state.lang))))
     : null,
   ambiguous ? h('p', { class: d.candidates_agree ? 'agree' : 'note disagree' }, d.candidates_agree ? L('agree') : L('disagree')) : null,
   d.warnings.length ? h('ul', { class: 'warnings' }, d.warnings.map((w) => h('li', {}, w))) : null,
@@ -377,6 +440,27 @@ function drugCard(d) {
     `${L('guideline')}: ${d.guideline_name} (${L('version')} ${d.guideline_version}, ${d.guideline_id}) · `,
     h('a', { href: d.url, rel: 'noopener noreferrer', target: '_blank' }, d.url),
     ` · ${L('pack')} ${d.release}`));
+}
+
+/** Every gene of the report's drugs that needs its own test, with its drugs. */
+function ownTestSection(drugs, called) {
+  const byGene = new Map();
+  for (const d of drugs) {
+    for (const g of ownTestGenes(d, called)) {
+      if (!byGene.has(g)) byGene.set(g, new Set());
+      byGene.get(g).add(d.drug);
+    }
+  }
+  if (byGene.size === 0) return null;
+  const most = 8;
+  const items = [...byGene.keys()].sort().map((g) => {
+    const names = [...byGene.get(g)].sort();
+    const listed = names.slice(0, most).join(', ');
+    const more = names.length > most ? ` ${L('andMore').replace('{n}', names.length - most)}` : '';
+    return h('li', { 'data-gene': g }, h('strong', {}, g), ` ${L('ownTest')}: ${listed}${more}`);
+  });
+  return h('section', { class: 'own-tests', 'aria-labelledby': 'own-tests-h' },
+    h('h3', { id: 'own-tests-h' }, L('ownTestHeading')), h('ul', {}, items));
 }
 
 function derivation(genes) {
@@ -400,54 +484,104 @@ function derivation(genes) {
     h('summary', {}, L('derivedHeading')), h('ul', {}, items));
 }
 
-function renderResults() {
-  const box = $('results');
-  box.replaceChildren();
-  let drugs = [];
-  let genes = [];
-  let release = catalog.packs.release;
+/**
+ * What the results show now: { drugs, genes, release, warnings, called }
+ * (called: the genes the VCF gives, in VCF mode), or { nothing: true }, or
+ * { error }.
+ */
+function answer() {
   if (state.tab === 'vcf') {
     const s = currentReport();
-    if (!s || !s.report) {
-      box.append(h('p', { class: 'muted' }, L('nothingYet')));
-      return;
-    }
-    drugs = s.report.drugs;
-    genes = s.report.genes.map((g) => g.interpretation).filter(Boolean);
-    release = s.report.packs_release;
-  } else {
-    const needed = neededGenes();
-    const given = needed.map((g) => ({ gene: g, value: geneValue(g) })).filter((x) => x.value);
-    if (state.drugs.length === 0 || given.length === 0) {
-      box.append(h('p', { class: 'muted' }, L('nothingYet')));
-      return;
-    }
-    // A row the engine cannot read is shown at the row; the others still count.
-    const readable = given.filter((x) => {
-      try {
-        engine.interpret(x.gene, x.value);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (readable.length === 0) {
-      box.append(h('p', { class: 'muted' }, L('nothingYet')));
-      return;
-    }
-    try {
-      const r = engine.recommend({ genes: readable, drugs: state.drugs, lang: state.lang });
-      drugs = r.drugs;
-      genes = r.genes;
-      release = r.packs_release;
-      for (const w of r.warnings) box.append(h('p', { class: 'note small' }, w));
-    } catch (e) {
-      box.append(h('p', { class: 'error', role: 'alert' }, `${L('error')}: ${describeError(e)}`));
-      return;
-    }
+    if (!s || !s.report) return { nothing: true };
+    return {
+      drugs: s.report.drugs,
+      genes: s.report.genes.map((g) => g.interpretation).filter(Boolean),
+      release: s.report.packs_release,
+      warnings: [],
+      called: new Set(s.report.genes.map((g) => g.gene)),
+    };
   }
+  const given = neededGenes().map((g) => ({ gene: g, value: geneValue(g) })).filter((x) => x.value);
+  // A row the engine cannot read is shown at the row; the others still count.
+  const readable = given.filter((x) => {
+    try {
+      engine.interpret(x.gene, x.value);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (state.drugs.length === 0 || readable.length === 0) return { nothing: true };
+  try {
+    const r = engine.recommend({ genes: readable, drugs: state.drugs, lang: state.lang });
+    return { drugs: r.drugs, genes: r.genes, release: r.packs_release, warnings: r.warnings, called: null };
+  } catch (e) {
+    return { error: e };
+  }
+}
+
+let lastAnswer = '';
+
+/**
+ * Says a changed answer in one sentence (the live region) and, when asked,
+ * scrolls just enough for the first recommendation's heading and action to
+ * be on screen, never so far that the field being typed in leaves it.
+ */
+function announce(shown, reveal) {
+  const key = JSON.stringify(shown.map((d) => [d.drug, d.source, d.matches.map((m) => m.action)]));
+  if (key === lastAnswer) return;
+  lastAnswer = key;
+  const status = $('results-status');
+  if (shown.length === 0) {
+    status.textContent = '';
+    return;
+  }
+  const most = 3;
+  const said = shown.slice(0, most).map((d) => `${d.drug} (${d.source.toUpperCase()}): ${d.matches.map((m) => actionText(m.action, state.lang)).join(', ') || L('noMatch')}`);
+  const more = shown.length > most ? `; ${L('andMore').replace('{n}', shown.length - most)}` : '';
+  status.textContent = `${L('resultsReady')}: ${said.join('; ')}${more}.`;
+  if (reveal) revealFirst();
+}
+
+function revealFirst() {
+  const card = document.querySelector('#results article.rec');
+  if (!card) return;
+  const target = card.querySelector('.action-text') ?? card.querySelector('h3');
+  const margin = 8;
+  const view = window.innerHeight;
+  const cardTop = card.getBoundingClientRect().top;
+  const end = target.getBoundingClientRect().bottom;
+  let dy = 0;
+  if (end > view - margin) dy = Math.min(end - view + margin, cardTop - margin);
+  else if (cardTop < 0) dy = cardTop - margin;
+  if (dy === 0) return;
+  const focused = document.activeElement;
+  if (focused && focused !== document.body && !$('main').contains(focused)) {
+    const f = focused.getBoundingClientRect();
+    // Keep the focused control inside the window after the scroll.
+    if (dy > 0) dy = Math.min(dy, f.top - margin);
+    else dy = Math.max(dy, f.bottom - view + margin);
+  }
+  if (dy !== 0) window.scrollBy({ top: dy, behavior: 'auto' });
+}
+
+function renderResults({ reveal = false } = {}) {
+  const box = $('results');
+  box.replaceChildren();
+  const a = answer();
+  if (a.nothing || a.error) {
+    box.append(a.error
+      ? h('p', { class: 'error', role: 'alert' }, `${L('error')}: ${describeError(a.error)}`)
+      : h('p', { class: 'muted' }, L('nothingYet')));
+    announce([], false);
+    return;
+  }
+  const { drugs, genes, release, called } = a;
+  for (const w of a.warnings) box.append(h('p', { class: 'note small' }, w));
   const shown = state.tab === 'vcf' && state.drugs.length === 0 ? drugs.filter((d) => d.actionable) : drugs;
-  for (const d of shown) box.append(drugCard(d));
+  for (const d of shown) box.append(drugCard(d, called));
+  // In VCF mode: the genes the file cannot give, and what they affect.
+  box.append(ownTestSection(drugs, called));
   const rest = drugs.filter((d) => !shown.includes(d));
   if (rest.length) {
     box.append(h('details', { class: 'other-drugs' },
@@ -461,6 +595,7 @@ function renderResults() {
   const used = new Set(shown.flatMap((d) => d.genes));
   box.append(derivation(genes.filter((g) => used.has(g.gene))));
   box.append(h('p', { class: 'small muted', id: 'result-release' }, `${L('pack')}: ${release}`));
+  announce(shown, reveal);
 }
 
 // ------------------------------------------------------------- the page
@@ -482,12 +617,12 @@ function renderStatic() {
   $('footer-packs').textContent = `${L('footerPacks')}: ${p.release} (${p.packs.map((x) => x.release).join(', ')}) · ${L('footerEngine')} ${p.engine_version} · sha256 ${p.sha256.slice(0, 12)}…`;
 }
 
-function render() {
+function render(how = {}) {
   renderStatic();
   renderDrugs();
   renderGenes();
   renderVcf();
-  renderResults();
+  renderResults(how);
 }
 
 function setTab(tab) {
@@ -542,7 +677,7 @@ function wire() {
   $('assume-ref').addEventListener('change', (e) => {
     state.assumeReference = e.target.checked;
     rereadVcf();
-    render();
+    render({ reveal: true });
   });
 }
 

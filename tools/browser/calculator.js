@@ -3,7 +3,8 @@
 //
 // 1. enters clopidogrel and CYP2C19 *2/*2 with the keyboard, and checks the
 //    recommendation shown for each source against the engine's own answer
-//    (the Node.js build of the same module) and the CPIC action;
+//    (the Node.js build of the same module) and the CPIC action, and the
+//    live region's one-sentence answer;
 // 2. switches to Swedish and checks the page's text changes (headings,
 //    action labels);
 // 3. drops a VCF on the page and checks the calls shown against the golden
@@ -12,7 +13,14 @@
 // 4. checks every form control has a label, i18n tables are complete, and
 //    the page fits a phone screen;
 // 5. records every request after load and fails if any left 127.0.0.1;
-// 6. stops the server and reloads: the page still works (service worker).
+// 6. stops the server and reloads: the page still works (service worker);
+// 7. at a phone (390x844) and a desktop (1280x800) screen: no sideways
+//    scrolling, and once clopidogrel and CYP2C19 *2/*2 are given by keyboard
+//    the first recommendation is on the first screen with no scrolling by
+//    the test (the field being typed in stays on screen too);
+// 8. the allele pickers and the text field of a gene follow each other;
+// 9. in VCF mode, a drug that needs a gene no VCF gives says which gene
+//    needs its own test, in English and Swedish.
 //
 // Screenshots go to OUT_DIR (target/artifacts).
 // usage: node calculator.js OUT_DIR
@@ -67,6 +75,81 @@ async function enterClopidogrel(page) {
   await page.waitForSelector('article.rec[data-drug=clopidogrel]');
 }
 
+/** How far the page is wider than its window (0 or less: it fits). */
+async function overflow(page) {
+  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+}
+
+/**
+ * Where the first recommendation and its first action sit in the window,
+ * as the page left it (the test scrolls nothing).
+ */
+async function firstRecommendation(page) {
+  return page.evaluate(() => {
+    const card = document.querySelector('#results article.rec');
+    const action = card && card.querySelector('.action-text');
+    const box = (el) => {
+      const r = el.getBoundingClientRect();
+      return { top: Math.round(r.top), bottom: Math.round(r.bottom) };
+    };
+    const focused = document.activeElement;
+    return {
+      innerHeight: window.innerHeight,
+      scrollY: Math.round(window.scrollY),
+      card: card ? box(card) : null,
+      action: action ? box(action) : null,
+      drug: card ? `${card.dataset.drug} ${card.dataset.source}` : null,
+      focused: focused && focused !== document.body ? { id: focused.id, ...box(focused) } : null,
+    };
+  });
+}
+
+/** Picker values of a gene row. */
+async function pickers(page, gene) {
+  return page.evaluate((g) => [document.getElementById(`g-${g}-a1`).value, document.getElementById(`g-${g}-a2`).value], gene);
+}
+
+/**
+ * 7. One visit at `size`: the page fits the width before and after input,
+ * and once clopidogrel and CYP2C19 *2/*2 are typed the first recommendation
+ * (its heading and first action) is inside the window without the test
+ * scrolling, and the field typed in is still on screen.
+ */
+async function firstScreen(browser, origin, size, name, outDir, ok) {
+  const context = await browser.newContext({ viewport: size, serviceWorkers: 'block' });
+  const requests = await watch(context, origin);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  try {
+    await page.goto(`${origin}/`);
+    await ready(page);
+    const label = `${name} ${size.width}x${size.height}`;
+    let wider = await overflow(page);
+    assert.ok(wider <= 0, `${label}: empty page wider than the window by ${wider}px`);
+    await enterClopidogrel(page);
+    const at = await firstRecommendation(page);
+    await page.screenshot({ path: path.join(outDir, `calculator-first-screen-${name}.png`) });
+    await page.screenshot({ path: path.join(outDir, `calculator-${name}-full.png`), fullPage: true });
+    const where = JSON.stringify(at);
+    assert.ok(at.card && at.action, `${label}: a recommendation is shown: ${where}`);
+    assert.ok(at.card.top >= 0 && at.card.top < at.innerHeight,
+      `${label}: the first recommendation starts inside the first screen (top ${at.card.top}, window ${at.innerHeight}): ${where}`);
+    assert.ok(at.action.top >= 0 && at.action.bottom <= at.innerHeight,
+      `${label}: the first recommendation's action is inside the first screen: ${where}`);
+    assert.ok(at.focused && at.focused.id === 'g-CYP2C19-text' && at.focused.top >= 0 && at.focused.bottom <= at.innerHeight,
+      `${label}: the field typed in stays on screen: ${where}`);
+    wider = await overflow(page);
+    assert.ok(wider <= 0, `${label}: page with results wider than the window by ${wider}px`);
+    const outside = requests.filter((u) => !u.startsWith(`${origin}/`));
+    assert.deepEqual(outside, [], `${label}: requests outside localhost`);
+    assert.deepEqual(pageErrors, [], `${label}: page errors`);
+    ok(`${label}: no sideways scrolling; first recommendation (${at.drug}) at ${at.card.top}px, its action at ${at.action.top}–${at.action.bottom}px of ${at.innerHeight}px (page scrolled ${at.scrollY}px by itself)`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const outDir = process.argv[2];
   if (!outDir) {
@@ -92,7 +175,11 @@ async function main() {
     log(`  ok  ${what}`);
   };
   try {
-    // ---- 1–5: one visit, service worker off so every request is seen.
+    // ---- 7: the first screen at phone and desktop size.
+    await firstScreen(browser, origin, { width: 390, height: 844 }, 'phone', outDir, ok);
+    await firstScreen(browser, origin, { width: 1280, height: 800 }, 'desktop', outDir, ok);
+
+    // ---- 1–5, 8, 9: one visit, service worker off so every request is seen.
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, serviceWorkers: 'block' });
     const requests = await watch(context, origin);
     const page = await context.newPage();
@@ -134,6 +221,13 @@ async function main() {
     const derivation = await page.textContent('details.derivation');
     assert.ok(derivation.includes(truth.genes[0].candidates[0].calls[0].derivation), 'derivation text');
     ok('derivation of the phenotype shown');
+    const said = await page.textContent('#results-status');
+    for (const d of truth.drugs) {
+      assert.ok(said.includes(`clopidogrel (${d.source.toUpperCase()}): ${d.matches.map((m) => dosera.actionText(m.action, 'en')).join(', ')}`),
+        `the live region says the ${d.source} answer: ${said}`);
+    }
+    assert.equal(await page.getAttribute('#results-status', 'role'), 'status');
+    ok(`live region: "${said}"`);
     assert.ok((await page.textContent('#footer-packs')).includes(truth.packs_release), 'footer names the pack release');
     await page.screenshot({ path: path.join(outDir, 'calculator-en.png'), fullPage: true });
 
@@ -153,6 +247,28 @@ async function main() {
     ok(`Swedish: "${englishHeading}" → "${swedishHeading}", actions in Swedish`);
     await page.screenshot({ path: path.join(outDir, 'calculator-sv.png'), fullPage: true });
     await page.click('button[data-lang=en]');
+
+    // 8. Pickers and text follow each other.
+    assert.deepEqual(await pickers(page, 'CYP2C19'), ['*2', '*2'], 'typing *2/*2 sets both pickers');
+    await page.selectOption('#g-CYP2C19-a2', '*1');
+    assert.equal(await page.inputValue('#g-CYP2C19-text'), '*2/*1', 'a picker writes the text');
+    const im = engine.interpret('CYP2C19', '*2/*1').candidates[0].calls[0].phenotype;
+    await page.waitForFunction((p) => document.getElementById('g-CYP2C19-out').textContent.includes(p), im);
+    const chooseText = await page.evaluate(async () => (await import('./i18n.js')).t('en', 'choose'));
+    const shownPickers = () => page.$$eval('#g-CYP2C19-a1, #g-CYP2C19-a2', (els) => els.map((e) => e.selectedOptions[0].textContent));
+    for (const other of ['Poor Metabolizer', '*1/*2|*2/*2', '*2/*99']) {
+      await page.fill('#g-CYP2C19-text', '*1/*3');
+      assert.deepEqual(await pickers(page, 'CYP2C19'), ['*1', '*3'], 'typing *1/*3 sets both pickers');
+      await page.fill('#g-CYP2C19-text', other);
+      assert.deepEqual(await pickers(page, 'CYP2C19'), ['', ''], `typing ${other} clears the pickers`);
+      assert.deepEqual(await shownPickers(), [chooseText, chooseText], `pickers show "${chooseText}" after ${other}`);
+    }
+    await page.focus('#g-CYP2C19-text');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('*2/*2');
+    assert.deepEqual(await pickers(page, 'CYP2C19'), ['*2', '*2'], 'typing *2/*2 again sets both pickers');
+    await page.waitForFunction((a) => document.querySelector('article.rec[data-drug=clopidogrel][data-source=cpic] dl.match')?.dataset.action === a, cpic.matches[0].action);
+    ok('pickers follow the text (*2/*2, *1/*3 set both; a phenotype, candidates, an unknown allele clear both) and the text follows the pickers');
 
     // 3. A VCF dropped on the page.
     await page.click('#tab-vcf');
@@ -181,6 +297,37 @@ async function main() {
     assert.ok(cards.length > 0, 'clopidogrel recommendation from the VCF');
     ok(`recommendations from the VCF shown (clopidogrel: ${cards.join(', ')})`);
     await page.screenshot({ path: path.join(outDir, 'calculator-vcf.png'), fullPage: true });
+    assert.equal(await page.$$eval('#results article.rec[data-drug=clopidogrel] .own-test', (els) => els.length), 0,
+      'clopidogrel needs no other test: CYP2C19 is called from the VCF');
+
+    // 9. A drug needing a gene no VCF gives (codeine: CYP2D6) says so.
+    await page.focus('#drug-input');
+    await page.keyboard.type('codeine');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#results article.rec[data-drug=codeine]');
+    const withCodeine = engine.evaluateVcf(fs.readFileSync(VCF), { drugs: ['clopidogrel', 'codeine'] }).samples[0].report;
+    const calledGenes = new Set(withCodeine.genes.map((g) => g.gene));
+    const ownGenes = [...new Set(withCodeine.drugs.filter((d) => d.drug === 'codeine')
+      .flatMap((d) => d.non_answers.filter((n) => n.reason === 'not_given' && !calledGenes.has(n.gene)).map((n) => n.gene)))];
+    assert.deepEqual(ownGenes, ['CYP2D6'], 'the engine: codeine needs CYP2D6, which the VCF does not give');
+    const codeineCards = await page.$$eval('#results article.rec[data-drug=codeine]', (els) => els.map((e) => [e.dataset.source, [...e.querySelectorAll('.own-test li')].map((li) => li.textContent)]));
+    assert.ok(codeineCards.length > 0, 'codeine cards shown');
+    for (const [source, lines] of codeineCards) {
+      assert.deepEqual(lines, ['CYP2D6 needs its own test (not called from a VCF)'], `codeine ${source} names CYP2D6`);
+    }
+    const listed = await page.textContent('#results .own-tests li[data-gene=CYP2D6]');
+    assert.ok(listed.includes('codeine') && listed.includes('needs its own test'), `genes this VCF cannot give: ${listed}`);
+    await page.click('button[data-lang=sv]');
+    const swedish = await page.$$eval('#results article.rec[data-drug=codeine] .own-test li', (els) => els.map((e) => e.textContent));
+    assert.ok(swedish.length > 0 && swedish.every((t) => t === 'CYP2D6 behöver ett eget test (anropas inte från en VCF)'), `Swedish: ${swedish}`);
+    await page.click('button[data-lang=en]');
+    await page.screenshot({ path: path.join(outDir, 'calculator-vcf-own-test.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const vcfWider = await overflow(page);
+    assert.ok(vcfWider <= 0, `VCF calls and results wider than a phone by ${vcfWider}px`);
+    await page.screenshot({ path: path.join(outDir, 'calculator-vcf-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    ok(`VCF mode: codeine (${codeineCards.map((c) => c[0]).join(', ')}) says "${codeineCards[0][1][0]}"; in Swedish "${swedish[0]}"`);
 
     // A file that is not a VCF: an error with its code, nothing else breaks.
     await page.setInputFiles('#vcf-file', { name: 'notes.vcf', mimeType: 'text/plain', buffer: Buffer.from('hello\n') });
@@ -197,12 +344,12 @@ async function main() {
     const missing = await page.evaluate(async () => (await import('./i18n.js')).missingKeys());
     assert.deepEqual(missing, [], 'every text in English and Swedish');
     ok('every control labelled; English and Swedish tables complete');
-    await page.click('#tab-enter');
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `page wider than a phone by ${overflow}px`);
+    await page.click('#tab-enter');
+    const wider = await overflow(page);
+    assert.ok(wider <= 0, `page wider than a phone by ${wider}px`);
     await page.screenshot({ path: path.join(outDir, 'calculator-phone.png'), fullPage: true });
-    ok('fits a 390 px phone screen');
+    ok('fits a 390 px phone screen (VCF calls and results, entered results)');
 
     // 5. Nothing left the machine.
     const outside = requests.filter((u) => !u.startsWith(`${origin}/`));
