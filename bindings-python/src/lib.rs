@@ -8,6 +8,9 @@
 //!
 //! The Python package (`python/dosera/`) adds the exception classes and the
 //! optional pandas/polars tables; the stubs there describe this module.
+//! Arguments are checked in `args.rs`.
+
+mod args;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -24,6 +27,8 @@ use dosera::{Error, ErrorCode, GeneInput, Recommendations, Request, Source};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
+
+use args::SampleArg;
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -58,8 +63,47 @@ fn raise(py: Python<'_>, code: ErrorCode, message: String) -> PyErr {
     }
 }
 
+/// The Python exception of a core error. The message is the error followed
+/// by each underlying cause, `: `-joined (what the CLI prints as "caused
+/// by:" lines); an operating-system cause is also the exception's
+/// `__cause__`, an `OSError` (`FileNotFoundError`, …) with its `errno` and
+/// the file name.
 fn py_err(py: Python<'_>, e: Error) -> PyErr {
-    raise(py, e.code(), e.to_string())
+    let mut message = e.to_string();
+    let mut cause = None;
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        if let (None, Some(io)) = (&cause, s.downcast_ref::<std::io::Error>()) {
+            let path = match &e {
+                Error::Io { path, .. } => Some(path.as_str()),
+                _ => None,
+            };
+            cause = os_error(py, io, path).ok();
+        }
+        source = s.source();
+    }
+    let err = raise(py, e.code(), message);
+    if cause.is_some() {
+        err.set_cause(py, cause);
+    }
+    err
+}
+
+/// An `OSError` for an i/o error: `OSError(errno, strerror, filename)`
+/// when the system gave an error number (Python picks the subclass, such as
+/// `FileNotFoundError`), else `OSError(message)`.
+fn os_error(py: Python<'_>, io: &std::io::Error, path: Option<&str>) -> PyResult<PyErr> {
+    let class = py.import("builtins")?.getattr("OSError")?;
+    let value = match io.raw_os_error() {
+        Some(n) => {
+            let text = py.import("os")?.call_method1("strerror", (n,))?;
+            class.call1((n, text, path))?
+        }
+        None => class.call1((io.to_string(),))?,
+    };
+    Ok(PyErr::from_value(value))
 }
 
 /// Runs `f` with the GIL released, turning a panic into an internal error
@@ -108,15 +152,13 @@ fn json_text<T: serde::Serialize>(py: Python<'_>, value: &T, pretty: bool) -> Py
     })
 }
 
-fn parse_sex(py: Python<'_>, sex: Option<&str>) -> PyResult<Option<Sex>> {
-    match sex {
+fn parse_sex(py: Python<'_>, sex: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Sex>> {
+    match sex.filter(|v| !v.is_none()) {
         None => Ok(None),
-        Some("male") => Ok(Some(Sex::Male)),
-        Some("female") => Ok(Some(Sex::Female)),
-        Some(other) => Err(py_err(
-            py,
-            Error::Usage(format!("sex must be \"male\" or \"female\", not {other:?}")),
-        )),
+        Some(value) => match args::choice(py, "sex", &["male", "female"], value)? {
+            "male" => Ok(Some(Sex::Male)),
+            _ => Ok(Some(Sex::Female)),
+        },
     }
 }
 
@@ -124,17 +166,15 @@ fn parse_sex(py: Python<'_>, sex: Option<&str>) -> PyResult<Option<Sex>> {
 #[allow(clippy::too_many_arguments)]
 fn call_options(
     py: Python<'_>,
-    sample: Option<String>,
     assume_reference: bool,
     all_matches: bool,
     combinations: bool,
     cyp2d6: bool,
-    sex: Option<&str>,
-    genes: Option<Vec<String>>,
+    sex: Option<&Bound<'_, PyAny>>,
+    genes: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<CallOptions> {
     Ok(dosera::VcfOptions {
-        sample,
-        genes: genes.unwrap_or_default(),
+        genes: args::names(py, "genes", "CYP2C19", genes)?.unwrap_or_default(),
         assume_reference,
         all_matches,
         combinations,
@@ -153,6 +193,22 @@ fn outside_calls(
         Some(p) => engine.resolve_outside(&outside::read(p)?),
         None => Ok(Vec::new()),
     }
+}
+
+/// The name of the sample in 0-based column `index` of a VCF (a name the
+/// header has twice cannot be chosen by its index: the core selects by name).
+fn sample_at(path: &std::path::Path, index: usize) -> Result<String, Error> {
+    let reader = VcfReader::from_path(path)?;
+    let names = reader.samples();
+    let name = names
+        .get(index)
+        .ok_or_else(|| Error::UnknownSample(index.to_string()))?;
+    if names.iter().position(|n| n == name) != Some(index) {
+        return Err(Error::Usage(format!(
+            "sample index {index} is {name:?}, a name the VCF header has more than once"
+        )));
+    }
+    Ok(name.clone())
 }
 
 /// Reports for the samples of a VCF (core names the input file in each).
@@ -200,7 +256,12 @@ impl Engine {
     ///
     /// >>> engine = dosera.Engine.from_path("guidelines/data")  # doctest: +SKIP
     #[classmethod]
-    fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Engine> {
+    fn from_path(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        path: &Bound<'_, PyAny>,
+    ) -> PyResult<Engine> {
+        let path = args::path(py, "path", path)?;
         let inner = guard(py, || dosera::Engine::from_dir(&path))?;
         Ok(Engine { inner })
     }
@@ -227,27 +288,31 @@ impl Engine {
     /// Calls one sample of a VCF and builds its report. With
     /// ``strict=True`` a gene result given but not answered (a value not
     /// understood, a result the guideline has no row for) raises
-    /// ``InputError`` (code 112) instead of being a warning.
+    /// ``InputError`` (code 112) instead of being a warning. ``sample`` is
+    /// a name (``str``) or a 0-based index (``int``).
     #[pyo3(signature = (path, sample=None, outside=None, drugs=None, *, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None, strict=false))]
     #[allow(clippy::too_many_arguments)]
     fn call_vcf(
         &self,
         py: Python<'_>,
-        path: PathBuf,
-        sample: Option<String>,
-        outside: Option<PathBuf>,
-        drugs: Option<Vec<String>>,
+        path: &Bound<'_, PyAny>,
+        sample: Option<&Bound<'_, PyAny>>,
+        outside: Option<&Bound<'_, PyAny>>,
+        drugs: Option<&Bound<'_, PyAny>>,
         assume_reference: bool,
         all_matches: bool,
         combinations: bool,
         cyp2d6: bool,
-        sex: Option<&str>,
-        genes: Option<Vec<String>>,
+        sex: Option<&Bound<'_, PyAny>>,
+        genes: Option<&Bound<'_, PyAny>>,
         strict: bool,
     ) -> PyResult<PyReport> {
-        let options = call_options(
+        let path = args::path(py, "path", path)?;
+        let sample = args::sample(py, sample)?;
+        let outside = args::optional_path(py, "outside", outside)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?.unwrap_or_default();
+        let mut options = call_options(
             py,
-            sample,
             assume_reference,
             all_matches,
             combinations,
@@ -255,18 +320,22 @@ impl Engine {
             sex,
             genes,
         )?;
-        let drugs = drugs.unwrap_or_default();
         let engine = &self.inner;
         let report = guard(py, || {
-            if options.sample.is_none() {
-                let reader = VcfReader::from_path(&path)?;
-                let n = reader.samples().len();
-                if n > 1 {
-                    return Err(Error::Usage(format!(
-                        "the VCF has {n} samples: give sample=NAME, or use call_cohort"
-                    )));
+            options.sample = match sample {
+                Some(SampleArg::Name(name)) => Some(name),
+                Some(SampleArg::Index(i)) => Some(sample_at(&path, i)?),
+                None => {
+                    let n = VcfReader::from_path(&path)?.samples().len();
+                    if n > 1 {
+                        return Err(Error::Usage(format!(
+                            "the VCF has {n} samples: give sample=NAME (or a 0-based index), \
+                             or use call_cohort"
+                        )));
+                    }
+                    None
                 }
-            }
+            };
             let outcomes = run_cohort(engine, &path, &options, outside.as_ref(), &drugs)?;
             match outcomes.into_iter().next() {
                 Some(SampleOutcome::Report(r)) if strict => r.check_strict().map(|()| *r),
@@ -286,21 +355,24 @@ impl Engine {
     fn call_cohort(
         &self,
         py: Python<'_>,
-        path: PathBuf,
-        samples: Option<Vec<String>>,
-        outside: Option<PathBuf>,
-        drugs: Option<Vec<String>>,
+        path: &Bound<'_, PyAny>,
+        samples: Option<&Bound<'_, PyAny>>,
+        outside: Option<&Bound<'_, PyAny>>,
+        drugs: Option<&Bound<'_, PyAny>>,
         assume_reference: bool,
         all_matches: bool,
         combinations: bool,
         cyp2d6: bool,
-        sex: Option<&str>,
-        genes: Option<Vec<String>>,
+        sex: Option<&Bound<'_, PyAny>>,
+        genes: Option<&Bound<'_, PyAny>>,
         strict: bool,
     ) -> PyResult<Cohort> {
+        let path = args::path(py, "path", path)?;
+        let samples = args::names(py, "samples", "NA12878", samples)?;
+        let outside = args::optional_path(py, "outside", outside)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?.unwrap_or_default();
         let options = call_options(
             py,
-            None,
             assume_reference,
             all_matches,
             combinations,
@@ -308,7 +380,6 @@ impl Engine {
             sex,
             genes,
         )?;
-        let drugs = drugs.unwrap_or_default();
         let engine = &self.inner;
         let outcomes = guard(py, || {
             let all = run_cohort(engine, &path, &options, outside.as_ref(), &drugs)?;
@@ -337,16 +408,26 @@ impl Engine {
     /// activity scores), without a VCF. With ``strict=True`` a gene result
     /// given but not answered raises ``InputError`` (code 112). ``lang``
     /// (``"en"`` or ``"sv"``) is the language of the clinical text.
-    #[pyo3(signature = (genes, drugs=None, sources=None, *, strict=false, lang="en"))]
+    #[pyo3(
+        signature = (genes, drugs=None, sources=None, *, strict=false, lang=None),
+        text_signature = "(self, genes, drugs=None, sources=None, *, strict=False, lang='en')"
+    )]
     fn recommend(
         &self,
         py: Python<'_>,
-        genes: std::collections::BTreeMap<String, String>,
-        drugs: Option<Vec<String>>,
-        sources: Option<Vec<String>>,
+        genes: &Bound<'_, PyAny>,
+        drugs: Option<&Bound<'_, PyAny>>,
+        sources: Option<&Bound<'_, PyAny>>,
         strict: bool,
-        lang: &str,
+        lang: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyRecommendations> {
+        let genes = args::gene_results(py, genes)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?;
+        let sources = args::names(py, "sources", "cpic", sources)?;
+        let lang = match lang {
+            Some(value) => args::text(py, "lang", "en", value)?,
+            None => "en".to_string(),
+        };
         let engine = &self.inner;
         let result = guard(py, || {
             let lang: dosera::pack::words::Lang = lang
@@ -499,8 +580,12 @@ impl PyReport {
     }
 
     /// The clinician's HTML page (``lang`` is ``"en"`` or ``"sv"``).
-    #[pyo3(signature = (lang="en"))]
-    fn to_html(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+    #[pyo3(signature = (lang=None), text_signature = "(self, lang='en')")]
+    fn to_html(&self, py: Python<'_>, lang: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let lang = match lang {
+            Some(value) => args::text(py, "lang", "en", value)?,
+            None => "en".to_string(),
+        };
         let report = &self.inner;
         guard(py, || {
             let lang: Lang = lang
@@ -536,10 +621,39 @@ impl PyReport {
         })
     }
 
-    /// One row per gene as a pandas DataFrame (needs pandas).
+    /// One row per gene as a pandas DataFrame (needs pandas); the same as
+    /// ``to_pandas("genes")``.
     fn genes_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let tsv = self.genes_tsv(py)?;
         frame(py, "pandas_frame", tsv)
+    }
+
+    /// One row per drug and guideline as a pandas DataFrame (needs
+    /// pandas); the same as ``to_pandas("drugs")``.
+    fn drugs_frame(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let tsv = self.drugs_tsv(py)?;
+        frame(py, "pandas_frame", tsv)
+    }
+
+    /// A table as a pandas DataFrame (``table`` is ``"genes"`` or
+    /// ``"drugs"``; needs pandas).
+    #[pyo3(signature = (table=None), text_signature = "(self, table='genes')")]
+    fn to_pandas(&self, py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let tsv = match table_arg(py, table)? {
+            Table::Genes => self.genes_tsv(py)?,
+            Table::Drugs => self.drugs_tsv(py)?,
+        };
+        frame(py, "pandas_frame", tsv)
+    }
+
+    /// A table as a polars DataFrame (needs polars).
+    #[pyo3(signature = (table=None), text_signature = "(self, table='genes')")]
+    fn to_polars(&self, py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let tsv = match table_arg(py, table)? {
+            Table::Genes => self.genes_tsv(py)?,
+            Table::Drugs => self.drugs_tsv(py)?,
+        };
+        frame(py, "polars_frame", tsv)
     }
 
     fn __repr__(&self) -> String {
@@ -549,6 +663,22 @@ impl PyReport {
             self.inner.genes.len(),
             self.inner.drugs.len()
         )
+    }
+}
+
+/// Which table (`table=`).
+enum Table {
+    Genes,
+    Drugs,
+}
+
+fn table_arg(py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<Table> {
+    match table {
+        None => Ok(Table::Genes),
+        Some(value) => match args::choice(py, "table", &["genes", "drugs"], value)? {
+            "genes" => Ok(Table::Genes),
+            _ => Ok(Table::Drugs),
+        },
     }
 }
 
@@ -628,15 +758,15 @@ impl Cohort {
 
     /// A table as a pandas DataFrame (``table`` is ``"genes"`` or
     /// ``"drugs"``; needs pandas).
-    #[pyo3(signature = (table="genes"))]
-    fn to_pandas(&self, py: Python<'_>, table: &str) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (table=None), text_signature = "(self, table='genes')")]
+    fn to_pandas(&self, py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let tsv = self.table(py, table)?;
         frame(py, "pandas_frame", tsv)
     }
 
     /// A table as a polars DataFrame (needs polars).
-    #[pyo3(signature = (table="genes"))]
-    fn to_polars(&self, py: Python<'_>, table: &str) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (table=None), text_signature = "(self, table='genes')")]
+    fn to_polars(&self, py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let tsv = self.table(py, table)?;
         frame(py, "polars_frame", tsv)
     }
@@ -658,16 +788,10 @@ impl Cohort {
 }
 
 impl Cohort {
-    fn table(&self, py: Python<'_>, table: &str) -> PyResult<String> {
-        match table {
-            "genes" => self.genes_tsv(py),
-            "drugs" => self.drugs_tsv(py),
-            other => Err(py_err(
-                py,
-                Error::Usage(format!(
-                    "table must be \"genes\" or \"drugs\", not {other:?}"
-                )),
-            )),
+    fn table(&self, py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        match table_arg(py, table)? {
+            Table::Genes => self.genes_tsv(py),
+            Table::Drugs => self.drugs_tsv(py),
         }
     }
 }

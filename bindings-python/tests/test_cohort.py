@@ -53,7 +53,8 @@ def test_cohort_tables(engine: dosera.Engine, tmp_path: Path) -> None:
     assert row["diplotypes"] == "*2/*2" and row["status"] == "ok"
     drugs = cohort.to_pandas(table="drugs")
     assert set(drugs["drug"]) == {"clopidogrel"}
-    assert drugs["matches"].dtype == "int64"
+    assert drugs["matches"].dtype == "Int64"
+    assert str(drugs["actionable"].dtype) == "boolean"
     assert isinstance(genes, pd.DataFrame)
     assert cohort.genes_tsv().count("\n") == 1 + len(genes)
     assert cohort.drugs_tsv().count("\n") == 1 + len(drugs)
@@ -68,7 +69,8 @@ def test_cohort_polars(engine: dosera.Engine, tmp_path: Path) -> None:
         pl_frame = cohort.to_polars(table=table)
         pd_frame = cohort.to_pandas(table=table)
         assert pl_frame.columns == pd_frame.columns.tolist()
-        assert pl_frame.to_dicts() == pd_frame.to_dict("records")
+        # pandas' missing values (pd.NA) are polars' None.
+        assert pl_frame.to_dicts() == pd_frame.astype(object).where(pd_frame.notna(), None).to_dict("records")
 
 
 def test_100_samples_equal_each_sample_alone(engine: dosera.Engine, cohort_vcf: Path) -> None:

@@ -183,3 +183,81 @@ def test_a_panic_inside_becomes_internal_error_901(engine: dosera.Engine) -> Non
             assert isinstance(e, dosera.InternalError)
     result = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=["clopidogrel"])
     assert result.drugs and any(d["actionable"] for d in result.drugs)
+
+
+def test_io_error_names_its_cause(engine: dosera.Engine, tmp_path: Path) -> None:
+    # The message carries the cause the CLI prints as "caused by:", and the
+    # operating system's error is the exception's __cause__.
+    absent = tmp_path / "absent.vcf"
+    with pytest.raises(dosera.UsageError) as e:
+        engine.call_vcf(absent)
+    check(e, dosera.UsageError, 301)
+    assert str(absent) in str(e.value)
+    assert "No such file or directory" in str(e.value)
+    cause = e.value.__cause__
+    assert isinstance(cause, FileNotFoundError)
+    assert cause.errno == 2 and cause.filename == str(absent)
+
+
+def test_an_error_without_a_cause_has_none(engine: dosera.Engine) -> None:
+    with pytest.raises(dosera.InputError) as e:
+        engine.recommend(genes={"CYP2C19": "*1/*2"}, drugs=["notadrug"])
+    assert e.value.__cause__ is None
+
+
+# Arguments of the wrong type: a UsageError (302) naming the argument and
+# the type it takes, before the engine runs.
+ARGUMENT_CASES = [
+    ("drugs", lambda en, ex: en.recommend(genes={"CYP2C19": "*2/*2"}, drugs="clopidogrel"), "single str"),
+    ("drugs", lambda en, ex: en.call_vcf(ex, drugs="clopidogrel"), "single str"),
+    ("drugs", lambda en, ex: en.call_cohort(ex, drugs=b"clopidogrel"), "bytes"),
+    ("drugs", lambda en, ex: en.call_vcf(ex, drugs=7), "int"),
+    ("drugs[1]", lambda en, ex: en.call_vcf(ex, drugs=["clopidogrel", 3]), "int"),
+    ("genes", lambda en, ex: en.call_vcf(ex, genes="CYP2C19"), "single str"),
+    ("samples", lambda en, ex: en.call_cohort(ex, samples="EXAMPLE-1"), "single str"),
+    ("sources", lambda en, ex: en.recommend(genes={"CYP2C19": "*2/*2"}, sources="cpic"), "single str"),
+    ("genes", lambda en, ex: en.recommend(genes=["CYP2C19=*2/*2"]), "list"),
+    ('genes["CYP2D6"]', lambda en, ex: en.recommend(genes={"CYP2D6": 1.0}), "float"),
+    ("genes: a gene", lambda en, ex: en.recommend(genes={2: "*1/*1"}), "int"),
+    ("lang", lambda en, ex: en.recommend(genes={"CYP2C19": "*2/*2"}, lang=["sv"]), "list"),
+    ("lang", lambda en, ex: en.call_vcf(ex).to_html(lang=1), "int"),
+    ("path", lambda en, ex: en.call_vcf(42), "int"),
+    ("path", lambda en, ex: dosera.Engine.from_path(None), "NoneType"),
+    ("outside", lambda en, ex: en.call_vcf(ex, outside=3.5), "float"),
+    ("sample", lambda en, ex: en.call_vcf(ex, sample=1.0), "float"),
+    ("sample", lambda en, ex: en.call_vcf(ex, sample=True), "bool"),
+    ("sample index", lambda en, ex: en.call_vcf(ex, sample=-1), "-1"),
+    ("sex", lambda en, ex: en.call_vcf(ex, sex=1), "int"),
+    ("table", lambda en, ex: en.call_vcf(ex).to_pandas(table=0), "int"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argument", "call", "given"), ARGUMENT_CASES, ids=[f"{a}-{g}" for a, _, g in ARGUMENT_CASES]
+)
+def test_wrong_argument_types_are_usage_errors(
+    engine: dosera.Engine, example: Path, argument: str, call: object, given: str
+) -> None:
+    with pytest.raises(dosera.UsageError) as e:
+        call(engine, example)  # type: ignore[operator]
+    check(e, dosera.UsageError, 302)
+    assert str(e.value).startswith(f"invalid request: {argument}"), str(e.value)
+    assert given in str(e.value), str(e.value)
+
+
+def test_any_iterable_of_str_is_a_list_of_names(engine: dosera.Engine, example: Path) -> None:
+    want = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=["clopidogrel", "codeine"]).to_dict()
+    for drugs in (("clopidogrel", "codeine"), iter(["clopidogrel", "codeine"]), {"clopidogrel": 1, "codeine": 2}):
+        got = engine.recommend(genes={"CYP2C19": "*2/*2"}, drugs=drugs).to_dict()
+        assert got == want
+    report = engine.call_vcf(example, drugs=("clopidogrel",))
+    assert report == engine.call_vcf(str(example), drugs=["clopidogrel"])
+
+
+def test_sample_by_index(engine: dosera.Engine, tmp_path: Path) -> None:
+    vcf = write_vcf(tmp_path / "two.vcf", ["A", "B"], ["0/1", "0/0"])
+    assert engine.call_vcf(vcf, sample=1) == engine.call_vcf(vcf, sample="B")
+    assert engine.call_vcf(vcf, sample=0).sample == "A"
+    with pytest.raises(dosera.InputError) as e:
+        engine.call_vcf(vcf, sample=2)
+    check(e, dosera.InputError, 109)

@@ -82,7 +82,7 @@ def test_genes_frame(report: dosera.Report) -> None:
     assert len(frame) == len(report.genes)
     assert list(frame["gene"]) == [g["gene"] for g in report.genes]
     assert set(frame["sample"]) == {"EXAMPLE-1"}
-    assert str(frame["missing_positions"].dtype) == "int64"
+    assert str(frame["missing_positions"].dtype) == "Int64"
 
 
 def test_outside_calls(engine: dosera.Engine, example: Path) -> None:

@@ -58,7 +58,7 @@ fn drug_keys(r: &dosera::report::Report) -> BTreeSet<(String, String, String)> {
         .map(|d| {
             (
                 d.drug.clone(),
-                d.source.label().to_string(),
+                d.source.as_str().to_string(),
                 d.guideline_id.clone(),
             )
         })

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``dosera._native`` (checked by stubtest)."""
 
 from os import PathLike
-from typing import Any, Literal, Mapping, Sequence, final
+from typing import Any, Iterable, Literal, Mapping, final
 
 __all__ = [
     "__version__",
@@ -18,6 +18,10 @@ __version__: str
 
 _Path = str | PathLike[str]
 _Sex = Literal["male", "female"]
+# Lists of names take any iterable of str except a bare str (refused with
+# UsageError: a str would otherwise be read letter by letter).
+_Names = Iterable[str]
+_Table = Literal["genes", "drugs"]
 
 @final
 class Engine:
@@ -29,38 +33,38 @@ class Engine:
     def call_vcf(
         self,
         path: _Path,
-        sample: str | None = None,
+        sample: str | int | None = None,
         outside: _Path | None = None,
-        drugs: Sequence[str] | None = None,
+        drugs: _Names | None = None,
         *,
         assume_reference: bool = False,
         all_matches: bool = False,
         combinations: bool = False,
         cyp2d6: bool = False,
         sex: _Sex | None = None,
-        genes: Sequence[str] | None = None,
+        genes: _Names | None = None,
         strict: bool = False,
     ) -> Report: ...
     def call_cohort(
         self,
         path: _Path,
-        samples: Sequence[str] | None = None,
+        samples: _Names | None = None,
         outside: _Path | None = None,
-        drugs: Sequence[str] | None = None,
+        drugs: _Names | None = None,
         *,
         assume_reference: bool = False,
         all_matches: bool = False,
         combinations: bool = False,
         cyp2d6: bool = False,
         sex: _Sex | None = None,
-        genes: Sequence[str] | None = None,
+        genes: _Names | None = None,
         strict: bool = False,
     ) -> Cohort: ...
     def recommend(
         self,
         genes: Mapping[str, str],
-        drugs: Sequence[str] | None = None,
-        sources: Sequence[str] | None = None,
+        drugs: _Names | None = None,
+        sources: _Names | None = None,
         *,
         strict: bool = False,
         lang: str = "en",
@@ -98,6 +102,9 @@ class Report:
     def genes_tsv(self) -> str: ...
     def drugs_tsv(self) -> str: ...
     def genes_frame(self) -> Any: ...
+    def drugs_frame(self) -> Any: ...
+    def to_pandas(self, table: _Table = "genes") -> Any: ...
+    def to_polars(self, table: _Table = "genes") -> Any: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
@@ -111,8 +118,8 @@ class Cohort:
     def report(self, sample: str) -> Report | None: ...
     def genes_tsv(self) -> str: ...
     def drugs_tsv(self) -> str: ...
-    def to_pandas(self, table: Literal["genes", "drugs"] = "genes") -> Any: ...
-    def to_polars(self, table: Literal["genes", "drugs"] = "genes") -> Any: ...
+    def to_pandas(self, table: _Table = "genes") -> Any: ...
+    def to_polars(self, table: _Table = "genes") -> Any: ...
     def __len__(self) -> int: ...
 
 @final

@@ -18,7 +18,10 @@
 //! they are. A tab, carriage return or newline inside a value is written as
 //! a space, so every line has the same number of fields. Lists inside one
 //! field are joined with ` | ` (candidates, matches, warnings). Empty means
-//! none. `yes`/`no` are used for flags.
+//! none. `yes`/`no` are used for flags. A guideline source is written as its
+//! machine id, `cpic` or `dpwg`, the spelling of `--source`, the JSON report,
+//! and the C, WebAssembly and Python bindings (the text and HTML reports,
+//! written for people, say `CPIC` and `DPWG`).
 //!
 //! `genes.tsv`, one row per sample and gene, genes alphabetical:
 //!
@@ -30,7 +33,7 @@
 //! | `diplotypes` | diplotypes in rank order, ` \| `-joined |
 //! | `phenotypes` | phenotype per candidate, ` \| `-joined |
 //! | `activity_scores` | activity score per candidate, for activity-score genes |
-//! | `lookup_keys` | per candidate, the guideline lookup keys per source (`CPIC=Poor Metabolizer; DPWG=PM`) |
+//! | `lookup_keys` | per candidate, the guideline lookup keys per source (`cpic=Poor Metabolizer; dpwg=PM`) |
 //! | `missing_positions` | number of definition positions with no usable genotype |
 //! | `called` | `yes` when the gene reached the guidelines with a result, `no` when it is matched as No Result |
 //! | `no_call_reason` | why the VCF call has no diplotype |
@@ -45,7 +48,7 @@
 //! |---|---|
 //! | `sample` | sample name |
 //! | `drug` | drug (lower case) |
-//! | `source` | `CPIC` or `DPWG` |
+//! | `source` | `cpic` or `dpwg` (the machine id, as in `--source` and the JSON report) |
 //! | `guideline_id` | upstream guideline id |
 //! | `actionable` | `yes` when a matched recommendation departs from standard prescribing |
 //! | `actions` | action per matched recommendation |
@@ -160,7 +163,7 @@ const ROWS_CHUNK: usize = 64;
 /// assert_eq!(n, 2);
 /// let (_, drug_table) = writer.finish()?;
 /// let drug_table = String::from_utf8(drug_table).unwrap();
-/// assert!(drug_table.lines().any(|l| l.starts_with("B\tclopidogrel\tCPIC\t")));
+/// assert!(drug_table.lines().any(|l| l.starts_with("B\tclopidogrel\tcpic\t")));
 /// # Ok::<(), dosera::Error>(())
 /// ```
 pub fn cohort_rows(
@@ -244,7 +247,7 @@ fn gene_row(sample: &str, g: &GeneReport) -> Vec<String> {
         .map(|c| {
             c.calls
                 .iter()
-                .map(|s| format!("{}={}", s.source.label(), s.lookup_keys.join(" or ")))
+                .map(|s| format!("{}={}", s.source.as_str(), s.lookup_keys.join(" or ")))
                 .collect::<Vec<_>>()
                 .join("; ")
         })
@@ -301,7 +304,7 @@ fn drug_rows(out: &mut String, o: &SampleOutcome) {
                     let mut row = vec![String::new(); DRUG_COLUMNS.len()];
                     row[0] = f.sample.clone();
                     row[1] = d.drug.clone();
-                    row[2] = d.source.label().to_string();
+                    row[2] = d.source.as_str().to_string();
                     row[3] = d.guideline_id.clone();
                     row[4] = "no".to_string();
                     row[8] = d.genes.join(", ");
@@ -322,7 +325,7 @@ fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
     vec![
         sample.to_string(),
         d.drug.clone(),
-        d.source.label().to_string(),
+        d.source.as_str().to_string(),
         d.guideline_id.clone(),
         yes_no(d.actionable).to_string(),
         each(&|m| m.action.label().to_string()),
