@@ -25,9 +25,6 @@ use std::process::Command;
 const NOT_RUN_HERE: &[(&str, &str)] = &[
     ("scripts/test", "the test command itself (and its parts scripts/test-c, -python, -wasm); CI runs it through .ci/run"),
     ("scripts/calculator", "serves the calculator until stopped; scripts/calculator-check, run by scripts/test, builds and tests the same page"),
-    ("python3 -m venv", "Python set-up from PyPI; scripts/test-python installs the same tools, pinned, into .venv-py"),
-    ("(cd bindings-python && ../.venv/bin/maturin build", "a release wheel build of minutes; scripts/test-python builds the wheel the same way"),
-    (".venv/bin/pip install", "installs the wheel built by the line before; scripts/test-python installs it the same way"),
     ("DOSERA_REGENERATE=1 cargo test", "rewrites committed files; cargo test, run by scripts/test, checks them without the variable"),
 ];
 
