@@ -2,7 +2,10 @@
  * dosera from C: load the bundled knowledge packs, evaluate a VCF, print
  * the drugs whose recommendation calls for action, clean up.
  *
- *   cc quickstart.c $(pkg-config --cflags --libs dosera) -o quickstart
+ * With the library installed under PREFIX (scripts/install-c --prefix PREFIX)
+ * and PKG_CONFIG_PATH=PREFIX/lib/pkgconfig:
+ *
+ *   cc quickstart.c $(pkg-config --cflags --libs dosera) -Wl,-rpath,PREFIX/lib -o quickstart
  *   ./quickstart patient.vcf
  */
 #include <stdio.h>
