@@ -414,94 +414,11 @@ fn recommend(engine: &Engine, args: RecommendArgs) -> Result<(), Error> {
     if args.json {
         return print_json(&result);
     }
-    outln!(
-        "dosera {} · packs {} ({})",
-        result.engine_version,
-        result.packs_release,
-        result
-            .packs
-            .iter()
-            .map(|p| p.release.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+    out!(
+        "{}",
+        dosera::report::text::recommendations_text(&result, args.lang.lang())
     );
-    outln!("Decision support, not a diagnosis: read the linked guideline before prescribing.\n");
-    for g in &result.genes {
-        for c in &g.candidates {
-            for call in &c.calls {
-                outln!(
-                    "{:<8} {:<28} {:<5} {} (key: {})",
-                    g.gene,
-                    c.label,
-                    call.source.label(),
-                    call.phenotype.as_deref().unwrap_or("-"),
-                    call.lookup_keys.join(" | ")
-                );
-            }
-        }
-    }
-    outln!();
-    print_drugs(&result.drugs, args.lang.lang());
-    for w in &result.warnings {
-        outln!("note: {w}");
-    }
     Ok(())
-}
-
-/// Prints each drug's matched recommendations.
-fn print_drugs(drugs: &[dosera::DrugResult], lang: dosera::pack::words::Lang) {
-    use dosera::pack::words;
-    for d in drugs {
-        outln!(
-            "{} · {} · {}{}",
-            d.drug,
-            d.source.label(),
-            d.guideline_name,
-            if d.candidates_agree {
-                ""
-            } else {
-                " · CANDIDATES DISAGREE"
-            }
-        );
-        outln!("  {}", d.url);
-        if d.matches.is_empty() {
-            outln!("  no matching recommendation");
-        }
-        for m in &d.matches {
-            let dose = m
-                .dose_text(lang)
-                .map(|d| format!(" · {d}"))
-                .unwrap_or_default();
-            let lookup: Vec<String> = m.lookup.iter().map(|(g, k)| format!("{g}: {k}")).collect();
-            outln!(
-                "  [{}] {}{} · strength: {} · population: {} · key: {}",
-                m.id,
-                words::action_label(m.action, lang),
-                dose,
-                m.strength
-                    .as_deref()
-                    .map(|x| words::strength(x, lang))
-                    .unwrap_or_else(|| "-".into()),
-                m.population
-                    .as_deref()
-                    .map(|x| words::population(x, lang))
-                    .unwrap_or_else(|| "-".into()),
-                lookup.join(", ")
-            );
-            outln!("    {}", m.summary);
-            outln!("    {}", m.implication);
-            if d.matches.len() > 1 || !d.candidates_agree {
-                outln!("    for: {}", m.candidates.join("; "));
-            }
-        }
-        for n in &d.non_answers {
-            outln!("  no answer: {}", n.describe());
-        }
-        for w in &d.warnings {
-            outln!("  note: {w}");
-        }
-        outln!();
-    }
 }
 
 fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {

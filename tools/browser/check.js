@@ -1,7 +1,12 @@
 // Opens dosera's HTML reports in Debian's Chromium (through playwright-core)
 // from a local HTTP server, records every request, and fails if any goes
 // anywhere but that server, if any request fails, or if a page does not
-// show what a report must. Saves a full-page screenshot of each page.
+// show what a report must. Each page is checked at a desktop width (1280 px)
+// and a phone width (390 px): the page must not scroll sideways
+// (document.scrollingElement.scrollWidth <= window.innerWidth), what was not
+// tested must follow the drugs with action directly, and the drugs with no
+// action must be folded (a closed <details>). Saves a full-page screenshot
+// at each width and a printed PDF.
 //
 // usage: node check.js OUT_DIR PAGE.html...
 'use strict';
@@ -12,6 +17,9 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const CHROMIUM = process.env.DOSERA_CHROMIUM || '/usr/bin/chromium';
+
+// Viewport widths checked: desktop, then phone.
+const WIDTHS = [1280, 390];
 
 // Text every page must show, per <html lang>.
 const MUST_SHOW = {
@@ -63,7 +71,7 @@ async function main() {
   try {
     for (const file of pages) {
       const name = path.basename(file);
-      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      const context = await browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } });
       const page = await context.newPage();
       const requests = [];
       const failed = [];
@@ -94,12 +102,36 @@ async function main() {
       }
       const scripts = await page.evaluate(() => document.scripts.length);
       if (scripts !== 0) problems.push(`${name}: ${scripts} script element(s)`);
-      const shot = path.join(outDir, name.replace(/\.html$/, '') + '.png');
-      await page.screenshot({ path: shot, fullPage: true });
+      const order = await page.evaluate(() => {
+        const ids = Array.from(document.querySelectorAll('body > section[id]')).map((e) => e.id);
+        const folded = document.querySelector('#standard-drugs');
+        return { ids, folded: folded ? folded.tagName === 'DETAILS' && !folded.open : null };
+      });
+      const at = order.ids.indexOf('actionable');
+      if (at < 0 || order.ids[at + 1] !== 'not-tested') {
+        problems.push(`${name}: "not tested" does not follow the drugs with action directly (sections: ${order.ids.join(', ')})`);
+      }
+      if (order.folded === false) problems.push(`${name}: the drugs with no action are not folded`);
+      const shots = [];
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: 900 });
+        const fit = await page.evaluate(() => ({
+          scroll: document.scrollingElement.scrollWidth,
+          inner: window.innerWidth,
+        }));
+        if (fit.scroll > fit.inner) {
+          problems.push(`${name}: scrolls sideways at ${width} px (page ${fit.scroll} px wide, window ${fit.inner} px)`);
+        }
+        const shot = path.join(outDir, `${name.replace(/\.html$/, '')}-${width}.png`);
+        await page.screenshot({ path: shot, fullPage: true });
+        shots.push(`${width} px: ${fit.scroll} px wide, screenshot ${shot}`);
+      }
+      await page.setViewportSize({ width: WIDTHS[0], height: 900 });
       const printed = path.join(outDir, name.replace(/\.html$/, '') + '.pdf');
       await page.pdf({ path: printed, format: 'A4', printBackground: false });
       total += requests.length;
-      console.log(`${name}: ${requests.length} request(s), ${outside.length} outside ${origin}; lang ${lang}; screenshot ${shot}; print ${printed}`);
+      console.log(`${name}: ${requests.length} request(s), ${outside.length} outside ${origin}; lang ${lang}; print ${printed}`);
+      for (const s of shots) console.log(`  ${s}`);
       for (const u of requests) console.log(`  ${u}`);
       await context.close();
     }

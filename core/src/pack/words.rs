@@ -842,3 +842,142 @@ pub fn strength(s: &str, lang: Lang) -> String {
     }
     .to_string()
 }
+
+/// Fixed text of the text report (`dosera report`, `dosera recommend`), in
+/// English and Swedish side by side.
+///
+/// ```
+/// use dosera::pack::words::{Lang, TextLabel};
+/// assert_eq!(TextLabel::NoAnswer.text(Lang::En), "no answer");
+/// assert_eq!(TextLabel::NoAnswer.text(Lang::Sv), "inget svar");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextLabel {
+    /// The one-line disclaimer under the header.
+    Disclaimer,
+    /// Heading: drugs whose recommendation calls for action.
+    ActionHeading,
+    /// Said under that heading when no drug calls for action.
+    NoAction,
+    /// Heading: genes a guideline needs with no result.
+    NotTestedHeading,
+    /// What the drugs under a gene not tested mean.
+    NotTestedIntro,
+    /// Heading: the gene table.
+    GenesHeading,
+    /// Heading: drugs with no recommendation, a result not used, or
+    /// candidates that disagree.
+    UnclearHeading,
+    /// Heading: the drugs whose recommendation calls for no action.
+    OtherHeading,
+    /// Heading: notes on the request or input as a whole.
+    NotesHeading,
+    /// A drug with no matching recommendation.
+    NoMatch,
+    /// A gene result the answer does not use.
+    NoAnswer,
+    /// A note.
+    Note,
+    /// A warning.
+    Warning,
+    /// The drugs a line applies to.
+    Drugs,
+    /// The candidate combinations a row is for.
+    For,
+    /// Strength / classification.
+    Strength,
+    /// Population.
+    Population,
+    /// Lookup key.
+    Key,
+    /// Candidates leading to different advice.
+    CandidatesDisagree,
+    /// Sources with no guideline for the drugs listed.
+    NoGuidelineFor,
+    /// Why a gene was not called.
+    WhyNoCall,
+    /// Count of definition positions with no usable genotype.
+    MissingPositions,
+    /// Diplotypes that fit with a lower score.
+    AlsoFits,
+    /// Gene with no phenotype.
+    NoResult,
+    /// Gene table column: gene.
+    GeneColumn,
+    /// Gene table column: where the call came from.
+    SourceColumn,
+    /// Gene table column: diplotypes.
+    DiplotypesColumn,
+    /// Gene table column: phenotypes.
+    PhenotypesColumn,
+    /// Gene called with no diplotype.
+    NoCall,
+    /// Alleles found when no diplotype was called.
+    Alleles,
+    /// Genes that were not tested, in the line of a drug with no match.
+    NotTested,
+    /// Start of the line of a coverage warning.
+    WarningCaps,
+}
+
+impl TextLabel {
+    /// The text in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (en, sv) = match self {
+            TextLabel::Disclaimer => (
+                "Decision support, not a diagnosis: read the linked guideline before prescribing.",
+                "Beslutsstöd, inte en diagnos: läs den länkade riktlinjen innan du förskriver.",
+            ),
+            TextLabel::ActionHeading => (
+                "Drugs that call for action",
+                "Läkemedel som kräver en åtgärd",
+            ),
+            TextLabel::NoAction => (
+                "No drug checked calls for a change from standard prescribing.",
+                "Inget kontrollerat läkemedel kräver avsteg från standardförskrivning.",
+            ),
+            TextLabel::NotTestedHeading => (
+                "Genes not tested or not called",
+                "Gener som inte testats eller inte anropats",
+            ),
+            TextLabel::NotTestedIntro => (
+                "Each drug listed was answered without this gene (looked up as No Result); a test of the gene may change its advice.",
+                "Varje läkemedel i listan besvarades utan denna gen (slogs upp som No Result); ett test av genen kan ändra rådet.",
+            ),
+            TextLabel::GenesHeading => ("Gene results", "Genresultat"),
+            TextLabel::UnclearHeading => (
+                "Drugs without a clear answer",
+                "Läkemedel utan tydligt svar",
+            ),
+            TextLabel::OtherHeading => (
+                "Other drugs checked: no action called for",
+                "Övriga kontrollerade läkemedel: ingen åtgärd krävs",
+            ),
+            TextLabel::NotesHeading => ("Notes", "Anmärkningar"),
+            TextLabel::NoMatch => ("no matching recommendation", "ingen matchande rekommendation"),
+            TextLabel::NoAnswer => ("no answer", "inget svar"),
+            TextLabel::Note => ("note", "anmärkning"),
+            TextLabel::Warning => ("warning", "varning"),
+            TextLabel::Drugs => ("drugs", "läkemedel"),
+            TextLabel::For => ("for", "för"),
+            TextLabel::Strength => ("strength", "styrka"),
+            TextLabel::Population => ("population", "population"),
+            TextLabel::Key => ("key", "nyckel"),
+            TextLabel::CandidatesDisagree => ("CANDIDATES DISAGREE", "KANDIDATERNA GÅR ISÄR"),
+            TextLabel::NoGuidelineFor => ("has no guideline for", "har ingen riktlinje för"),
+            TextLabel::WhyNoCall => ("why no call", "varför inget anrop"),
+            TextLabel::MissingPositions => ("missing positions", "saknade positioner"),
+            TextLabel::AlsoFits => ("also fits, lower score", "passar också, lägre poäng"),
+            TextLabel::NoResult => ("No Result", "inget resultat"),
+            TextLabel::GeneColumn => ("gene", "gen"),
+            TextLabel::SourceColumn => ("source", "källa"),
+            TextLabel::DiplotypesColumn => ("diplotype(s)", "diplotyp(er)"),
+            TextLabel::PhenotypesColumn => ("phenotype(s)", "fenotyp(er)"),
+            TextLabel::NoCall => ("no call", "inget anrop"),
+            TextLabel::Alleles => ("alleles", "alleler"),
+            TextLabel::NotTested => ("not tested", "inte testad"),
+            TextLabel::WarningCaps => ("WARNING", "VARNING"),
+        };
+        lang.t(en, sv)
+    }
+}

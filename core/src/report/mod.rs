@@ -10,6 +10,7 @@ pub use evaluate::{
     SampleOutcome, VcfOptions,
 };
 pub mod tables;
+pub mod text;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -61,9 +61,9 @@ impl Page<'_> {
         self.raw("</style>\n</head>\n<body>\n");
         self.header();
         self.actionable();
-        self.genes();
-        self.other_drugs();
         self.not_tested();
+        self.other_drugs();
+        self.genes();
         self.drug_details();
         self.evidence();
         self.request_notes();

@@ -1,8 +1,10 @@
-//! The two drug tables: drugs with an action, and the other drugs checked,
-//! each with the gene results it is based on.
+//! The drug tables: drugs with an action, then the other drugs checked
+//! (those without a clear answer in view, the rest folded), each with the
+//! gene results it is based on.
 
 use crate::pack::words;
 use crate::recommend::{DrugResult, Match, NonAnswerReason};
+use crate::report::text::{group, Group};
 
 use super::page::Page;
 use super::phrases::{action_text, non_answer_text};
@@ -59,7 +61,7 @@ impl Page<'_> {
         }
         self.raw("<p class=\"muted\">");
         self.text(self.t(Ui::ActionableIntro));
-        self.raw("</p>\n<table>\n<thead><tr>");
+        self.raw("</p>\n<div class=\"wide\"><table>\n<thead><tr>");
         for ui in [
             Ui::Drug,
             Ui::Source,
@@ -135,7 +137,7 @@ impl Page<'_> {
                 self.raw("</tr>\n");
             }
         }
-        self.raw("</tbody>\n</table>\n</section>\n");
+        self.raw("</tbody>\n</table></div>\n</section>\n");
     }
 
     /// The drug's non-answers, one per line, under the genes it is based
@@ -165,27 +167,52 @@ impl Page<'_> {
         }
     }
 
+    /// The drugs with no action: those without a clear answer (no
+    /// matching row, a result given but not used, candidates that lead to
+    /// different advice) in view, the others folded away in a `<details>`
+    /// closed by default.
     pub(super) fn other_drugs(&mut self) {
         let r = self.report;
-        let drugs: Vec<(usize, &DrugResult)> = r
-            .drugs
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| !d.actionable)
-            .collect();
-        if drugs.is_empty() {
+        let of = |g: Group| -> Vec<(usize, &DrugResult)> {
+            r.drugs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| group(d) == g)
+                .collect()
+        };
+        let unclear = of(Group::Unclear);
+        let other = of(Group::Other);
+        if unclear.is_empty() && other.is_empty() {
             return;
         }
         self.raw("<section id=\"other-drugs\">\n");
         self.ui_in("h2", Ui::OtherDrugs);
         self.raw("<p class=\"muted\">");
         self.text(self.t(Ui::OtherDrugsIntro));
-        self.raw("</p>\n<table>\n<thead><tr>");
+        self.raw("</p>\n");
+        if !unclear.is_empty() {
+            self.raw("<h3>");
+            self.text(&format!("{} ({})", self.t(Ui::UnclearDrugs), unclear.len()));
+            self.raw("</h3>\n");
+            self.other_table(&unclear);
+        }
+        if !other.is_empty() {
+            self.raw("<details id=\"standard-drugs\">\n<summary>");
+            self.text(&format!("{} ({})", self.t(Ui::StandardFolded), other.len()));
+            self.raw("</summary>\n");
+            self.other_table(&other);
+            self.raw("</details>\n");
+        }
+        self.raw("</section>\n");
+    }
+
+    fn other_table(&mut self, drugs: &[(usize, &DrugResult)]) {
+        self.raw("<div class=\"wide\"><table>\n<thead><tr>");
         for ui in [Ui::Drug, Ui::Source, Ui::Action, Ui::BasedOn] {
             self.ui_in("th", ui);
         }
         self.raw("</tr></thead>\n<tbody>\n");
-        for (i, d) in drugs {
+        for &(i, d) in drugs {
             self.raw(&format!("<tr><td><a href=\"#drug-{i}\">"));
             self.text(&d.drug);
             self.raw("</a></td><td>");
@@ -211,6 +238,6 @@ impl Page<'_> {
             self.disagreement(d);
             self.raw("</td></tr>\n");
         }
-        self.raw("</tbody>\n</table>\n</section>\n");
+        self.raw("</tbody>\n</table></div>\n");
     }
 }

@@ -29,7 +29,7 @@ impl Page<'_> {
         let r = self.report;
         self.raw("<section id=\"genes\">\n");
         self.ui_in("h2", Ui::Genes);
-        self.raw("<table>\n<thead><tr>");
+        self.raw("<div class=\"wide\"><table>\n<thead><tr>");
         for ui in [
             Ui::Gene,
             Ui::Diplotypes,
@@ -80,6 +80,6 @@ impl Page<'_> {
             }
             self.raw("</td></tr>\n");
         }
-        self.raw("</tbody>\n</table>\n</section>\n");
+        self.raw("</tbody>\n</table></div>\n</section>\n");
     }
 }

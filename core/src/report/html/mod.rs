@@ -10,9 +10,13 @@
 //! Order: header (sample, engine, pack release and hash), a warning when
 //! the VCF looks like another genome build or covers no pharmacogene
 //! position, the "decision support, not a diagnosis" line, drugs with an
-//! action, the gene
-//! table, the other drugs checked, what was not tested, then the details:
-//! every recommendation and the evidence behind every gene.
+//! action, what was not tested, the other drugs checked (those without a
+//! clear answer in view; those with no action folded in a `<details>`
+//! closed by default), the gene table, then the details: every
+//! recommendation and the evidence behind every gene.
+//!
+//! The page fits a 390 px phone without sideways scrolling: a table too
+//! wide for the screen scrolls inside its own box, and long strings wrap.
 //!
 //! Fixed text comes from one table (`ui.rs`), in both languages; data values
 //! (phenotypes, recommendation summaries from the packs, warnings) are shown

@@ -36,6 +36,8 @@ pub(super) enum Ui {
     NotTestedShort,
     OtherDrugs,
     OtherDrugsIntro,
+    UnclearDrugs,
+    StandardFolded,
     NoMatch,
     Genes,
     Gene,
@@ -169,6 +171,11 @@ impl Ui {
             Ui::OtherDrugsIntro => (
                 "Standard prescribing, no recommendation, or no matching recommendation for these results.",
                 "Standardförskrivning, ingen rekommendation eller ingen matchande rekommendation för dessa resultat.",
+            ),
+            Ui::UnclearDrugs => ("Drugs without a clear answer", "Läkemedel utan tydligt svar"),
+            Ui::StandardFolded => (
+                "No action called for (standard prescribing or no recommendation)",
+                "Ingen åtgärd krävs (standardförskrivning eller ingen rekommendation)",
             ),
             Ui::NoMatch => ("no matching recommendation", "ingen matchande rekommendation"),
             Ui::Genes => ("Genes", "Gener"),
