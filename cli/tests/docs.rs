@@ -29,6 +29,7 @@ const NOT_RUN_HERE: &[(&str, &str)] = &[
     ("(cd bindings-python && ../.venv/bin/maturin build", "a release wheel build of minutes; scripts/test-python builds the wheel the same way"),
     (".venv/bin/pip install", "installs the wheel built by the line before; scripts/test-python installs it the same way"),
     ("DOSERA_REGENERATE=1 cargo test", "rewrites committed files; cargo test, run by scripts/test, checks them without the variable"),
+    ("cargo install --locked --path cli", "installs into ~/.cargo/bin the same binary the lines before run; a release build of minutes"),
 ];
 
 /// Scripts the allow-listed `scripts/…` commands must be run by.

@@ -829,7 +829,7 @@ mod tests {
     fn unknown_gene_and_allele() {
         let calls = parse("CYP2C19\t*1/*1\nNOPE1\t*1/*1\n").unwrap();
         match engine().resolve_outside(&calls) {
-            Err(Error::UnknownGene(g)) => assert_eq!(g, "NOPE1"),
+            Err(Error::UnknownGene { gene, .. }) => assert_eq!(gene, "NOPE1"),
             other => panic!("{other:?}"),
         }
         // An unknown allele in a diplotype is kept as written and flagged.

@@ -739,6 +739,7 @@ mod tests {
             Err(crate::Error::UnknownAllele {
                 gene: input.gene.clone(),
                 allele: "*999".into(),
+                suggestions: Default::default(),
             })
         })
         .expect_err("no result");
