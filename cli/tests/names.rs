@@ -41,19 +41,55 @@ const CASES: &[(&str, Arg, Want)] = &[
     ("PLAVIX", Arg::Drug, Want::Drug("clopidogrel", "brand name")),
     ("Waran", Arg::Drug, Want::Drug("warfarin", "brand name")),
     ("Coumadin", Arg::Drug, Want::Drug("warfarin", "brand name")),
-    ("Zyloric", Arg::Drug, Want::Drug("allopurinol", "brand name")),
-    ("Tegretol", Arg::Drug, Want::Drug("carbamazepine", "brand name")),
-    ("Imurel", Arg::Drug, Want::Drug("azathioprine", "brand name")),
-    ("Imuran", Arg::Drug, Want::Drug("azathioprine", "brand name")),
-    ("Xeloda", Arg::Drug, Want::Drug("capecitabine", "brand name")),
+    (
+        "Zyloric",
+        Arg::Drug,
+        Want::Drug("allopurinol", "brand name"),
+    ),
+    (
+        "Tegretol",
+        Arg::Drug,
+        Want::Drug("carbamazepine", "brand name"),
+    ),
+    (
+        "Imurel",
+        Arg::Drug,
+        Want::Drug("azathioprine", "brand name"),
+    ),
+    (
+        "Imuran",
+        Arg::Drug,
+        Want::Drug("azathioprine", "brand name"),
+    ),
+    (
+        "Xeloda",
+        Arg::Drug,
+        Want::Drug("capecitabine", "brand name"),
+    ),
     ("Efexor", Arg::Drug, Want::Drug("venlafaxine", "brand name")),
-    ("Cipramil", Arg::Drug, Want::Drug("citalopram", "brand name")),
-    ("Seroquel", Arg::Drug, Want::Drug("quetiapine", "brand name")),
+    (
+        "Cipramil",
+        Arg::Drug,
+        Want::Drug("citalopram", "brand name"),
+    ),
+    (
+        "Seroquel",
+        Arg::Drug,
+        Want::Drug("quetiapine", "brand name"),
+    ),
     // Codes.
     ("B01AC04", Arg::Drug, Want::Drug("clopidogrel", "ATC code")),
     ("b01aa03", Arg::Drug, Want::Drug("warfarin", "ATC code")),
-    ("rxnorm:32968", Arg::Drug, Want::Drug("clopidogrel", "RxNorm id")),
-    ("RxNorm:11289", Arg::Drug, Want::Drug("warfarin", "RxNorm id")),
+    (
+        "rxnorm:32968",
+        Arg::Drug,
+        Want::Drug("clopidogrel", "RxNorm id"),
+    ),
+    (
+        "RxNorm:11289",
+        Arg::Drug,
+        Want::Drug("warfarin", "RxNorm id"),
+    ),
     ("2670", Arg::Drug, Want::Drug("codeine", "RxNorm id")),
     // Genes.
     ("CYP2C1", Arg::Gene, Want::Suggests("CYP2C19")),
@@ -68,7 +104,11 @@ const CASES: &[(&str, Arg, Want)] = &[
     ("hla-b", Arg::Gene, Want::Gene("HLA-B")),
     // Alleles.
     ("HLA-B=*5701", Arg::Result, Want::Suggests("*57:01")),
-    ("HLA-B=*58:1 positive", Arg::Result, Want::Suggests("*58:01")),
+    (
+        "HLA-B=*58:1 positive",
+        Arg::Result,
+        Want::Suggests("*58:01"),
+    ),
     ("CYP2D6=*4A/*1", Arg::Result, Want::Suggests("*4")),
     ("CYP2C19=*2/*99", Arg::Result, Want::Suggests("*9")),
     ("TPMT=*3a/*1", Arg::Result, Want::Suggests("*3A")),
@@ -138,21 +178,32 @@ fn misspellings_brand_names_and_codes_find_the_right_name() {
 
 #[test]
 fn a_drug_without_a_guideline_is_answered_and_an_unknown_name_is_not() {
-    let o = dosera(&["recommend", "--gene", "CYP2C19=*2/*2", "--drug", "metformin"]);
+    let o = dosera(&[
+        "recommend",
+        "--gene",
+        "CYP2C19=*2/*2",
+        "--drug",
+        "metformin",
+    ]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(
         out.contains("note: metformin: no CPIC or DPWG guideline in the loaded packs covers it (CPIC lists it with "),
         "{out}"
     );
-    let o = dosera(&["recommend", "--gene", "CYP2C19=*2/*2", "--drug", "metformin", "--json"]);
+    let o = dosera(&[
+        "recommend",
+        "--gene",
+        "CYP2C19=*2/*2",
+        "--drug",
+        "metformin",
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["drugs"].as_array().map(Vec::len), Some(0));
-    assert!(v["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .any(|w| w.as_str().is_some_and(|w| w.starts_with("metformin: no CPIC or DPWG"))));
+    assert!(v["warnings"].as_array().expect("warnings").iter().any(|w| w
+        .as_str()
+        .is_some_and(|w| w.starts_with("metformin: no CPIC or DPWG"))));
 
     let o = dosera(&["recommend", "--gene", "CYP2C19=*2/*2", "--drug", "qwzxv"]);
     let err = String::from_utf8_lossy(&o.stderr);
@@ -176,7 +227,10 @@ fn the_core_api_tells_the_two_apart() {
     assert_eq!(e.code(), ErrorCode::UnknownDrug);
     assert_eq!(e.to_string(), "unknown drug `qwzxv`");
     let e = engine.find_drug("metformine").expect_err("misspelled");
-    assert_eq!(e.to_string(), "unknown drug `metformine`; did you mean metformin?");
+    assert_eq!(
+        e.to_string(),
+        "unknown drug `metformine`; did you mean metformin?"
+    );
 }
 
 #[test]
@@ -195,7 +249,11 @@ fn drugs_lists_the_vocabulary() {
     let all = v.as_array().expect("array");
     let find = |name: &str| all.iter().find(|d| d["name"] == name).expect(name);
     let c = find("clopidogrel");
-    assert!(c["atc"].as_array().expect("atc").iter().any(|a| a == "B01AC04"));
+    assert!(c["atc"]
+        .as_array()
+        .expect("atc")
+        .iter()
+        .any(|a| a == "B01AC04"));
     assert_eq!(c["rxnorm"], "32968");
     let m = find("metformin");
     assert_eq!(m["sources"].as_array().map(Vec::len), Some(0));
@@ -206,11 +264,21 @@ fn drugs_lists_the_vocabulary() {
 fn exit_codes_follow_one_table() {
     // A missing input file is an i/o error (74), not a usage error (2).
     let o = dosera(&["report", "/no/such/dir/patient.vcf"]);
-    assert_eq!(o.status.code(), Some(74), "{}", String::from_utf8_lossy(&o.stderr));
-    // The command line itself: 2.
-    assert_eq!(dosera(&["recommend", "--no-such-flag"]).status.code(), Some(2));
     assert_eq!(
-        dosera(&["recommend", "--gene", "CYP2C19=*1/*1", "--source", "nope"]).status.code(),
+        o.status.code(),
+        Some(74),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The command line itself: 2.
+    assert_eq!(
+        dosera(&["recommend", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        dosera(&["recommend", "--gene", "CYP2C19=*1/*1", "--source", "nope"])
+            .status
+            .code(),
         Some(1)
     );
 }
