@@ -838,7 +838,7 @@ mod tests {
         assert_eq!(r[1].input, None);
         assert_eq!(
             r[1].warnings[0],
-            "line 3: CYP2D6 diplotype `*1/*999`: unknown allele `*999` for CYP2D6; its function is unknown, so the diplotype gives no phenotype"
+            "line 3: CYP2D6 diplotype `*1/*999`: unknown allele `*999` for CYP2D6; did you mean *99 or *9?; its function is unknown, so the diplotype gives no phenotype"
         );
         // With a phenotype on the same line, the phenotype is used.
         let r = resolved("CYP2D6\t*1/*999\tPM");

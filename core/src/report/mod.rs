@@ -713,7 +713,7 @@ mod tests {
             assert_eq!(n.value.as_deref(), Some("*1/*44x"));
             assert_eq!(
                 n.detail.as_deref(),
-                Some("unknown allele `*44x` for CYP2D6")
+                Some("unknown allele `*44x` for CYP2D6; did you mean *44 or *4?")
             );
         }
         let no_call = non_answers(&report, "celecoxib");
