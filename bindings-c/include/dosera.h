@@ -48,7 +48,8 @@ typedef enum {
    */
   DOSERA_STATUS_MALFORMED_GENE_RESULT = 104,
   /**
-   * A drug with no guideline in the loaded packs.
+   * A name that is no drug, brand name, ATC code or RxNorm id of the
+   * loaded packs (the message suggests close names).
    */
   DOSERA_STATUS_UNKNOWN_DRUG = 105,
   /**
@@ -80,6 +81,11 @@ typedef enum {
    * understood, a result the guideline has no row for).
    */
   DOSERA_STATUS_NON_ANSWER = 112,
+  /**
+   * A known drug that no guideline of the loaded packs covers (looked up
+   * directly; a request naming one gets a warning instead).
+   */
+  DOSERA_STATUS_NO_GUIDELINE = 113,
   /**
    * A pack file whose sha256 differs from its manifest.
    */

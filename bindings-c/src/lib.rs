@@ -59,7 +59,8 @@ pub enum DoseraStatus {
     MalformedDiplotype = 103,
     /// A gene result that is none of the accepted forms.
     MalformedGeneResult = 104,
-    /// A drug with no guideline in the loaded packs.
+    /// A name that is no drug, brand name, ATC code or RxNorm id of the
+    /// loaded packs (the message suggests close names).
     UnknownDrug = 105,
     /// A source other than cpic or dpwg.
     UnknownSource = 106,
@@ -76,6 +77,9 @@ pub enum DoseraStatus {
     /// Strict mode: a gene result given but not answered (a value not
     /// understood, a result the guideline has no row for).
     NonAnswer = 112,
+    /// A known drug that no guideline of the loaded packs covers (looked up
+    /// directly; a request naming one gets a warning instead).
+    NoGuideline = 113,
     /// A pack file whose sha256 differs from its manifest.
     ChecksumMismatch = 201,
     /// A pack written for another schema version.
@@ -96,7 +100,7 @@ pub enum DoseraStatus {
 impl DoseraStatus {
     /// Every status but `Ok`, for the drift test against `ErrorCode::ALL`.
     #[cfg(test)]
-    const ERRORS: [DoseraStatus; 19] = [
+    const ERRORS: [DoseraStatus; 20] = [
         DoseraStatus::UnknownGene,
         DoseraStatus::UnknownAllele,
         DoseraStatus::MalformedDiplotype,
@@ -109,6 +113,7 @@ impl DoseraStatus {
         DoseraStatus::MalformedOutsideCall,
         DoseraStatus::MalformedReport,
         DoseraStatus::NonAnswer,
+        DoseraStatus::NoGuideline,
         DoseraStatus::ChecksumMismatch,
         DoseraStatus::SchemaVersion,
         DoseraStatus::InvalidPack,
@@ -132,6 +137,7 @@ impl DoseraStatus {
             ErrorCode::MalformedOutsideCall => DoseraStatus::MalformedOutsideCall,
             ErrorCode::MalformedReport => DoseraStatus::MalformedReport,
             ErrorCode::NonAnswer => DoseraStatus::NonAnswer,
+            ErrorCode::NoGuideline => DoseraStatus::NoGuideline,
             ErrorCode::ChecksumMismatch => DoseraStatus::ChecksumMismatch,
             ErrorCode::SchemaVersion => DoseraStatus::SchemaVersion,
             ErrorCode::InvalidPack => DoseraStatus::InvalidPack,

@@ -10,7 +10,7 @@ import pytest
 
 import dosera
 
-TYPO = "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6)"
+TYPO = "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6; did you mean *44 or *4?)"
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_an_outside_call_typo_is_given_but_not_understood(
                 "reason": "not_understood",
                 "value": "*1/*44x",
                 "lookup_keys": [],
-                "detail": "unknown allele `*44x` for CYP2D6",
+                "detail": "unknown allele `*44x` for CYP2D6; did you mean *44 or *4?",
             }
         ]
     assert f"{TYPO}; drugs: codeine (CPIC, DPWG)" in report.warnings

@@ -77,6 +77,8 @@ pub enum ErrorCode {
     MalformedReport = 111,
     /// Strict mode: a gene result given but not answered.
     NonAnswer = 112,
+    /// A known drug that no guideline of the loaded packs covers.
+    NoGuideline = 113,
     /// A pack whose sha256 differs from its manifest.
     ChecksumMismatch = 201,
     /// A pack written for another schema version.
@@ -110,6 +112,7 @@ impl ErrorCode {
             C::MalformedOutsideCall => ErrorCode::MalformedOutsideCall,
             C::MalformedReport => ErrorCode::MalformedReport,
             C::NonAnswer => ErrorCode::NonAnswer,
+            C::NoGuideline => ErrorCode::NoGuideline,
             C::ChecksumMismatch => ErrorCode::ChecksumMismatch,
             C::SchemaVersion => ErrorCode::SchemaVersion,
             C::InvalidPack => ErrorCode::InvalidPack,

@@ -75,6 +75,14 @@ export interface Amount {
   per?: string | null;
 }
 
+/** A brand name of a drug and where it is sold. */
+export interface Brand {
+  /** Brand name as written (`Plavix`). */
+  name: string;
+  /** Where it is sold (`US`, `EU, SE`). */
+  region: string;
+}
+
 /** A sign that a VCF was called against another genome build. */
 export type BuildSign = "ref_differs" | "near_but_not_on";
 
@@ -177,6 +185,16 @@ export interface Coverage {
  */
 export type CoverageFinding = Record<string, unknown>;
 
+/** A gene–drug pair as CPIC levels it. */
+export interface CpicLevel {
+  /** Gene symbol. */
+  gene: string;
+  /** CPIC level (`A`, `B`, `C`, `D`, `A/B`, `B/C`, `C/D`). */
+  level: string;
+  /** `Final` or `Provisional`. */
+  status: string;
+}
+
 /** One diplotype returned for a gene. */
 export interface DiplotypeCall {
   /** Display name (`*1/*2`; a single allele for hemizygous calls). */
@@ -228,16 +246,27 @@ export interface DoseAdjustment {
 /** Which dose a share or amount refers to. */
 export type DoseBase = "starting" | "usual" | "maintenance" | "daily" | "loading" | "current" | "initial" | "total";
 
-/** A drug and its guidelines. */
+/** A drug, its guidelines and the other names it is known by. */
 export interface DrugInfo {
   /** Lower-case generic name. */
   name: string;
-  /** Sources with a guideline. */
+  /** Sources with a guideline (empty for a known drug no guideline covers). */
   sources: Source[];
   /** Genes used. */
   genes: string[];
   /** Guideline ids. */
   guidelines: string[];
+  /** Common brand names. */
+  brands?: Brand[];
+  /** ATC codes, where the upstream data gives them. */
+  atc?: string[];
+  /** RxNorm id, where the upstream data gives one. */
+  rxnorm?: string | null;
+  /**
+   * For a drug no guideline covers: the genes CPIC lists it with and
+   * their level.
+   */
+  cpic_levels?: CpicLevel[];
 }
 
 /** One drug under one guideline of one source. */

@@ -1,8 +1,10 @@
 //! `dosera`: the command-line interface.
 //!
-//! Exit codes: 0 success; 1 the request could not be evaluated (bad gene,
-//! allele, diplotype, drug…); 2 bad command line; 3 knowledge-pack problem
-//! (checksum, schema, import); 70 internal error.
+//! Exit codes (one table, also in README.md and docs/command-line.md):
+//! 0 success; 1 the request could not be evaluated (bad gene, allele,
+//! diplotype, drug…); 2 bad command line (clap's own code, and a request
+//! that contradicts itself); 3 knowledge-pack problem (checksum, schema,
+//! import); 70 internal error; 74 a file could not be read or written.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +29,7 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
             std::process::exit(0);
         }
         eprintln!("error: writing to standard output: {e}");
-        std::process::exit(74);
+        std::process::exit(i32::from(EXIT_IO));
     }
 }
 
@@ -92,8 +94,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List drugs with guidelines.
+    /// List drugs with guidelines, with their brand names; `--json` adds
+    /// ATC codes and RxNorm ids.
     Drugs {
+        /// Also list the known drugs no guideline covers (with the genes
+        /// and CPIC levels upstream gives).
+        #[arg(long)]
+        all: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -229,7 +236,15 @@ fn peak_memory_note() {
     }
 }
 
+/// Exit code of a writing error on standard output, and of every other
+/// file that cannot be read or written (sysexits' `EX_IOERR`).
+const EXIT_IO: u8 = 74;
+
+/// The exit code of an error: one table (README.md, docs/command-line.md).
 fn exit_code(e: &Error) -> u8 {
+    if e.code() == dosera::ErrorCode::Io {
+        return EXIT_IO;
+    }
     match e.code().range() {
         dosera::ErrorRange::Input => 1,
         dosera::ErrorRange::Pack => 3,
@@ -372,19 +387,44 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Drugs { json } => {
-            let drugs = engine(&cli.packs)?.drugs();
+        Command::Drugs { all, json } => {
+            let engine = engine(&cli.packs)?;
+            let drugs = if all {
+                engine.drug_vocabulary()
+            } else {
+                engine.drugs()
+            };
             if json {
                 return print_json(&drugs);
             }
-            outln!("{:<28} {:<10} genes", "drug", "sources");
+            outln!("{:<28} {:<10} {:<24} brands", "drug", "sources", "genes");
             for d in drugs {
                 let sources: Vec<&str> = d.sources.iter().map(|s| s.as_str()).collect();
-                outln!(
-                    "{:<28} {:<10} {}",
-                    d.name,
-                    sources.join(","),
+                let genes = if d.sources.is_empty() {
+                    let levels: Vec<String> = d
+                        .cpic_levels
+                        .iter()
+                        .map(|l| format!("{} {}", l.gene, l.level))
+                        .collect();
+                    format!("no guideline; CPIC level {}", levels.join(", "))
+                } else {
                     d.genes.join(", ")
+                };
+                let brands: Vec<&str> = d.brands.iter().map(|b| b.name.as_str()).collect();
+                outln!(
+                    "{:<28} {:<10} {:<24} {}",
+                    d.name,
+                    if sources.is_empty() {
+                        "-".to_string()
+                    } else {
+                        sources.join(",")
+                    },
+                    genes,
+                    if brands.is_empty() {
+                        "-".to_string()
+                    } else {
+                        brands.join(", ")
+                    }
                 );
             }
             Ok(())

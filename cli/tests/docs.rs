@@ -26,6 +26,7 @@ const NOT_RUN_HERE: &[(&str, &str)] = &[
     ("scripts/test", "the test command itself (and its parts scripts/test-c, -python, -wasm); CI runs it through .ci/run"),
     ("scripts/calculator", "serves the calculator until stopped; scripts/calculator-check, run by scripts/test, builds and tests the same page"),
     ("DOSERA_REGENERATE=1 cargo test", "rewrites committed files; cargo test, run by scripts/test, checks them without the variable"),
+    ("cargo install --locked --path cli", "installs into ~/.cargo/bin the same binary the lines before run; a release build of minutes"),
 ];
 
 /// Scripts the allow-listed `scripts/…` commands must be run by.

@@ -41,7 +41,7 @@ fn outside(dir: &Path, text: &str) -> String {
     path.display().to_string()
 }
 
-const TYPO: &str = "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6)";
+const TYPO: &str = "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6; did you mean *44 or *4?)";
 const NOT_GIVEN: &str = "HLA-A: not given, not tested or not called";
 const NO_ROW: &str = "HLA-B *57:01 positive: the guideline has no recommendation for this result";
 

@@ -1,29 +1,45 @@
 //! The one public error type and its stable codes.
 
+use crate::names::Suggestions;
+
 /// Everything that can stop a request from being evaluated.
 ///
 /// Clinical non-answers (Indeterminate, no guideline for a drug, ambiguous
 /// calls) are not errors: they are reported in the results. `Err` means the
 /// request itself could not be evaluated.
 ///
+/// A name that is not known carries "did you mean …" suggestions
+/// ([`crate::names::suggest`]), shown at the end of its message.
+///
 /// ```
-/// let err = dosera::Error::UnknownGene("CYP9Z9".into());
-/// assert_eq!(err.to_string(), "unknown gene `CYP9Z9`");
+/// use dosera::names::Suggestions;
+/// let err = dosera::Error::UnknownGene {
+///     gene: "CYP2C1".into(),
+///     suggestions: Suggestions::new(vec!["CYP2C19".into()]),
+/// };
+/// assert_eq!(err.to_string(), "unknown gene `CYP2C1`; did you mean CYP2C19?");
 /// assert_eq!(err.code() as u32, 101);
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A gene symbol not in any loaded pack.
-    #[error("unknown gene `{0}`")]
-    UnknownGene(String),
+    #[error("unknown gene `{gene}`{suggestions}")]
+    UnknownGene {
+        /// The gene as given.
+        gene: String,
+        /// Close gene symbols.
+        suggestions: Suggestions,
+    },
     /// An allele name the gene does not define.
-    #[error("unknown allele `{allele}` for {gene}")]
+    #[error("unknown allele `{allele}` for {gene}{suggestions}")]
     UnknownAllele {
         /// Gene symbol.
         gene: String,
         /// The allele as given.
         allele: String,
+        /// Close allele names of the gene.
+        suggestions: Suggestions,
     },
     /// A diplotype that could not be read.
     #[error("malformed diplotype `{value}` for {gene}: {reason}")]
@@ -38,9 +54,26 @@ pub enum Error {
     /// A gene result (`GENE=VALUE`) that is none of the accepted forms.
     #[error("cannot read gene result `{0}`: {1}")]
     MalformedGeneResult(String, String),
-    /// A drug with no guideline in the loaded packs.
-    #[error("unknown drug `{0}`")]
-    UnknownDrug(String),
+    /// A name that is no drug, brand name, ATC code or RxNorm id of the
+    /// loaded packs.
+    #[error("unknown drug `{drug}`{suggestions}")]
+    UnknownDrug {
+        /// The drug as given.
+        drug: String,
+        /// Close drug and brand names.
+        suggestions: Suggestions,
+    },
+    /// A known drug that no guideline of the loaded packs covers (upstream
+    /// lists it, e.g. at a CPIC level with no prescribing action). Where a
+    /// request names such a drug, the result carries this as a warning; the
+    /// error is what a direct lookup ([`crate::Engine::drug_name`]) returns.
+    #[error("{note}")]
+    NoGuideline {
+        /// Generic name.
+        drug: String,
+        /// What is known about it, in one line.
+        note: String,
+    },
     /// A source other than cpic or dpwg.
     #[error("unknown source `{0}` (expected cpic or dpwg)")]
     UnknownSource(String),
@@ -170,6 +203,8 @@ pub enum ErrorCode {
     MalformedReport = 111,
     /// Strict mode: a result given but not answered.
     NonAnswer = 112,
+    /// A known drug no guideline of the loaded packs covers.
+    NoGuideline = 113,
     /// Pack checksum mismatch.
     ChecksumMismatch = 201,
     /// Pack schema version not supported.
@@ -226,7 +261,7 @@ impl ErrorCode {
     /// use dosera::ErrorCode;
     /// assert!(ErrorCode::ALL.windows(2).all(|w| (w[0] as u32) < (w[1] as u32)));
     /// ```
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::UnknownGene,
         ErrorCode::UnknownAllele,
         ErrorCode::MalformedDiplotype,
@@ -239,6 +274,7 @@ impl ErrorCode {
         ErrorCode::MalformedOutsideCall,
         ErrorCode::MalformedReport,
         ErrorCode::NonAnswer,
+        ErrorCode::NoGuideline,
         ErrorCode::ChecksumMismatch,
         ErrorCode::SchemaVersion,
         ErrorCode::InvalidPack,
@@ -253,16 +289,20 @@ impl Error {
     /// The stable code of this error.
     ///
     /// ```
-    /// let err = dosera::Error::UnknownDrug("aspirin".into());
+    /// let err = dosera::Error::UnknownDrug {
+    ///     drug: "aspirinn".into(),
+    ///     suggestions: Default::default(),
+    /// };
     /// assert_eq!(err.code(), dosera::ErrorCode::UnknownDrug);
     /// ```
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::UnknownGene(_) => ErrorCode::UnknownGene,
+            Error::UnknownGene { .. } => ErrorCode::UnknownGene,
             Error::UnknownAllele { .. } => ErrorCode::UnknownAllele,
             Error::MalformedDiplotype { .. } => ErrorCode::MalformedDiplotype,
             Error::MalformedGeneResult(..) => ErrorCode::MalformedGeneResult,
-            Error::UnknownDrug(_) => ErrorCode::UnknownDrug,
+            Error::UnknownDrug { .. } => ErrorCode::UnknownDrug,
+            Error::NoGuideline { .. } => ErrorCode::NoGuideline,
             Error::UnknownSource(_) => ErrorCode::UnknownSource,
             Error::InvalidVcf { .. } => ErrorCode::InvalidVcf,
             Error::UnsupportedBuild(_) => ErrorCode::UnsupportedBuild,
@@ -292,9 +332,19 @@ mod tests {
     #[test]
     fn codes_are_in_their_ranges() {
         let input = [
-            Error::UnknownGene(String::new()),
+            Error::UnknownGene {
+                gene: String::new(),
+                suggestions: Suggestions::default(),
+            },
             Error::MalformedGeneResult(String::new(), String::new()),
-            Error::UnknownDrug(String::new()),
+            Error::UnknownDrug {
+                drug: String::new(),
+                suggestions: Suggestions::default(),
+            },
+            Error::NoGuideline {
+                drug: String::new(),
+                note: String::new(),
+            },
         ];
         for e in input {
             let c = e.code() as u32;

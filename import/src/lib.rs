@@ -19,6 +19,7 @@ mod genes;
 mod notes;
 mod packs;
 mod recommendations;
+mod vocabulary;
 
 pub use curation::text_sha256;
 pub use genes::{import_genes, GeneImport};

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use super::genes::import_genes;
 use super::recommendations::import_guidelines;
-use dosera::pack::{Pack, PackMeta, Source, SCHEMA_VERSION};
+use super::vocabulary::add_vocabulary;
+use dosera::pack::{Pack, PackMeta, Source, UpstreamRelease, SCHEMA_VERSION};
 use dosera::Result;
 
 /// Options of an import.
@@ -38,7 +39,19 @@ pub struct Imported {
 /// ```
 pub fn import(reference: &Path, options: &ImportOptions) -> Result<Imported> {
     let genes = import_genes(reference)?;
-    let guidelines = import_guidelines(reference, options.verbatim)?;
+    let mut guidelines = import_guidelines(reference, options.verbatim)?;
+    let mut report = genes.report.clone();
+    let vocabulary = add_vocabulary(
+        reference,
+        &mut guidelines.cpic_drugs,
+        &mut guidelines.dpwg_drugs,
+        &mut report,
+    )?;
+    guidelines.upstream_cpic.push(vocabulary.clone());
+    guidelines.upstream_dpwg.push(UpstreamRelease {
+        used_for: "ATC codes and RxNorm ids of drugs".into(),
+        ..vocabulary
+    });
     let mut cpic_upstream = genes.upstream.clone();
     cpic_upstream.extend(guidelines.upstream_cpic.iter().cloned());
     let mut dpwg_upstream: Vec<_> = genes
@@ -82,7 +95,6 @@ pub fn import(reference: &Path, options: &ImportOptions) -> Result<Imported> {
         genes: genes.dpwg,
         guidelines: guidelines.dpwg,
     };
-    let mut report = genes.report;
     report.extend(guidelines.report);
     Ok(Imported {
         packs: vec![cpic, dpwg],

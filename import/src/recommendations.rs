@@ -1158,6 +1158,9 @@ fn drugs_of(
                     ids,
                     guidelines: Vec::new(),
                     genes: Vec::new(),
+                    atc: Vec::new(),
+                    brands: Vec::new(),
+                    cpic_levels: Vec::new(),
                 }
             });
             e.guidelines.push(g.id.clone());

@@ -150,7 +150,7 @@ fn genes_not_understood_and_not_called() {
     assert_eq!(tables::DRUG_COLUMNS[13], "non_answers");
     assert_eq!(
         cell("codeine", "cpic"),
-        "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6)"
+        "CYP2D6 *1/*44x: given but not understood (unknown allele `*44x` for CYP2D6; did you mean *44 or *4?)"
     );
     assert!(cell("clopidogrel", "cpic").starts_with("CYP2C19 *1/*99: given but not understood"));
     assert!(cell("celecoxib", "cpic").starts_with("CYP2C9: not given, not tested or not called"));

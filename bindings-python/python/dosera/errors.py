@@ -4,7 +4,9 @@ Every exception carries the stable numeric ``code`` of the Rust core
 (``dosera::ErrorCode``) and its one-line ``message``:
 
 * ``InputError``: 1xx, the input cannot be read or names something unknown
-  (an unknown drug is 105, an unreadable VCF 107, an unknown sample 109),
+  (an unknown drug is 105, its message suggesting close names; an
+  unreadable VCF 107, an unknown sample 109; a drug no guideline covers,
+  looked up directly, 113),
   or, with ``strict=True``, a gene result given was not answered (112);
 * ``PackError``: 2xx, a knowledge pack is damaged or of another schema
   (a checksum mismatch is 201);

@@ -197,6 +197,23 @@ impl Engine {
     pub fn drugs(&self) -> Vec<DrugInfo> {
         self.knowledge().drug_list().to_vec()
     }
+
+    /// The whole drug vocabulary: every drug with a guideline and every
+    /// known drug no guideline covers (no sources, with the CPIC levels
+    /// upstream gives), each with its brand names, ATC codes and RxNorm id.
+    ///
+    /// ```
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let all = engine.drug_vocabulary();
+    /// assert!(all.len() > engine.drugs().len());
+    /// let metformin = all.iter().find(|d| d.name == "metformin").unwrap();
+    /// assert!(metformin.sources.is_empty() && !metformin.cpic_levels.is_empty());
+    /// let clopidogrel = all.iter().find(|d| d.name == "clopidogrel").unwrap();
+    /// assert!(clopidogrel.brands.iter().any(|b| b.name == "Plavix"));
+    /// ```
+    pub fn drug_vocabulary(&self) -> Vec<DrugInfo> {
+        self.knowledge().drug_vocabulary()
+    }
 }
 
 /// Engine version and the knowledge-pack releases behind every result

@@ -15,7 +15,7 @@ use std::sync::{Arc, LazyLock};
 pub use info::{AlleleInfo, GeneChoices, GeneInfo, Releases};
 
 use crate::allele::Definitions;
-use crate::pack::{Gene, Knowledge, Pack, PackSet, Source};
+use crate::pack::{DrugLookup, Gene, Knowledge, Pack, PackSet, Source};
 use crate::{Error, Result};
 
 /// Loaded knowledge packs and their indexes. Cheap to clone (shared), and
@@ -150,14 +150,43 @@ impl Engine {
         self.knowledge().gene(source, symbol)
     }
 
-    /// Canonical (lower-case) drug name, or [`Error::UnknownDrug`].
+    /// Canonical (lower-case) generic name of a drug a guideline covers,
+    /// given by generic name, brand name, ATC code or RxNorm id
+    /// (`rxnorm:32968` or `32968`); [`Error::NoGuideline`] for a known drug
+    /// no guideline covers; [`Error::UnknownDrug`], with suggestions, for
+    /// any other name.
     ///
     /// ```
+    /// use dosera::ErrorCode;
     /// let engine = dosera::Engine::bundled().unwrap();
     /// assert_eq!(engine.drug_name("Clopidogrel").unwrap(), "clopidogrel");
-    /// assert!(engine.drug_name("notadrug").is_err());
+    /// assert_eq!(engine.drug_name("Plavix").unwrap(), "clopidogrel");
+    /// assert_eq!(engine.drug_name("B01AC04").unwrap(), "clopidogrel");
+    /// assert_eq!(engine.drug_name("rxnorm:32968").unwrap(), "clopidogrel");
+    /// let e = engine.drug_name("clopidogrl").unwrap_err();
+    /// assert_eq!(e.to_string(), "unknown drug `clopidogrl`; did you mean clopidogrel?");
+    /// assert_eq!(engine.drug_name("metformin").unwrap_err().code(), ErrorCode::NoGuideline);
     /// ```
     pub fn drug_name(&self, name: &str) -> Result<String> {
         self.knowledge().drug_name(name)
+    }
+
+    /// Reads a drug name against the vocabulary of the loaded packs: the
+    /// generic name it stands for, how it was recognised, and whether a
+    /// guideline covers it (with the one-line answer when none does).
+    /// [`Error::UnknownDrug`], with suggestions, for a name that is no drug.
+    ///
+    /// ```
+    /// use dosera::pack::DrugVia;
+    /// let engine = dosera::Engine::bundled().unwrap();
+    /// let plavix = engine.find_drug("plavix").unwrap();
+    /// assert_eq!((plavix.name.as_str(), plavix.via), ("clopidogrel", DrugVia::Brand));
+    /// assert_eq!(plavix.reading().unwrap(), "plavix is clopidogrel (brand name)");
+    /// let metformin = engine.find_drug("metformin").unwrap();
+    /// assert!(!metformin.covered);
+    /// assert!(metformin.note.unwrap().starts_with("metformin: no CPIC or DPWG guideline"));
+    /// ```
+    pub fn find_drug(&self, name: &str) -> Result<DrugLookup> {
+        self.knowledge().find_drug(name)
     }
 }

@@ -38,7 +38,8 @@ impl Engine {
     /// assert!(engine.resolve_outside(&calls).is_err()); // a diplotype and a phenotype
     ///
     /// let calls = parse("CYP9Z9\t*1/*1\n").unwrap();
-    /// assert_eq!(engine.resolve_outside(&calls).unwrap_err().to_string(), "unknown gene `CYP9Z9`");
+    /// let e = engine.resolve_outside(&calls).unwrap_err().to_string();
+    /// assert!(e.starts_with("unknown gene `CYP9Z9`"), "{e}");
     /// ```
     pub fn resolve_outside(&self, calls: &[OutsideCall]) -> Result<Vec<ResolvedOutside>> {
         resolve_outside(&self.recommender(), calls)

@@ -7,7 +7,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Gene, Guideline, LookupKey, Pack, PackSet, Recommendation, Source};
+use super::vocabulary::{DrugLookup, Vocabulary};
+use super::{
+    Brand, CpicLevel, Drug, Gene, Guideline, LookupKey, Pack, PackSet, Recommendation, Source,
+};
+use crate::names::suggest;
 use crate::{Error, Result};
 
 /// Loaded packs and their indexes.
@@ -24,6 +28,8 @@ pub(crate) struct Knowledge {
     vocabulary: HashMap<(Source, String), BTreeSet<String>>,
     /// The drug listing, built once.
     drug_list: Vec<DrugInfo>,
+    /// Every drug by generic name, brand name, ATC code and RxNorm id.
+    drugs: Vocabulary,
 }
 
 /// The rows of one guideline that name a drug.
@@ -34,17 +40,45 @@ pub(crate) struct DrugGuideline {
     pub(crate) recs: Vec<usize>,
 }
 
-/// A drug and its guidelines.
+/// A drug, its guidelines and the other names it is known by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DrugInfo {
     /// Lower-case generic name.
     pub name: String,
-    /// Sources with a guideline.
+    /// Sources with a guideline (empty for a known drug no guideline covers).
     pub sources: Vec<Source>,
     /// Genes used.
     pub genes: Vec<String>,
     /// Guideline ids.
     pub guidelines: Vec<String>,
+    /// Common brand names.
+    #[serde(default)]
+    pub brands: Vec<Brand>,
+    /// ATC codes, where the upstream data gives them.
+    #[serde(default)]
+    pub atc: Vec<String>,
+    /// RxNorm id, where the upstream data gives one.
+    #[serde(default)]
+    pub rxnorm: Option<String>,
+    /// For a drug no guideline covers: the genes CPIC lists it with and
+    /// their level.
+    #[serde(default)]
+    pub cpic_levels: Vec<CpicLevel>,
+}
+
+impl DrugInfo {
+    fn new(name: &str, drug: Option<&Drug>) -> DrugInfo {
+        DrugInfo {
+            name: name.to_string(),
+            sources: Vec::new(),
+            genes: Vec::new(),
+            guidelines: Vec::new(),
+            brands: drug.map(|d| d.brands.clone()).unwrap_or_default(),
+            atc: drug.map(|d| d.atc.clone()).unwrap_or_default(),
+            rxnorm: drug.and_then(|d| d.ids.get("rxnorm").cloned()),
+            cpic_levels: drug.map(|d| d.cpic_levels.clone()).unwrap_or_default(),
+        }
+    }
 }
 
 impl Knowledge {
@@ -112,6 +146,7 @@ impl Knowledge {
                 ((source, gene.to_string()), keys)
             })
             .collect();
+        let drugs = Vocabulary::new(&set);
         let mut knowledge = Knowledge {
             set,
             gene_names,
@@ -119,6 +154,7 @@ impl Knowledge {
             drug_recs,
             vocabulary,
             drug_list: Vec::new(),
+            drugs,
         };
         knowledge.drug_list = drug_list(&knowledge);
         knowledge
@@ -147,12 +183,22 @@ impl Knowledge {
             .collect()
     }
 
-    /// Canonical symbol for a gene name given in any letter case.
+    /// Canonical symbol for a gene name given in any letter case, or
+    /// [`Error::UnknownGene`] with the close symbols.
     pub(crate) fn gene_symbol(&self, name: &str) -> Result<&str> {
+        let name = name.trim();
         self.gene_names
-            .get(&name.trim().to_ascii_uppercase())
+            .get(&name.to_ascii_uppercase())
             .map(String::as_str)
-            .ok_or_else(|| Error::UnknownGene(name.trim().to_string()))
+            .ok_or_else(|| {
+                let mut known: Vec<&str> = self.gene_names.values().map(String::as_str).collect();
+                known.sort_unstable();
+                known.dedup();
+                Error::UnknownGene {
+                    gene: name.to_string(),
+                    suggestions: suggest(name, known),
+                }
+            })
     }
 
     /// Every canonical gene symbol, in no particular order.
@@ -186,14 +232,40 @@ impl Knowledge {
         &self.drug_list
     }
 
-    /// Canonical (lower-case) drug name, or [`Error::UnknownDrug`].
+    /// Canonical (lower-case) generic name of a drug a guideline covers,
+    /// given by generic name, brand name, ATC code or RxNorm id;
+    /// [`Error::NoGuideline`] for a known drug no guideline covers,
+    /// [`Error::UnknownDrug`] (with suggestions) for any other name.
     pub(crate) fn drug_name(&self, name: &str) -> Result<String> {
-        let lower = name.trim().to_lowercase();
-        if self.drug_recs.contains_key(&lower) {
-            Ok(lower)
-        } else {
-            Err(Error::UnknownDrug(name.trim().to_string()))
+        let found = self.find_drug(name)?;
+        match found.note {
+            Some(note) if !found.covered => Err(Error::NoGuideline {
+                drug: found.name,
+                note,
+            }),
+            _ => Ok(found.name),
         }
+    }
+
+    /// A drug name read against the vocabulary; [`Error::UnknownDrug`]
+    /// (with suggestions) for a name that is no drug.
+    pub(crate) fn find_drug(&self, name: &str) -> Result<DrugLookup> {
+        self.drugs.find(name, &|n| self.drug_recs.contains_key(n))
+    }
+
+    /// Every drug of the vocabulary: those a guideline covers and the
+    /// known drugs no guideline covers, by generic name.
+    pub(crate) fn drug_vocabulary(&self) -> Vec<DrugInfo> {
+        let mut out: BTreeMap<&str, DrugInfo> = self
+            .drug_list
+            .iter()
+            .map(|d| (d.name.as_str(), d.clone()))
+            .collect();
+        for (name, drug) in self.drugs.drugs() {
+            out.entry(name.as_str())
+                .or_insert_with(|| DrugInfo::new(name, Some(drug)));
+        }
+        out.into_values().collect()
     }
 
     /// The guidelines (and their rows) that name `drug` (lower case).
@@ -229,12 +301,11 @@ fn drug_list(inner: &Knowledge) -> Vec<DrugInfo> {
                 guidelines.push(g.id.clone());
             }
         }
-        out.push(DrugInfo {
-            name: drug.clone(),
-            sources: sources.into_iter().collect(),
-            genes: genes.into_iter().collect(),
-            guidelines,
-        });
+        let mut info = DrugInfo::new(drug, inner.drugs.drug(drug));
+        info.sources = sources.into_iter().collect();
+        info.genes = genes.into_iter().collect();
+        info.guidelines = guidelines;
+        out.push(info);
     }
     out
 }

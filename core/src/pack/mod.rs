@@ -9,6 +9,7 @@ mod load;
 mod model;
 mod notes;
 mod sorted_map;
+mod vocabulary;
 pub mod words;
 mod write;
 
@@ -22,4 +23,5 @@ pub use load::PackSet;
 pub use model::*;
 pub use notes::applicable_notes;
 pub use sorted_map::{Iter as SortedMapIter, SortedMap};
+pub use vocabulary::{DrugLookup, DrugVia};
 pub use write::write_dir;

@@ -151,7 +151,9 @@ pub struct PackIndex {
     pub drugs: Vec<Drug>,
 }
 
-/// A drug with a guideline in the pack.
+/// A drug of the pack's vocabulary: one with a guideline in the pack, or
+/// (with no guidelines) one upstream lists with a gene but no bundled
+/// guideline covers, so that its name is known and answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Drug {
     /// Lower-case generic name, the key used everywhere (`clopidogrel`).
@@ -159,10 +161,113 @@ pub struct Drug {
     /// External identifiers, e.g. `{"pharmgkb": "PA449053", "rxnorm": "32968"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ids: BTreeMap<String, String>,
-    /// Ids of the guidelines covering this drug.
+    /// Ids of the guidelines covering this drug; empty for a known drug
+    /// without a guideline.
     pub guidelines: Vec<String>,
     /// Genes any of those guidelines use.
     pub genes: Vec<String>,
+    /// ATC codes (WHO Anatomical Therapeutic Chemical classification),
+    /// where the upstream data gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub atc: Vec<String>,
+    /// Common brand names (project-curated, `guidelines/curation/brands.tsv`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brands: Vec<Brand>,
+    /// For a drug without a guideline: the genes CPIC lists it with and
+    /// their CPIC level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpic_levels: Vec<CpicLevel>,
+}
+
+/// A brand name of a drug and where it is sold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Brand {
+    /// Brand name as written (`Plavix`).
+    pub name: String,
+    /// Where it is sold (`US`, `EU, SE`).
+    pub region: String,
+}
+
+/// A gene–drug pair as CPIC levels it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CpicLevel {
+    /// Gene symbol.
+    pub gene: String,
+    /// CPIC level (`A`, `B`, `C`, `D`, `A/B`, `B/C`, `C/D`).
+    pub level: String,
+    /// `Final` or `Provisional`.
+    pub status: String,
+}
+
+impl Drug {
+    /// The one-line answer for a drug no guideline covers: that it is
+    /// known, that no guideline covers it, and what CPIC says of it.
+    ///
+    /// ```
+    /// use dosera::pack::{CpicLevel, Drug};
+    /// let drug = Drug {
+    ///     name: "metformin".into(),
+    ///     ids: Default::default(),
+    ///     guidelines: vec![],
+    ///     genes: vec![],
+    ///     atc: vec!["A10BA02".into()],
+    ///     brands: vec![],
+    ///     cpic_levels: vec![CpicLevel {
+    ///         gene: "SLC22A1".into(),
+    ///         level: "C".into(),
+    ///         status: "Final".into(),
+    ///     }],
+    /// };
+    /// assert_eq!(
+    ///     drug.no_guideline_note(),
+    ///     "metformin: no CPIC or DPWG guideline in the loaded packs covers it \
+    ///      (CPIC lists it with SLC22A1 at level C; at levels C and D CPIC \
+    ///      recommends no prescribing action)"
+    /// );
+    /// ```
+    pub fn no_guideline_note(&self) -> String {
+        let mut note = format!(
+            "{}: no CPIC or DPWG guideline in the loaded packs covers it",
+            self.name
+        );
+        if !self.cpic_levels.is_empty() {
+            let pairs: Vec<String> = self
+                .cpic_levels
+                .iter()
+                .map(|l| {
+                    let provisional = if l.status.eq_ignore_ascii_case("provisional") {
+                        ", provisional"
+                    } else {
+                        ""
+                    };
+                    format!("{} at level {}{provisional}", l.gene, l.level)
+                })
+                .collect();
+            let no_action = self
+                .cpic_levels
+                .iter()
+                .all(|l| matches!(l.level.as_str(), "C" | "D" | "C/D"));
+            note.push_str(&format!(
+                " (CPIC lists it with {}{})",
+                join_and(&pairs),
+                if no_action {
+                    "; at levels C and D CPIC recommends no prescribing action"
+                } else {
+                    ""
+                }
+            ));
+        }
+        note
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// A gene: how to call it and how to turn a call into a phenotype.

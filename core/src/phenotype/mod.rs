@@ -147,11 +147,17 @@ fn resolve(gene: &Gene, token: &str) -> Option<(String, bool)> {
 /// Sequence prefixes of HGVS allele names (`m.1555A>G`, `c.520C>T`).
 const HGVS_PREFIXES: [&str; 2] = ["m.", "c."];
 
-/// `*57:01`, `*57:01:01`, `*5701` style HLA allele names.
+/// `*57:01`, `*57:01:01`, `*57` style HLA allele names. A name of four or
+/// more digits without colons (the old `*5701`) is not read: it would miss
+/// every status allele and read as negative, so it is an unknown allele
+/// whose suggestions give the colon form.
 fn is_hla_allele(token: &str) -> bool {
     let Some(rest) = token.strip_prefix('*') else {
         return false;
     };
+    if !rest.contains(':') && rest.len() >= 4 {
+        return false;
+    }
     !rest.is_empty()
         && rest.chars().all(|c| c.is_ascii_digit() || c == ':')
         && rest.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -189,10 +195,17 @@ fn malformed(gene: &Gene, value: &str, reason: &str) -> Error {
     }
 }
 
+/// An allele the gene does not know, with the close names it does.
 fn unknown(gene: &Gene, allele: &str) -> Error {
     Error::UnknownAllele {
         gene: gene.symbol.clone(),
         allele: allele.to_string(),
+        suggestions: crate::names::suggest(
+            allele,
+            crate::pack::allele_names(gene)
+                .into_iter()
+                .chain(gene.phenotyping.status_alleles.iter().map(String::as_str)),
+        ),
     }
 }
 

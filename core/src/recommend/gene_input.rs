@@ -285,6 +285,10 @@ impl Recommender<'_> {
             None => Err(Error::UnknownAllele {
                 gene: symbol.to_string(),
                 allele: allele.to_string(),
+                suggestions: crate::names::suggest(
+                    allele,
+                    gene.phenotyping.status_alleles.iter().map(String::as_str),
+                ),
             }),
         }
     }

@@ -560,6 +560,14 @@ impl<'a> Recommender<'a> {
     /// asked for, in the order they are evaluated; a source with no
     /// guideline for a drug is a warning. With no drugs named, every drug
     /// whose guidelines use a gene `given` accepts.
+    ///
+    /// A drug may be named by generic name, brand name, ATC code or RxNorm
+    /// id; a name other than the generic one adds a warning saying how it
+    /// was read (`Plavix is clopidogrel (brand name)`). A known drug that no
+    /// guideline covers is a flagged result, not an error: a warning with
+    /// what is known of it ([`crate::pack::Drug::no_guideline_note`]). A
+    /// name that is no drug is [`crate::Error::UnknownDrug`], with
+    /// suggestions.
     pub(crate) fn plan(
         &self,
         given: &dyn Fn(&str) -> bool,
@@ -567,6 +575,7 @@ impl<'a> Recommender<'a> {
         sources: &[Source],
     ) -> Result<Plan<'a>> {
         let knowledge: &'a Knowledge = self.0;
+        let mut warnings = Vec::new();
         let drugs: Vec<String> = if request_drugs.is_empty() {
             self.drug_list()
                 .iter()
@@ -576,14 +585,24 @@ impl<'a> Recommender<'a> {
         } else {
             let mut v = Vec::new();
             for d in request_drugs {
-                let name = self.drug_name(d)?;
-                if !v.contains(&name) {
-                    v.push(name);
+                let found = self.find_drug(d)?;
+                if let Some(reading) = found.reading() {
+                    warnings.push(reading);
+                }
+                if !found.covered {
+                    if let Some(note) = found.note {
+                        if !warnings.contains(&note) {
+                            warnings.push(note);
+                        }
+                    }
+                    continue;
+                }
+                if !v.contains(&found.name) {
+                    v.push(found.name);
                 }
             }
             v
         };
-        let mut warnings = Vec::new();
         let mut slots = Vec::new();
         for drug in &drugs {
             let mut found = BTreeSet::new();

@@ -829,7 +829,7 @@ mod tests {
     fn unknown_gene_and_allele() {
         let calls = parse("CYP2C19\t*1/*1\nNOPE1\t*1/*1\n").unwrap();
         match engine().resolve_outside(&calls) {
-            Err(Error::UnknownGene(g)) => assert_eq!(g, "NOPE1"),
+            Err(Error::UnknownGene { gene, .. }) => assert_eq!(gene, "NOPE1"),
             other => panic!("{other:?}"),
         }
         // An unknown allele in a diplotype is kept as written and flagged.
@@ -838,7 +838,7 @@ mod tests {
         assert_eq!(r[1].input, None);
         assert_eq!(
             r[1].warnings[0],
-            "line 3: CYP2D6 diplotype `*1/*999`: unknown allele `*999` for CYP2D6; its function is unknown, so the diplotype gives no phenotype"
+            "line 3: CYP2D6 diplotype `*1/*999`: unknown allele `*999` for CYP2D6; did you mean *99 or *9?; its function is unknown, so the diplotype gives no phenotype"
         );
         // With a phenotype on the same line, the phenotype is used.
         let r = resolved("CYP2D6\t*1/*999\tPM");

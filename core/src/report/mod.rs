@@ -714,7 +714,7 @@ mod tests {
             assert_eq!(n.value.as_deref(), Some("*1/*44x"));
             assert_eq!(
                 n.detail.as_deref(),
-                Some("unknown allele `*44x` for CYP2D6")
+                Some("unknown allele `*44x` for CYP2D6; did you mean *44 or *4?")
             );
         }
         let no_call = non_answers(&report, "celecoxib");
@@ -740,6 +740,7 @@ mod tests {
             Err(crate::Error::UnknownAllele {
                 gene: input.gene.clone(),
                 allele: "*999".into(),
+                suggestions: Default::default(),
             })
         })
         .expect_err("no result");
