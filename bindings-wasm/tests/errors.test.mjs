@@ -241,12 +241,30 @@ describe("302 usage errors", () => {
   });
 });
 
+test("a drug no guideline covers is a note in the result; an unknown name is an error with a suggestion", () => {
+  const result = engine.recommend({ genes: [{ gene: "CYP2C19", value: "*2/*2" }], drugs: ["metformin"] });
+  assert.equal(result.drugs.length, 0);
+  assert.ok(
+    result.warnings.some((w) => /^metformin: no CPIC or DPWG guideline/.test(w)),
+    JSON.stringify(result.warnings),
+  );
+  throwsDosera(
+    () => engine.recommend({ genes: [{ gene: "CYP2C19", value: "*2/*2" }], drugs: ["clopidogrl"] }),
+    ErrorCode.UnknownDrug,
+    /did you mean clopidogrel\?/,
+  );
+});
+
 test("codes no JS input reaches still exist in errorCodes()", () => {
   const table = dosera.errorCodes();
   const unreachable = {
     // Parsing a source name from text (the CLI's --source); in the JS API
     // sources are typed request fields, refused as Usage (302) when unknown.
     UnknownSource: 106,
+    // A direct drug-name lookup (the core's Engine::drug_name) of a known
+    // drug no guideline covers; recommend() answers such a drug with a note
+    // in the result's warnings instead, and no JS call does the lookup.
+    NoGuideline: 113,
     // Pack folders with a MANIFEST.toml of checksums; fromPacks takes
     // assembled documents without a manifest, so there is nothing to check.
     ChecksumMismatch: 201,
