@@ -45,6 +45,7 @@ macro_rules! out {
 
 mod index_cmd;
 mod report_cmd;
+mod serve_cmd;
 use dosera::pack::PackSet;
 use dosera::{Engine, Error, GeneInput, Request, Source};
 use dosera_import::{import, ImportOptions};
@@ -113,6 +114,9 @@ enum Command {
     /// Knowledge packs: info, verify, import.
     #[command(subcommand)]
     Pack(PackCommand),
+    /// Serve CDS Hooks (order-select, order-sign), a REST API and metrics
+    /// over HTTP (docs/serve.md).
+    Serve(serve_cmd::ServeArgs),
     /// Write a synthetic cohort: a multi-sample GRCh38 VCF over every
     /// definition position (bgzipped when OUT ends in .gz) and its truth TSV.
     Simulate(SimulateArgs),
@@ -321,6 +325,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Report(args) => report_cmd::run(&engine(&cli.packs)?, args),
         Command::Simulate(args) => simulate(&engine(&cli.packs)?, args),
         Command::Index(args) => index_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(cli.packs, args),
         Command::Phenotype { gene, value, json } => {
             let engine = engine(&cli.packs)?;
             let result = engine.interpret(&GeneInput::new(gene, value))?;

@@ -99,6 +99,77 @@ pub fn recommendations_text(result: &Recommendations, lang: Lang) -> String {
     out
 }
 
+/// One drug under one guideline in Markdown, for a card or a message that
+/// stands alone: the same lines as the text report's block for the drug
+/// (every matched row with all its facts, the non-answers and the notes),
+/// plus each gene the guideline needs that was not given, which the text
+/// report says once for all drugs. Star alleles and other Markdown signs
+/// in the text are escaped.
+///
+/// ```
+/// use dosera::pack::words::Lang;
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let request = dosera::Request::new(["CYP2C19=*2/*2".parse().unwrap()])
+///     .drugs(["clopidogrel"])
+///     .sources([dosera::Source::Cpic]);
+/// let result = engine.recommend(&request).unwrap();
+/// let md = dosera::report::text::drug_markdown(&result.drugs[0], Lang::En);
+/// assert!(md.starts_with("**clopidogrel · CPIC · "), "{md}");
+/// assert!(md.contains("\\*2/\\*2") || md.contains("Poor Metabolizer"), "{md}");
+/// assert!(md.lines().any(|l| l.starts_with("- <https://")), "{md}");
+/// ```
+pub fn drug_markdown(d: &DrugResult, lang: Lang) -> String {
+    let text = Text { lang };
+    let mut plain = String::new();
+    text.drug(&mut plain, d, true);
+    for n in d
+        .non_answers
+        .iter()
+        .filter(|n| n.reason == NonAnswerReason::NotGiven)
+    {
+        let _ = writeln!(
+            plain,
+            "  {}: {}",
+            text.t(TextLabel::NoAnswer),
+            non_answer_text(n, lang)
+        );
+    }
+    let mut md = String::with_capacity(plain.len() + 64);
+    for line in plain.lines() {
+        let body = line.trim_start();
+        match line.len() - body.len() {
+            0 => {
+                let _ = writeln!(md, "**{}**\n", markdown_escape(body));
+            }
+            2 if body.starts_with("https://") || body.starts_with("http://") => {
+                let _ = writeln!(md, "- <{body}>");
+            }
+            2 => {
+                let _ = writeln!(md, "- {}", markdown_escape(body));
+            }
+            _ => {
+                let _ = writeln!(md, "  - {}", markdown_escape(body));
+            }
+        }
+    }
+    md
+}
+
+/// `text` with the signs Markdown reads as formatting escaped.
+fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Drugs with the sources of each, in first-seen order.
 type DrugsBySource<'a> = Vec<(&'a str, Vec<Source>)>;
 

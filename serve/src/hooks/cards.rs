@@ -1,0 +1,470 @@
+//! CDS Hooks cards from the engine's answer: one card per actionable drug
+//! and source, one per drug whose answer is unclear, and one per ordered
+//! drug whose guideline needs a gene with no result on file. Drugs with
+//! standard advice get no card.
+//!
+//! The card's short texts (summary, suggestion labels) are written here;
+//! the detail is the text report's block for the drug, in Markdown
+//! ([`dosera::report::text::drug_markdown`]).
+
+use dosera::pack::words::{self, Lang};
+use dosera::pack::Action;
+use dosera::{DrugResult, Engine, NonAnswerReason, Recommendations, Source};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::orders::{Order, OrderedDrug, RXNORM};
+use super::results::PatientResults;
+
+/// The most a card summary may hold (CDS Hooks: under 140 characters).
+pub const SUMMARY_MAX: usize = 139;
+
+/// What the cards are built from.
+pub struct CardInput<'a> {
+    /// The engine (for the alternatives' RxNorm codes).
+    pub engine: &'a Engine,
+    /// The engine's answer for the ordered drugs.
+    pub answer: &'a Recommendations,
+    /// The orders, in request order.
+    pub orders: &'a [Order],
+    /// The results the answer was made from.
+    pub results: &'a PatientResults,
+    /// The patient id of the hook context (for suggested orders).
+    pub patient: &'a str,
+    /// The hook instance (seeds the card ids).
+    pub instance: &'a str,
+    /// Language of the text.
+    pub lang: Lang,
+}
+
+/// How urgent a card is, from the actions of its matched rows:
+/// `critical` when some candidate result is told only to avoid the drug
+/// (every row it matches, in every population, says avoid); `warning` for
+/// any other change to the order (a dose change, another drug, avoid in
+/// some populations only); `info` otherwise.
+///
+/// Each item is one candidate's matched actions.
+///
+/// ```
+/// use dosera::pack::Action;
+/// use dosera_serve::hooks::cards::indicator;
+/// assert_eq!(indicator(&[vec![Action::Avoid]]), "critical");
+/// assert_eq!(indicator(&[vec![Action::UseAlternative, Action::Avoid]]), "warning");
+/// assert_eq!(indicator(&[vec![Action::Monitor]]), "info");
+/// assert_eq!(indicator(&[vec![Action::StandardDosing], vec![Action::Avoid]]), "critical");
+/// ```
+pub fn indicator(per_candidate: &[Vec<Action>]) -> &'static str {
+    if per_candidate
+        .iter()
+        .any(|a| !a.is_empty() && a.iter().all(|x| *x == Action::Avoid))
+    {
+        "critical"
+    } else if per_candidate.iter().flatten().any(|a| {
+        matches!(
+            a,
+            Action::Avoid
+                | Action::ReduceDose
+                | Action::IncreaseDose
+                | Action::UseAlternative
+                | Action::ConsiderAlternative
+        )
+    }) {
+        "warning"
+    } else {
+        "info"
+    }
+}
+
+/// The actions of the matched rows, per candidate.
+fn per_candidate(d: &DrugResult) -> Vec<Vec<Action>> {
+    let mut by: Vec<(&str, Vec<Action>)> = Vec::new();
+    for m in &d.matches {
+        let keys: Vec<&str> = if m.candidates.is_empty() {
+            vec![""]
+        } else {
+            m.candidates.iter().map(String::as_str).collect()
+        };
+        for c in keys {
+            match by.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, a)) => a.push(m.action),
+                None => by.push((c, vec![m.action])),
+            }
+        }
+    }
+    by.into_iter().map(|(_, a)| a).collect()
+}
+
+/// The cards for the orders.
+pub fn cards(input: &CardInput<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for order in input.orders {
+        let OrderedDrug::Covered { drug, .. } = &order.drug else {
+            continue;
+        };
+        if seen.contains(&drug.as_str()) {
+            continue;
+        }
+        seen.push(drug);
+        let results: Vec<&DrugResult> = input
+            .answer
+            .drugs
+            .iter()
+            .filter(|d| &d.drug == drug)
+            .collect();
+        let mut missing: Vec<&DrugResult> = Vec::new();
+        for d in &results {
+            let not_given = d
+                .non_answers
+                .iter()
+                .any(|n| n.reason == NonAnswerReason::NotGiven);
+            if d.actionable {
+                out.push(advice_card(input, order, d));
+            } else if not_given {
+                missing.push(d);
+            } else if unclear(d) {
+                out.push(unclear_card(input, d));
+            }
+        }
+        if !missing.is_empty() {
+            out.push(missing_card(input, drug, &missing));
+        }
+    }
+    out
+}
+
+fn unclear(d: &DrugResult) -> bool {
+    d.matches.is_empty()
+        || !d.candidates_agree
+        || d.non_answers
+            .iter()
+            .any(|n| n.reason != NonAnswerReason::NotGiven)
+}
+
+fn actions(d: &DrugResult) -> Vec<Action> {
+    let mut a: Vec<Action> = Vec::new();
+    for m in &d.matches {
+        if !a.contains(&m.action) {
+            a.push(m.action);
+        }
+    }
+    a
+}
+
+/// A stable card or suggestion id (RFC 9562 version 8 from SHA-256).
+fn uuid(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"dosera-card");
+    for p in parts {
+        h.update([0u8]);
+        h.update(p.as_bytes());
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
+}
+
+/// `text`, cut at a word to at most `max` characters with an ellipsis.
+fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max - 1).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    cut.push('…');
+    cut
+}
+
+/// The summary: drug, source, action(s) and, when it fits, the result.
+fn summary(d: &DrugResult, lang: Lang) -> String {
+    let acts: Vec<&str> = actions(d)
+        .iter()
+        .map(|a| words::action_label(*a, lang))
+        .collect();
+    let mut head = format!("{} ({}): {}", d.drug, d.source.label(), acts.join(" / "));
+    let by_population =
+        acts.len() > 1 && d.matches.iter().filter(|m| m.population.is_some()).count() > 1;
+    if by_population {
+        head.push_str(match lang {
+            Lang::Sv => " beroende på indikation",
+            _ => " by indication",
+        });
+    }
+    if !d.candidates_agree {
+        head.push_str(match lang {
+            Lang::Sv => " (kandidaterna ger olika råd)",
+            _ => " (candidates disagree)",
+        });
+    }
+    let keys = d
+        .matches
+        .first()
+        .map(|m| words::describe_keys(&m.lookup, lang))
+        .unwrap_or_default();
+    let full = if keys.is_empty() {
+        head.clone()
+    } else {
+        format!("{head} · {keys}")
+    };
+    if full.chars().count() <= SUMMARY_MAX {
+        full
+    } else {
+        fit(&head, SUMMARY_MAX)
+    }
+}
+
+fn source(d: &DrugResult) -> Value {
+    json!({
+        "label": format!("{} · {} · dosera packs {}", d.source.label(), d.guideline_name, d.release),
+        "url": d.url,
+        "topic": {
+            "system": "urn:dosera:guideline-source",
+            "code": match d.source { Source::Cpic => "cpic", Source::Dpwg => "dpwg" },
+            "display": format!("{} {}", d.source.label(), d.guideline_id),
+        },
+    })
+}
+
+fn detail(input: &CardInput<'_>, d: &DrugResult) -> String {
+    let mut md = dosera::report::text::drug_markdown(d, input.lang);
+    footer(input, &mut md);
+    md
+}
+
+fn footer(input: &CardInput<'_>, md: &mut String) {
+    for n in &input.results.notes {
+        md.push_str("\n- ");
+        md.push_str(&escape(n));
+    }
+    md.push_str(&format!(
+        "\n\n{} · dosera {} · packs {} · {}\n",
+        escape(words::TextLabel::Disclaimer.text(input.lang)),
+        input.answer.engine_version,
+        input.answer.packs_release,
+        match input.lang {
+            Lang::Sv => format!("resultat från {}", input.results.from),
+            _ => format!("results from {}", input.results.from),
+        }
+    ));
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn advice_card(input: &CardInput<'_>, order: &Order, d: &DrugResult) -> Value {
+    let mut card = json!({
+        "uuid": uuid(&[input.instance, &d.drug, d.source.label(), &d.guideline_id, "advice"]),
+        "summary": summary(d, input.lang),
+        "indicator": indicator(&per_candidate(d)),
+        "detail": detail(input, d),
+        "source": source(d),
+    });
+    let suggestions = suggestions(input, order, d);
+    if !suggestions.is_empty() {
+        card["suggestions"] = Value::Array(suggestions);
+        card["selectionBehavior"] = json!("at-most-one");
+    }
+    card
+}
+
+fn unclear_card(input: &CardInput<'_>, d: &DrugResult) -> Value {
+    let summary = if d.matches.is_empty() {
+        let why = d
+            .non_answers
+            .first()
+            .map(|n| format!("{}: {}", n.gene, n.reason.label()))
+            .unwrap_or_default();
+        fit(
+            &match input.lang {
+                Lang::Sv => format!(
+                    "{} ({}): ingen rad passar resultatet · {why}",
+                    d.drug,
+                    d.source.label()
+                ),
+                _ => format!(
+                    "{} ({}): no guideline row fits the result · {why}",
+                    d.drug,
+                    d.source.label()
+                ),
+            },
+            SUMMARY_MAX,
+        )
+    } else {
+        summary(d, input.lang)
+    };
+    let indicator = if !d.candidates_agree {
+        // Candidates that lead to different advice: at least a warning.
+        match indicator(&per_candidate(d)) {
+            "critical" => "critical",
+            _ => "warning",
+        }
+    } else {
+        "info"
+    };
+    json!({
+        "uuid": uuid(&[input.instance, &d.drug, d.source.label(), &d.guideline_id, "unclear"]),
+        "summary": summary,
+        "indicator": indicator,
+        "detail": detail(input, d),
+        "source": source(d),
+    })
+}
+
+fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> Value {
+    let mut genes: Vec<&str> = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
+    for d in results {
+        for n in &d.non_answers {
+            if n.reason == NonAnswerReason::NotGiven && !genes.contains(&n.gene.as_str()) {
+                genes.push(&n.gene);
+            }
+        }
+        if !sources.contains(&d.source.label()) {
+            sources.push(d.source.label());
+        }
+    }
+    let g = genes.join(", ");
+    let s = sources.join(", ");
+    let summary = fit(
+        &match (input.lang, &input.results.unavailable) {
+            (Lang::Sv, None) => {
+                format!("{drug}: inget {g}-resultat finns; {s} ger råd efter {g}-resultat")
+            }
+            (_, None) => format!("{drug}: no {g} result on file; {s} advice depends on it"),
+            (Lang::Sv, Some(_)) => {
+                format!("{drug}: farmakogenetiska resultat kunde inte läsas; {s} ger råd efter {g}")
+            }
+            (_, Some(_)) => {
+                format!(
+                    "{drug}: pharmacogenomic results could not be read; {s} advice depends on {g}"
+                )
+            }
+        },
+        SUMMARY_MAX,
+    );
+    let mut md = String::new();
+    if let Some(why) = &input.results.unavailable {
+        md.push_str(&format!("**{}**\n\n", escape(why)));
+    }
+    for d in results {
+        md.push_str(&dosera::report::text::drug_markdown(d, input.lang));
+        md.push('\n');
+    }
+    let called: Vec<&str> = genes
+        .iter()
+        .copied()
+        .filter(|x| input.results.not_called.iter().any(|n| n == x))
+        .collect();
+    if !called.is_empty() {
+        md.push_str(&match input.lang {
+            Lang::Sv => format!("- {}: resultat finns men utan anrop\n", called.join(", ")),
+            _ => format!("- {}: on file, but with no call\n", called.join(", ")),
+        });
+    }
+    footer(input, &mut md);
+    let first = results[0];
+    json!({
+        "uuid": uuid(&[input.instance, drug, &g, "not-tested"]),
+        "summary": summary,
+        "indicator": "info",
+        "detail": md,
+        "source": source(first),
+    })
+}
+
+/// One suggestion per alternative that every matched row names (the
+/// rows of several populations may name different ones; the service does
+/// not know the indication) when the candidates agree: replace the draft
+/// order with a draft order for the alternative. An alternative any row
+/// tells to avoid, or whose own advice changes with the same result, is
+/// never suggested (the detail says what the rows say of it).
+fn suggestions(input: &CardInput<'_>, order: &Order, d: &DrugResult) -> Vec<Value> {
+    if !d.candidates_agree || d.matches.is_empty() {
+        return Vec::new();
+    }
+    let avoided = |a: &String| {
+        d.matches.iter().any(|m| {
+            m.facts.avoid_drugs.contains(a) || m.affected_alternatives.iter().any(|f| &f.drug == a)
+        })
+    };
+    let names: Vec<&str> = d.matches[0]
+        .alternatives
+        .iter()
+        .filter(|a| *a != &d.drug)
+        .filter(|a| d.matches.iter().all(|m| m.alternatives.contains(a)))
+        .filter(|a| !avoided(a))
+        .map(String::as_str)
+        .collect();
+    let vocabulary = input.engine.drug_vocabulary();
+    names
+        .into_iter()
+        .map(|alt| {
+            let rxnorm = vocabulary
+                .iter()
+                .find(|v| v.name == alt)
+                .and_then(|v| v.rxnorm.clone());
+            let mut coding = json!({ "display": alt });
+            if let Some(code) = &rxnorm {
+                coding = json!({ "system": RXNORM, "code": code, "display": alt });
+            }
+            let resource = json!({
+                "resourceType": "MedicationRequest",
+                "status": "draft",
+                "intent": "proposal",
+                "subject": { "reference": format!("Patient/{}", input.patient) },
+                "medicationCodeableConcept": { "coding": [coding], "text": alt },
+            });
+            let mut actions = Vec::new();
+            if let Some(r) = &order.reference {
+                actions.push(json!({
+                    "type": "delete",
+                    "description": match input.lang {
+                        Lang::Sv => format!("Ta bort utkastet till ordination av {}", d.drug),
+                        _ => format!("Remove the draft order for {}", d.drug),
+                    },
+                    "resourceId": r,
+                }));
+            }
+            actions.push(json!({
+                "type": "create",
+                "description": match input.lang {
+                    Lang::Sv => format!("Skapa ett utkast till ordination av {alt}"),
+                    _ => format!("Draft an order for {alt}"),
+                },
+                "resource": resource,
+            }));
+            json!({
+                "label": match input.lang {
+                    Lang::Sv => format!("Byt {} mot {alt} ({} nämner det som alternativ)", d.drug, d.source.label()),
+                    _ => format!("Replace {} with {alt} (an alternative {} names)", d.drug, d.source.label()),
+                },
+                "uuid": uuid(&[input.instance, &d.drug, d.source.label(), alt, "suggestion"]),
+                "actions": actions,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,299 @@
+//! CDS Hooks over HTTP: discovery, order-select and order-sign for the
+//! golden cases, drugs coded by RxNorm, ATC or name, results from a FHIR
+//! bundle (dosera's own, round trip), a dosera report, a FHIR server, and
+//! no results at all; Swedish; every body checked against the CDS Hooks
+//! schemas in `serve/schema/cds-hooks/`.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = root().join("serve/schema/cds-hooks").join(name);
+    let text = std::fs::read_to_string(&path).expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("schema JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn assert_valid(schema_name: &str, body: &Value) {
+    let v = schema(schema_name);
+    let errors: Vec<String> = v
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{schema_name}: {errors:#?}\n{body:#}");
+}
+
+fn cards(body: &Value) -> &Vec<Value> {
+    body["cards"].as_array().expect("cards array")
+}
+
+const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+const ATC: &str = "http://www.whocc.no/atc";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_lists_both_hooks_with_a_prefetch_template() {
+    let s = Server::start().await;
+    let (status, body) = s.get("/cds-services").await;
+    assert_eq!(status, 200);
+    assert_valid("discovery-response.schema.json", &body);
+    let hooks: Vec<&str> = body["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["hook"].as_str().unwrap())
+        .collect();
+    assert_eq!(hooks, ["order-select", "order-sign"]);
+    for svc in body["services"].as_array().unwrap() {
+        assert!(svc["prefetch"]["pgx"]
+            .as_str()
+            .unwrap()
+            .contains("{{context.patientId}}"));
+    }
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn abacavir_with_hla_b_57_01_is_a_critical_card_on_both_hooks() {
+    let mut s = Server::start().await;
+    s.secret("patient-abacavir-1");
+    for hook in ["order-select", "order-sign"] {
+        let orders = draft_orders("patient-abacavir-1", &[(RXNORM, "190521", "abacavir")]);
+        let results = searchset(vec![genotype("HLA-B", "*57:01/*08:01")]);
+        let req = hook_request(hook, "patient-abacavir-1", orders, Some(results));
+        assert_valid("request.schema.json", &req);
+        let (status, body) = s.post(&service_path(hook), &req).await;
+        assert_eq!(status, 200, "{body:#}");
+        assert_valid("response.schema.json", &body);
+        let c = cards(&body);
+        assert!(!c.is_empty(), "{body:#}");
+        for card in c {
+            assert_eq!(card["indicator"], "critical", "{card:#}");
+            assert!(
+                card["summary"].as_str().unwrap().starts_with("abacavir ("),
+                "{card:#}"
+            );
+            assert!(
+                card["detail"].as_str().unwrap().contains("57:01"),
+                "{card:#}"
+            );
+            let label = card["source"]["label"].as_str().unwrap();
+            assert!(label.contains("dosera packs"), "{label}");
+            assert!(card["source"]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://"));
+        }
+    }
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clopidogrel_for_a_cyp2c19_poor_metabolizer_is_a_warning_with_alternatives() {
+    let mut s = Server::start().await;
+    s.secret("*2/*2");
+    let orders = draft_orders("p2", &[(RXNORM, "32968", "clopidogrel")]);
+    let req = hook_request(
+        "order-sign",
+        "p2",
+        orders,
+        Some(searchset(vec![genotype("CYP2C19", "*2/*2")])),
+    );
+    let (status, body) = s.post(&service_path("order-sign"), &req).await;
+    assert_eq!(status, 200, "{body:#}");
+    assert_valid("response.schema.json", &body);
+    let cpic = cards(&body)
+        .iter()
+        .find(|c| c["source"]["topic"]["code"] == "cpic")
+        .expect("a CPIC card");
+    assert_eq!(cpic["indicator"], "warning", "{cpic:#}");
+    let summary = cpic["summary"].as_str().unwrap();
+    assert!(summary.chars().count() < 140, "{summary}");
+    assert!(summary.contains("Poor Metabolizer"), "{summary}");
+    let suggestions = cpic["suggestions"].as_array().expect("suggestions");
+    assert_eq!(cpic["selectionBehavior"], "at-most-one");
+    let labels: Vec<&str> = suggestions
+        .iter()
+        .map(|x| x["label"].as_str().unwrap())
+        .collect();
+    // Every population row names ticagrelor; the neurovascular row tells
+    // to avoid prasugrel, so it is never suggested.
+    assert!(
+        labels.iter().any(|l| l.contains("ticagrelor")),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|l| l.contains("prasugrel")),
+        "{labels:?}"
+    );
+    let create = &suggestions[0]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["type"] == "create")
+        .unwrap()["resource"];
+    assert_eq!(create["resourceType"], "MedicationRequest");
+    assert_eq!(create["subject"]["reference"], "Patient/p2");
+    let delete = suggestions[0]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["type"] == "delete")
+        .unwrap();
+    assert_eq!(delete["resourceId"], "MedicationRequest/order-0");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drugs_are_read_by_rxnorm_atc_name_and_clinical_drug_text() {
+    let s = Server::start().await;
+    let results = searchset(vec![genotype("CYP2C19", "*2/*2")]);
+    for (system, code, display) in [
+        (RXNORM, "32968", "clopidogrel"),
+        (ATC, "B01AC04", "Clopidogrel"),
+        ("", "", "Plavix"),
+        ("", "", "clopidogrel 75 MG Oral Tablet"),
+        ("http://example.org/local-codes", "X1", "clopidogrel 75 mg"),
+    ] {
+        let orders = draft_orders("p3", &[(system, code, display)]);
+        let req = hook_request("order-select", "p3", orders, Some(results.clone()));
+        let (status, body) = s.post(&service_path("order-select"), &req).await;
+        assert_eq!(status, 200, "{body:#}");
+        assert!(
+            cards(&body).iter().any(|c| c["summary"]
+                .as_str()
+                .unwrap()
+                .starts_with("clopidogrel (CPIC)")),
+            "{system} {code} {display}: {body:#}"
+        );
+    }
+    // A drug dosera does not know gets no card, and no error.
+    let orders = draft_orders("p3", &[(RXNORM, "999999999", "not a drug")]);
+    let req = hook_request("order-sign", "p3", orders, Some(results));
+    let (status, body) = s.post(&service_path("order-sign"), &req).await;
+    assert_eq!((status, cards(&body).len()), (200, 0), "{body:#}");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn order_select_answers_only_for_the_selected_orders() {
+    let s = Server::start().await;
+    let orders = draft_orders(
+        "p4",
+        &[(RXNORM, "32968", "clopidogrel"), ("", "", "abacavir")],
+    );
+    let mut req = hook_request(
+        "order-select",
+        "p4",
+        orders,
+        Some(searchset(vec![
+            genotype("CYP2C19", "*2/*2"),
+            genotype("HLA-B", "*57:01/*57:01"),
+        ])),
+    );
+    req["context"]["selections"] = json!(["MedicationRequest/order-1"]);
+    let (_, body) = s.post(&service_path("order-select"), &req).await;
+    let drugs: Vec<&str> = cards(&body)
+        .iter()
+        .map(|c| c["summary"].as_str().unwrap().split(' ').next().unwrap())
+        .collect();
+    assert!(
+        !drugs.is_empty() && drugs.iter().all(|d| *d == "abacavir"),
+        "{drugs:?}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gene_with_no_result_gets_a_card_that_names_it() {
+    let s = Server::start().await;
+    let orders = draft_orders("p5", &[("", "", "clopidogrel")]);
+    // Results on file, but none for CYP2C19.
+    let req = hook_request(
+        "order-sign",
+        "p5",
+        orders.clone(),
+        Some(searchset(vec![genotype("TPMT", "*1/*1")])),
+    );
+    let (status, body) = s.post(&service_path("order-sign"), &req).await;
+    assert_eq!(status, 200);
+    assert_valid("response.schema.json", &body);
+    let c = cards(&body);
+    assert_eq!(c.len(), 1, "{body:#}");
+    assert_eq!(c[0]["indicator"], "info");
+    assert!(
+        c[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no CYP2C19 result on file"),
+        "{:#}",
+        c[0]
+    );
+    // No results and no FHIR server: the card says results could not be read.
+    let req = hook_request("order-sign", "p5", orders, None);
+    let (_, body) = s.post(&service_path("order-sign"), &req).await;
+    let c = cards(&body);
+    assert_eq!(c.len(), 1, "{body:#}");
+    assert!(
+        c[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read"),
+        "{:#}",
+        c[0]
+    );
+    assert!(
+        c[0]["detail"].as_str().unwrap().contains("no FHIR server"),
+        "{:#}",
+        c[0]
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn swedish_by_accept_language_and_by_setting() {
+    let s = Server::start().await;
+    let orders = draft_orders("p6", &[("", "", "clopidogrel")]);
+    let req = hook_request(
+        "order-sign",
+        "p6",
+        orders.clone(),
+        Some(searchset(vec![genotype("CYP2C19", "*2/*2")])),
+    );
+    let (_, en) = s.post(&service_path("order-sign"), &req).await;
+    let (_, sv) = s
+        .post_with(
+            &service_path("order-sign"),
+            &req,
+            &[("accept-language", "sv-SE,sv;q=0.9,en;q=0.5")],
+        )
+        .await;
+    let en_summary = cards(&en)[0]["summary"].as_str().unwrap().to_string();
+    let sv_summary = cards(&sv)[0]["summary"].as_str().unwrap().to_string();
+    assert_ne!(en_summary, sv_summary);
+    assert!(
+        sv_summary.contains("använd ett annat läkemedel"),
+        "{sv_summary}"
+    );
+    assert!(
+        cards(&sv)[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Beslutsstöd")
+            || cards(&sv)[0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("beslutsstöd"),
+        "{:#}",
+        cards(&sv)[0]
+    );
+    s.stop().await;
+    let s = Server::with(|c| c.lang = dosera::pack::words::Lang::Sv).await;
+    let (_, by_setting) = s.post(&service_path("order-sign"), &req).await;
+    assert_eq!(
+        cards(&by_setting)[0]["summary"].as_str().unwrap(),
+        sv_summary
+    );
+    s.stop().await;
+}
