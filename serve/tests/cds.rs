@@ -4,6 +4,8 @@
 //! no results at all; Swedish; every body checked against the CDS Hooks
 //! schemas in `serve/schema/cds-hooks/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,6 @@
 """Structural check of a dosera FHIR bundle with the fhir.resources R4B models.
 
-Usage: validate.py BUNDLE.json
+Usage: validate.py BUNDLE.json [BUNDLE.json ...]
 
 The bundle is parsed as an R4B Bundle, then every entry's resource is parsed
 again with the model class of its own resourceType, so an error inside an
@@ -60,18 +60,21 @@ def check(data):
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: validate.py BUNDLE.json", file=sys.stderr)
+    if len(argv) < 2:
+        print("usage: validate.py BUNDLE.json [BUNDLE.json ...]", file=sys.stderr)
         return 2
-    with open(argv[1], encoding="utf-8") as f:
-        data = json.load(f)
-    problems = check(data)
-    for p in problems:
-        print(p, file=sys.stderr)
-    if problems:
-        return 1
-    print(f"ok: {len(data.get('entry') or [])} entries parsed as FHIR R4B resources")
-    return 0
+    failed = False
+    for path in argv[1:]:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        problems = check(data)
+        for p in problems:
+            print(f"{path}: {p}", file=sys.stderr)
+        if problems:
+            failed = True
+        else:
+            print(f"ok: {path}: {len(data.get('entry') or [])} entries parsed as FHIR R4B resources")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ mod guard;
 pub mod jwt;
 mod log;
 mod metrics;
+mod openapi;
 mod rest;
 
 use std::net::SocketAddr;
@@ -27,6 +28,7 @@ use dosera::Engine;
 
 pub use log::LogSink;
 pub use metrics::Metrics;
+pub use openapi::openapi_document;
 
 /// Every route, as `(method, path)` in the router's path syntax: what the
 /// OpenAPI description is checked against.
@@ -132,13 +134,26 @@ pub fn load_engine(config: &Config) -> Result<Engine, dosera::Error> {
     }
 }
 
-/// The router over an engine, with every guard (size, time and
-/// concurrency limits, access log, metrics) in place.
-pub fn router(engine: Arc<Engine>, config: Config) -> Router {
+/// Installs the TLS provider of this process's HTTP clients (once; later
+/// calls do nothing). The router does it; a program that builds its own
+/// `reqwest` client in the same process before any router (a test, a load
+/// generator) calls it first.
+///
+/// ```
+/// dosera_serve::server::init_tls();
+/// dosera_serve::server::init_tls();
+/// ```
+pub fn init_tls() {
     // ring: a pure Rust-and-assembly build; the aws-lc provider would need
     // CMake on every machine that builds the service.
     #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The router over an engine, with every guard (size, time and
+/// concurrency limits, access log, metrics) in place.
+pub fn router(engine: Arc<Engine>, config: Config) -> Router {
+    init_tls();
     let client = reqwest::Client::builder()
         .timeout(config.fetch_timeout)
         .redirect(reqwest::redirect::Policy::limited(3))

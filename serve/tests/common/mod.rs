@@ -48,6 +48,7 @@ impl Server {
 
     /// Starts a server with settings changed by `change`.
     pub async fn with(change: impl FnOnce(&mut Config)) -> Server {
+        dosera_serve::server::init_tls();
         let (sink, log) = LogSink::memory();
         let mut config = Config {
             log: sink,
