@@ -76,7 +76,6 @@ fn free_port() -> u16 {
 
 struct Served {
     child: Child,
-    log: PathBuf,
 }
 
 impl Drop for Served {
@@ -98,10 +97,7 @@ fn start(args: &[String], port: u16, log: &Path) -> Served {
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .unwrap();
-    let served = Served {
-        child,
-        log: log.to_path_buf(),
-    };
+    let served = Served { child };
     let start = Instant::now();
     loop {
         if let Ok((200, _)) = http(port, "GET", "/healthz", &[], &[]) {
