@@ -95,55 +95,57 @@ async fn abacavir_with_hla_b_57_01_is_a_critical_card_on_both_hooks() {
 async fn clopidogrel_for_a_cyp2c19_poor_metabolizer_is_a_warning_with_alternatives() {
     let mut s = Server::start().await;
     s.secret("*2/*2");
-    let orders = draft_orders("p2", &[(RXNORM, "32968", "clopidogrel")]);
-    let req = hook_request(
-        "order-sign",
-        "p2",
-        orders,
-        Some(searchset(vec![genotype("CYP2C19", "*2/*2")])),
-    );
-    let (status, body) = s.post(&service_path("order-sign"), &req).await;
-    assert_eq!(status, 200, "{body:#}");
-    assert_valid("response.schema.json", &body);
-    let cpic = cards(&body)
-        .iter()
-        .find(|c| c["source"]["topic"]["code"] == "cpic")
-        .expect("a CPIC card");
-    assert_eq!(cpic["indicator"], "warning", "{cpic:#}");
-    let summary = cpic["summary"].as_str().unwrap();
-    assert!(summary.chars().count() < 140, "{summary}");
-    assert!(summary.contains("Poor Metabolizer"), "{summary}");
-    let suggestions = cpic["suggestions"].as_array().expect("suggestions");
-    assert_eq!(cpic["selectionBehavior"], "at-most-one");
-    let labels: Vec<&str> = suggestions
-        .iter()
-        .map(|x| x["label"].as_str().unwrap())
-        .collect();
-    // Every population row names ticagrelor; the neurovascular row tells
-    // to avoid prasugrel, so it is never suggested.
-    assert!(
-        labels.iter().any(|l| l.contains("ticagrelor")),
-        "{labels:?}"
-    );
-    assert!(
-        !labels.iter().any(|l| l.contains("prasugrel")),
-        "{labels:?}"
-    );
-    let create = &suggestions[0]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["type"] == "create")
-        .unwrap()["resource"];
-    assert_eq!(create["resourceType"], "MedicationRequest");
-    assert_eq!(create["subject"]["reference"], "Patient/p2");
-    let delete = suggestions[0]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["type"] == "delete")
-        .unwrap();
-    assert_eq!(delete["resourceId"], "MedicationRequest/order-0");
+    for hook in ["order-select", "order-sign"] {
+        let orders = draft_orders("p2", &[(RXNORM, "32968", "clopidogrel")]);
+        let req = hook_request(
+            hook,
+            "p2",
+            orders,
+            Some(searchset(vec![genotype("CYP2C19", "*2/*2")])),
+        );
+        let (status, body) = s.post(&service_path(hook), &req).await;
+        assert_eq!(status, 200, "{body:#}");
+        assert_valid("response.schema.json", &body);
+        let cpic = cards(&body)
+            .iter()
+            .find(|c| c["source"]["topic"]["code"] == "cpic")
+            .expect("a CPIC card");
+        assert_eq!(cpic["indicator"], "warning", "{cpic:#}");
+        let summary = cpic["summary"].as_str().unwrap();
+        assert!(summary.chars().count() < 140, "{summary}");
+        assert!(summary.contains("Poor Metabolizer"), "{summary}");
+        let suggestions = cpic["suggestions"].as_array().expect("suggestions");
+        assert_eq!(cpic["selectionBehavior"], "at-most-one");
+        let labels: Vec<&str> = suggestions
+            .iter()
+            .map(|x| x["label"].as_str().unwrap())
+            .collect();
+        // Every population row names ticagrelor; the neurovascular row tells
+        // to avoid prasugrel, so it is never suggested.
+        assert!(
+            labels.iter().any(|l| l.contains("ticagrelor")),
+            "{labels:?}"
+        );
+        assert!(
+            !labels.iter().any(|l| l.contains("prasugrel")),
+            "{labels:?}"
+        );
+        let create = &suggestions[0]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["type"] == "create")
+            .unwrap()["resource"];
+        assert_eq!(create["resourceType"], "MedicationRequest");
+        assert_eq!(create["subject"]["reference"], "Patient/p2");
+        let delete = suggestions[0]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["type"] == "delete")
+            .unwrap();
+        assert_eq!(delete["resourceId"], "MedicationRequest/order-0");
+    }
     s.stop().await;
 }
 
@@ -296,6 +298,61 @@ async fn swedish_by_accept_language_and_by_setting() {
     assert_eq!(
         cards(&by_setting)[0]["summary"].as_str().unwrap(),
         sv_summary
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn feedback_is_checked_and_counted() {
+    let s = Server::start().await;
+    let orders = draft_orders("p7", &[("", "", "abacavir")]);
+    let req = hook_request(
+        "order-sign",
+        "p7",
+        orders,
+        Some(searchset(vec![genotype("HLA-B", "*57:01/*08:01")])),
+    );
+    let (_, body) = s.post(&service_path("order-sign"), &req).await;
+    let card = cards(&body)[0]["uuid"].as_str().unwrap().to_string();
+    let critical = cards(&body)
+        .iter()
+        .filter(|c| c["indicator"] == "critical")
+        .count();
+    assert!(critical >= 1, "{body:#}");
+    let feedback = json!({ "feedback": [{
+        "card": card,
+        "outcome": "overridden",
+        "overrideReason": { "userComment": "patient tolerated it before" },
+        "outcomeTimestamp": "2026-12-06T10:00:00Z"
+    }]});
+    assert_valid("feedback.schema.json", &feedback);
+    let path = format!("{}/feedback", service_path("order-sign"));
+    let (status, reply) = s.post(&path, &feedback).await;
+    assert_eq!((status, reply), (200, json!({})));
+    let mut accepted_without_suggestions = feedback.clone();
+    accepted_without_suggestions["feedback"][0]["outcome"] = json!("accepted");
+    let (status, problem) = s.post(&path, &accepted_without_suggestions).await;
+    assert_eq!(status, 400, "{problem:#}");
+    let metrics = s
+        .client
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "dosera_cds_feedback_total{outcome=\"overridden\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == format!("dosera_cds_cards_total{{indicator=\"critical\"}} {critical}")),
+        "{metrics}"
     );
     s.stop().await;
 }
