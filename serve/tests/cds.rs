@@ -356,3 +356,75 @@ async fn feedback_is_checked_and_counted() {
     );
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conditional_rows_unreadable_results_and_rowless_guidelines_are_said() {
+    let s = Server::start().await;
+    let post = |drug: &'static str, gene: &'static str, value: &'static str| {
+        let orders = draft_orders("p8", &[("", "", drug)]);
+        let req = hook_request(
+            "order-sign",
+            "p8",
+            orders,
+            Some(searchset(vec![genotype(gene, value)])),
+        );
+        let s = &s;
+        async move {
+            let (status, body) = s.post(&service_path("order-sign"), &req).await;
+            assert_eq!(status, 200, "{body:#}");
+            assert_valid("response.schema.json", &body);
+            body
+        }
+    };
+    // DPWG's codeine row for a poor metabolizer depends on the indication
+    // (pain or cough): its condition actions decide the indicator, and no
+    // alternative is suggested.
+    let body = post("codeine", "CYP2D6", "*4/*4").await;
+    let dpwg = cards(&body)
+        .iter()
+        .find(|c| c["source"]["topic"]["code"] == "dpwg")
+        .expect("DPWG card");
+    assert_eq!(dpwg["indicator"], "warning", "{dpwg:#}");
+    assert!(
+        dpwg["summary"].as_str().unwrap().contains("by condition"),
+        "{dpwg:#}"
+    );
+    assert!(dpwg.get("suggestions").is_none(), "{dpwg:#}");
+    let cpic = cards(&body)
+        .iter()
+        .find(|c| c["source"]["topic"]["code"] == "cpic")
+        .expect("CPIC card");
+    assert_eq!(cpic["indicator"], "critical", "{cpic:#}");
+    // A result on file the engine cannot read: a warning naming it, and
+    // the request still answered.
+    let body = post("codeine", "CYP2D6", "*1/*1xN").await;
+    let c = cards(&body);
+    assert_eq!(c.len(), 1, "{body:#}");
+    assert_eq!(c[0]["indicator"], "warning");
+    assert!(
+        c[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read"),
+        "{:#}",
+        c[0]
+    );
+    assert!(
+        c[0]["detail"].as_str().unwrap().contains("*1/*1xN"),
+        "{:#}",
+        c[0]
+    );
+    // CPIC's warfarin guideline has no lookup table: the card says why.
+    let body = post("warfarin", "CYP2C9", "*3/*3").await;
+    let cpic = cards(&body)
+        .iter()
+        .find(|c| c["source"]["topic"]["code"] == "cpic")
+        .expect("CPIC card");
+    let summary = cpic["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("no guideline row fits") && !summary.ends_with("· "),
+        "{summary}"
+    );
+    assert!(summary.chars().count() < 140, "{summary}");
+    s.stop().await;
+}

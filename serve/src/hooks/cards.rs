@@ -75,7 +75,7 @@ pub fn indicator(per_candidate: &[Vec<Action>]) -> &'static str {
     }
 }
 
-/// The actions of the matched rows, per candidate.
+/// The actions of the matched rows, per candidate ([`row_actions`]).
 fn per_candidate(d: &DrugResult) -> Vec<Vec<Action>> {
     let mut by: Vec<(&str, Vec<Action>)> = Vec::new();
     for m in &d.matches {
@@ -86,8 +86,8 @@ fn per_candidate(d: &DrugResult) -> Vec<Vec<Action>> {
         };
         for c in keys {
             match by.iter_mut().find(|(k, _)| *k == c) {
-                Some((_, a)) => a.push(m.action),
-                None => by.push((c, vec![m.action])),
+                Some((_, a)) => a.extend(row_actions(m)),
+                None => by.push((c, row_actions(m))),
             }
         }
     }
@@ -141,14 +141,35 @@ fn unclear(d: &DrugResult) -> bool {
             .any(|n| n.reason != NonAnswerReason::NotGiven)
 }
 
+/// What a matched row tells to do: its primary action, or, when the row
+/// says "other guidance" and gives advice under conditions (for pain, for
+/// cough; for PCI, stroke or TIA), the actions of those conditions.
+fn row_actions(m: &dosera::Match) -> Vec<Action> {
+    let conditional = matches!(m.action, Action::Other | Action::NoRecommendation)
+        && !m.facts.conditions.is_empty();
+    if conditional {
+        m.facts.conditions.iter().map(|c| c.action).collect()
+    } else {
+        vec![m.action]
+    }
+}
+
 fn actions(d: &DrugResult) -> Vec<Action> {
     let mut a: Vec<Action> = Vec::new();
     for m in &d.matches {
-        if !a.contains(&m.action) {
-            a.push(m.action);
+        for x in row_actions(m) {
+            if !a.contains(&x) {
+                a.push(x);
+            }
         }
     }
     a
+}
+
+/// True when a matched row's advice depends on conditions the service
+/// cannot see (the indication, the response so far).
+fn conditional(d: &DrugResult) -> bool {
+    d.matches.iter().any(|m| !m.facts.conditions.is_empty())
 }
 
 /// A stable card or suggestion id (RFC 9562 version 8 from SHA-256).
@@ -197,7 +218,12 @@ fn summary(d: &DrugResult, lang: Lang) -> String {
     let mut head = format!("{} ({}): {}", d.drug, d.source.label(), acts.join(" / "));
     let by_population =
         acts.len() > 1 && d.matches.iter().filter(|m| m.population.is_some()).count() > 1;
-    if by_population {
+    if acts.len() > 1 && conditional(d) {
+        head.push_str(match lang {
+            Lang::Sv => " beroende på situation",
+            _ => " by condition",
+        });
+    } else if by_population {
         head.push_str(match lang {
             Lang::Sv => " beroende på indikation",
             _ => " by indication",
@@ -249,6 +275,12 @@ fn footer(input: &CardInput<'_>, md: &mut String) {
         md.push_str("\n- ");
         md.push_str(&escape(n));
     }
+    for (gene, _, why) in &input.results.unreadable {
+        md.push_str(&match input.lang {
+            Lang::Sv => format!("\n- {gene}: resultatet kunde inte läsas: {}", escape(why)),
+            _ => format!("\n- {gene}: the result on file could not be read: {}", escape(why)),
+        });
+    }
     md.push_str(&format!(
         "\n\n{} · dosera {} · packs {} · {}\n",
         escape(words::TextLabel::Disclaimer.text(input.lang)),
@@ -293,11 +325,17 @@ fn advice_card(input: &CardInput<'_>, order: &Order, d: &DrugResult) -> Value {
 
 fn unclear_card(input: &CardInput<'_>, d: &DrugResult) -> Value {
     let summary = if d.matches.is_empty() {
+        // No row: say for which gene result, else the guideline's own note
+        // (a guideline with no lookup table, such as a dosing algorithm).
         let why = d
             .non_answers
             .first()
             .map(|n| format!("{}: {}", n.gene, n.reason.label()))
-            .unwrap_or_default();
+            .or_else(|| d.warnings.first().cloned())
+            .unwrap_or_else(|| match input.lang {
+                Lang::Sv => "se riktlinjen".into(),
+                _ => "see the guideline".into(),
+            });
         fit(
             &match input.lang {
                 Lang::Sv => format!(
@@ -349,8 +387,20 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
     }
     let g = genes.join(", ");
     let s = sources.join(", ");
+    let unreadable: Vec<&(String, String, String)> = input
+        .results
+        .unreadable
+        .iter()
+        .filter(|(gene, _, _)| genes.contains(&gene.as_str()))
+        .collect();
     let summary = fit(
         &match (input.lang, &input.results.unavailable) {
+            (Lang::Sv, None) if !unreadable.is_empty() => {
+                format!("{drug}: {g}-resultatet kunde inte läsas; {s} ger råd efter {g}-resultat")
+            }
+            (_, None) if !unreadable.is_empty() => {
+                format!("{drug}: the {g} result on file could not be read; {s} advice depends on it")
+            }
             (Lang::Sv, None) => {
                 format!("{drug}: inget {g}-resultat finns; {s} ger råd efter {g}-resultat")
             }
@@ -369,6 +419,13 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
     let mut md = String::new();
     if let Some(why) = &input.results.unavailable {
         md.push_str(&format!("**{}**\n\n", escape(why)));
+    }
+    for (gene, value, why) in &unreadable {
+        let value = value.replace('`', "'");
+        md.push_str(&match input.lang {
+            Lang::Sv => format!("**{gene}: resultatet `{value}` kunde inte läsas: {}**\n\n", escape(why)),
+            _ => format!("**{gene}: the result `{value}` on file could not be read: {}**\n\n", escape(why)),
+        });
     }
     for d in results {
         md.push_str(&dosera::report::text::drug_markdown(d, input.lang));
@@ -390,7 +447,9 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
     json!({
         "uuid": uuid(&[input.instance, drug, &g, "not-tested"]),
         "summary": summary,
-        "indicator": "info",
+        // A test on file that cannot be read is a result the prescriber
+        // must look at; a gene never tested is information.
+        "indicator": if unreadable.is_empty() { "info" } else { "warning" },
         "detail": md,
         "source": source(first),
     })
@@ -398,12 +457,14 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
 
 /// One suggestion per alternative that every matched row names (the
 /// rows of several populations may name different ones; the service does
-/// not know the indication) when the candidates agree: replace the draft
+/// not know the indication) when the candidates agree and no row's advice
+/// depends on conditions (DPWG's "for pain" / "for cough"; its
+/// alternatives are for one condition only): replace the draft
 /// order with a draft order for the alternative. An alternative any row
 /// tells to avoid, or whose own advice changes with the same result, is
 /// never suggested (the detail says what the rows say of it).
 fn suggestions(input: &CardInput<'_>, order: &Order, d: &DrugResult) -> Vec<Value> {
-    if !d.candidates_agree || d.matches.is_empty() {
+    if !d.candidates_agree || d.matches.is_empty() || conditional(d) {
         return Vec::new();
     }
     let avoided = |a: &String| {

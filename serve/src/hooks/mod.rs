@@ -7,7 +7,7 @@ pub mod orders;
 pub mod results;
 
 use dosera::pack::words::Lang;
-use dosera::{Engine, Request};
+use dosera::{Engine, ErrorRange, GeneInput, Request};
 use serde_json::{json, Map, Value};
 
 use crate::Problem;
@@ -261,15 +261,43 @@ pub fn answer(
     if drugs.is_empty() {
         return Ok(json!({ "cards": [] }));
     }
-    let req = Request::new(results.genes.clone()).drugs(drugs).lang(lang);
-    let answer = engine
-        .recommend(&req)
-        .map_err(|e| Problem::from_error(&e))?;
+    let mut results = results.clone();
+    let answer = loop {
+        let req = Request::new(results.genes.clone())
+            .drugs(drugs.clone())
+            .lang(lang);
+        match engine.recommend(&req) {
+            Ok(a) => break a,
+            Err(e) if e.code().range() == ErrorRange::Input => {
+                // A result on file the engine cannot read (an allele no
+                // definition knows) must not silence the other genes: it
+                // is set aside, and the cards of its drugs say why.
+                let alone = |g: &GeneInput| {
+                    engine
+                        .recommend(&Request::new([g.clone()]).drugs(drugs.clone()))
+                        .err()
+                };
+                let before = results.unreadable.len();
+                let mut good = Vec::new();
+                for g in std::mem::take(&mut results.genes) {
+                    match alone(&g) {
+                        Some(why) => results.unreadable.push((g.gene, g.value, why.to_string())),
+                        None => good.push(g),
+                    }
+                }
+                if results.unreadable.len() == before {
+                    return Err(Problem::from_error(&e));
+                }
+                results.genes = good;
+            }
+            Err(e) => return Err(Problem::from_error(&e)),
+        }
+    };
     let cards = cards::cards(&cards::CardInput {
         engine,
         answer: &answer,
         orders: &orders,
-        results,
+        results: &results,
         patient: &request.patient,
         instance: &request.instance,
         lang,

@@ -32,6 +32,9 @@ pub struct PatientResults {
     pub notes: Vec<String>,
     /// Where the results came from (`FHIR`, `dosera report`).
     pub from: &'static str,
+    /// Results on file the engine cannot read (gene, value, why): they
+    /// count as not tested, and the cards say why.
+    pub unreadable: Vec<(String, String, String)>,
     /// Why no results could be read at all (no prefetch and no FHIR
     /// server, the server failed): the cards say so instead of "not
     /// tested".
