@@ -278,7 +278,10 @@ fn footer(input: &CardInput<'_>, md: &mut String) {
     for (gene, _, why) in &input.results.unreadable {
         md.push_str(&match input.lang {
             Lang::Sv => format!("\n- {gene}: resultatet kunde inte läsas: {}", escape(why)),
-            _ => format!("\n- {gene}: the result on file could not be read: {}", escape(why)),
+            _ => format!(
+                "\n- {gene}: the result on file could not be read: {}",
+                escape(why)
+            ),
         });
     }
     md.push_str(&format!(
@@ -399,7 +402,9 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
                 format!("{drug}: {g}-resultatet kunde inte läsas; {s} ger råd efter {g}-resultat")
             }
             (_, None) if !unreadable.is_empty() => {
-                format!("{drug}: the {g} result on file could not be read; {s} advice depends on it")
+                format!(
+                    "{drug}: the {g} result on file could not be read; {s} advice depends on it"
+                )
             }
             (Lang::Sv, None) => {
                 format!("{drug}: inget {g}-resultat finns; {s} ger råd efter {g}-resultat")
@@ -423,8 +428,14 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
     for (gene, value, why) in &unreadable {
         let value = value.replace('`', "'");
         md.push_str(&match input.lang {
-            Lang::Sv => format!("**{gene}: resultatet `{value}` kunde inte läsas: {}**\n\n", escape(why)),
-            _ => format!("**{gene}: the result `{value}` on file could not be read: {}**\n\n", escape(why)),
+            Lang::Sv => format!(
+                "**{gene}: resultatet `{value}` kunde inte läsas: {}**\n\n",
+                escape(why)
+            ),
+            _ => format!(
+                "**{gene}: the result `{value}` on file could not be read: {}**\n\n",
+                escape(why)
+            ),
         });
     }
     for d in results {
