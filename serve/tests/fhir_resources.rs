@@ -103,6 +103,26 @@ async fn request_and_response_resources_validate() {
         }
     }
     assert!(!suggested.is_empty(), "no card suggested a resource");
+    // An error, for a client that asks for FHIR, is an OperationOutcome.
+    let resp = s
+        .client
+        .post(s.url("/cds-services/no-such-service"))
+        .header("accept", "application/fhir+json")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    assert_eq!(resp.headers()["content-type"], "application/fhir+json");
+    let (_, outcome) = read(resp).await;
+    assert_eq!(outcome["resourceType"], "OperationOutcome", "{outcome:#}");
+    assert_eq!(outcome["issue"][0]["code"], "not-found", "{outcome:#}");
+    files.push(write(
+        &dir,
+        "response-error.json",
+        &collection(vec![outcome]),
+    ));
     files.push(write(
         &dir,
         "response-suggested-resources.json",

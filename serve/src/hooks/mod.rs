@@ -80,6 +80,9 @@ pub fn discovery() -> Value {
             json!({
                 "hook": s.hook,
                 "id": s.id,
+                // CDS Hooks 3.0 adds the release a service implements;
+                // 2.0 (STU2) is this service's baseline.
+                "version": "STU2",
                 "title": s.title,
                 "description": s.description,
                 "prefetch": { PREFETCH_KEY: PREFETCH_TEMPLATE },

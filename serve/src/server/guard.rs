@@ -15,9 +15,10 @@ use http_body_util::BodyExt as _;
 use super::Shared;
 use crate::{Problem, PROBLEM_JSON};
 
-/// The error code of a problem response, for the log and the metrics.
-#[derive(Clone, Copy)]
-pub(crate) struct ProblemCode(pub ErrorCode);
+/// The problem a response carries, for the log, the metrics and the
+/// FHIR form of the body.
+#[derive(Clone)]
+pub(crate) struct ProblemOf(pub Problem);
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
@@ -25,7 +26,7 @@ impl IntoResponse for Problem {
         let mut r = (status, self.to_json().to_string()).into_response();
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        r.extensions_mut().insert(ProblemCode(self.code));
+        r.extensions_mut().insert(ProblemOf(self));
         r
     }
 }
@@ -39,6 +40,11 @@ pub(crate) async fn guard(State(state): State<Shared>, req: Request, next: Next)
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
+    let wants_fhir = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/fhir+json"));
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -82,12 +88,17 @@ pub(crate) async fn guard(State(state): State<Shared>, req: Request, next: Next)
             }
         }
     };
+    let response = if wants_fhir {
+        as_operation_outcome(response)
+    } else {
+        response
+    };
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
     let code = response
         .extensions()
-        .get::<ProblemCode>()
-        .map(|c| (c.0 as u32).to_string())
+        .get::<ProblemOf>()
+        .map(|p| (p.0.code as u32).to_string())
         .unwrap_or_else(|| "-".into());
     state.metrics.request(&method, &route, status, elapsed);
     state.config.log.line(&format!(
@@ -95,6 +106,48 @@ pub(crate) async fn guard(State(state): State<Shared>, req: Request, next: Next)
         elapsed.as_secs_f64() * 1000.0
     ));
     response
+}
+
+/// A problem response rewritten as a FHIR `OperationOutcome`
+/// (`application/fhir+json`), for a client that asks for FHIR (CDS Hooks
+/// 3.0 asks services for an OperationOutcome on errors): the same status,
+/// the detail as `diagnostics`, the dosera error code as a coding.
+fn as_operation_outcome(response: Response) -> Response {
+    let Some(ProblemOf(p)) = response.extensions().get::<ProblemOf>().cloned() else {
+        return response;
+    };
+    let code = match p.status {
+        401 => "login",
+        404 => "not-found",
+        408 | 503 => "timeout",
+        413 => "too-long",
+        405 | 406 => "not-supported",
+        400 | 422 => "invalid",
+        _ => "exception",
+    };
+    let body = serde_json::json!({
+        "resourceType": "OperationOutcome",
+        "issue": [{
+            "severity": "error",
+            "code": code,
+            "details": {
+                "coding": [{
+                    "system": "urn:dosera:error-code",
+                    "code": (p.code as u32).to_string(),
+                    "display": format!("{:?}", p.code),
+                }],
+                "text": p.title,
+            },
+            "diagnostics": p.detail,
+        }]
+    });
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/fhir+json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body.to_string()))
 }
 
 fn too_large(max: usize) -> Problem {

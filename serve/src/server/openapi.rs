@@ -16,7 +16,10 @@ fn problem_responses(statuses: &[(u16, &str)]) -> Map<String, Value> {
             status.to_string(),
             json!({
                 "description": why,
-                "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } },
+                "content": {
+                    "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } },
+                    "application/fhir+json": { "schema": { "type": "object", "description": "The same error as a FHIR OperationOutcome, when Accept names application/fhir+json." } }
+                },
             }),
         );
     }
