@@ -12,6 +12,7 @@
 //! let engine = dosera_conformance::fuzz::engine();
 //! dosera_conformance::fuzz::outside(engine, b"CYP2C19\t*1/*2\n");
 //! dosera_conformance::fuzz::request(engine, br#"{"genes":[{"gene":"CYP2C19","value":"*1/*2"}]}"#);
+//! dosera_conformance::fuzz::cds_request(engine, br#"{"hook":"order-sign"}"#);
 //! ```
 
 use std::sync::LazyLock;
@@ -19,21 +20,26 @@ use std::sync::LazyLock;
 use dosera::allele::CallOptions;
 use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
+use dosera::pack::words::Lang;
 use dosera::pack::PackSet;
 use dosera::report::tables::{self, Rows, TableWriter};
 use dosera::report::SampleOutcome;
 use dosera::ResolvedOutside;
 use dosera::{Engine, GeneInput, Request};
+use dosera_serve::hooks::{self, results::PatientResults};
+use dosera_serve::Problem;
+use serde_json::Value;
 
 /// A target: bytes in, panics only on a broken promise.
 pub type Target = fn(&Engine, &[u8]);
 
 /// Every target by the name its folder has under `fuzz/corpus/`.
-pub const TARGETS: [(&str, Target); 4] = [
+pub const TARGETS: [(&str, Target); 5] = [
     ("vcf", vcf),
     ("outside", outside),
     ("request", request),
     ("pack", pack),
+    ("cds_request", cds_request),
 ];
 
 /// The bundled engine, built once per process.
@@ -166,6 +172,106 @@ pub fn pack(_bundled: &Engine, data: &[u8]) {
         let _ = engine.recommend(&Request::new([input]));
     }
     cohort_agrees(&engine, SMALL_VCF.as_bytes(), &[]);
+}
+
+/// A CDS Hooks call body (`POST /cds-services/{id}` of `dosera serve`),
+/// read by each service of [`hooks::SERVICES`] the way the server reads
+/// it, without the HTTP: the request parsed, the prefetched results read
+/// (no results when there is no prefetch, or when the client sent an
+/// `OperationOutcome` for it), the cards built in English and in Swedish.
+/// Promises:
+/// - a refused body, or refused results, is a problem with a 4xx status
+///   (never a 5xx: the input is the caller's fault, not the service's);
+/// - an answer is `{"cards": [...]}` where every card has a summary of
+///   fewer than 140 characters, an indicator of `info`, `warning` or
+///   `critical`, a uuid and a source with a label.
+///
+/// ```
+/// let engine = dosera_conformance::fuzz::engine();
+/// dosera_conformance::fuzz::cds_request(engine, b"{\"hook\": 7}");
+/// ```
+pub fn cds_request(engine: &Engine, data: &[u8]) {
+    for service in &hooks::SERVICES {
+        let request = match hooks::parse_request(service, data) {
+            Ok(r) => r,
+            Err(p) => {
+                client_problem(&p, "parse_request");
+                continue;
+            }
+        };
+        let results = match &request.prefetch {
+            Some(v) if !v.is_null() && !is_outcome(v) => {
+                match hooks::results::read_results(engine, v) {
+                    Ok(r) => r,
+                    Err(p) => {
+                        client_problem(&p, "read_results");
+                        continue;
+                    }
+                }
+            }
+            _ => PatientResults::unavailable("no pharmacogenomic results in the request"),
+        };
+        for lang in [Lang::En, Lang::Sv] {
+            match hooks::answer(engine, &request, &results, lang, 100) {
+                Ok(reply) => cards_hold_together(&reply),
+                Err(p) => client_problem(&p, "answer"),
+            }
+        }
+    }
+}
+
+fn is_outcome(v: &Value) -> bool {
+    v.get("resourceType").and_then(Value::as_str) == Some("OperationOutcome")
+}
+
+/// Panics unless `p` is a 4xx problem whose body says the same status.
+fn client_problem(p: &Problem, step: &str) {
+    assert!(
+        (400..500).contains(&p.status),
+        "{step}: a {} problem for the caller's input: {p}",
+        p.status
+    );
+    let body = p.to_json();
+    assert_eq!(
+        body["status"].as_u64(),
+        Some(u64::from(p.status)),
+        "{step}: problem body with another status: {body}"
+    );
+    assert!(
+        body["code"].as_u64().is_some(),
+        "{step}: problem body without a code: {body}"
+    );
+}
+
+/// Panics unless `reply` is a CDS Hooks answer whose cards hold together.
+fn cards_hold_together(reply: &Value) {
+    let Some(cards) = reply.get("cards").and_then(Value::as_array) else {
+        panic!("an answer without a `cards` array: {reply}");
+    };
+    for card in cards {
+        let summary = card.get("summary").and_then(Value::as_str).unwrap_or("");
+        assert!(
+            !summary.is_empty() && summary.chars().count() < 140,
+            "a card summary empty or of 140 characters or more: {card}"
+        );
+        assert!(
+            matches!(
+                card.get("indicator").and_then(Value::as_str),
+                Some("info" | "warning" | "critical")
+            ),
+            "a card with another indicator: {card}"
+        );
+        assert!(
+            card.get("uuid").and_then(Value::as_str).is_some(),
+            "a card without a uuid: {card}"
+        );
+        let label = card
+            .get("source")
+            .and_then(|s| s.get("label"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        assert!(!label.is_empty(), "a card without a source label: {card}");
+    }
 }
 
 /// Reads `data` as a cohort twice (reports, and the fast row path) and

@@ -13,10 +13,13 @@ use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use dosera::pack::words::Lang;
 use dosera::pack::Pack;
 use dosera::simulate::{simulate, SimulateOptions};
 use dosera::Engine;
 use dosera_conformance::fuzz::{engine, TARGETS};
+use dosera_serve::hooks::{self, results::PatientResults};
+use serde_json::{json, Value};
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
@@ -86,6 +89,11 @@ fn pack_corpus_and_crashers_replay() {
     replay("pack");
 }
 
+#[test]
+fn cds_request_corpus_and_crashers_replay() {
+    replay("cds_request");
+}
+
 /// With `DOSERA_REGENERATE` set, writes the seeds (run this test alone:
 /// `cargo test --test fuzz_corpus write_seeds`); otherwise does nothing.
 #[test]
@@ -99,7 +107,7 @@ fn write_seeds_when_asked() {
 #[test]
 fn every_target_is_replayed() {
     let names: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["vcf", "outside", "request", "pack"]);
+    assert_eq!(names, ["vcf", "outside", "request", "pack", "cds_request"]);
 }
 
 fn is_seed(path: &Path) -> bool {
@@ -141,9 +149,62 @@ fn seeds_reach_past_the_first_parser() {
                 "request" => serde_json::from_slice::<dosera::Request>(&data)
                     .is_ok_and(|r| engine.recommend(&r).is_ok()),
                 "pack" => dosera::pack::PackSet::from_bytes(&[&data]).is_ok(),
+                // Past the JSON reader to the field checks; how far each
+                // seed gets is checked by `cds_request_seeds_reach_the_cards`.
+                "cds_request" => {
+                    serde_json::from_slice::<Value>(&data).is_ok_and(|v| v.is_object())
+                }
                 other => panic!("no seed check for target {other}"),
             };
             assert!(reads, "seed {} is rejected", path.display());
+        }
+    }
+}
+
+/// The CDS Hooks seeds go as far as they are meant to: a well-formed call
+/// gets cards from the service of its hook; a `seed-malformed-*` one is
+/// refused by every service (by the request reader, the results reader or
+/// the order reader), so the fuzzer starts from both sides of each check.
+#[test]
+fn cds_request_seeds_reach_the_cards() {
+    let engine = engine();
+    let seeds: Vec<PathBuf> = files(&fuzz_dir().join("corpus/cds_request"))
+        .into_iter()
+        .filter(|p| is_seed(p))
+        .collect();
+    assert!(seeds.len() >= 8, "{} cds_request seeds", seeds.len());
+    for path in seeds {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let answers: Vec<Result<Value, dosera_serve::Problem>> = hooks::SERVICES
+            .iter()
+            .map(|service| {
+                let request = hooks::parse_request(service, &data)?;
+                let results = match &request.prefetch {
+                    Some(v) if !v.is_null() && v["resourceType"] != "OperationOutcome" => {
+                        hooks::results::read_results(engine, v)?
+                    }
+                    _ => PatientResults::unavailable("no results in the request"),
+                };
+                hooks::answer(engine, &request, &results, Lang::En, 100)
+            })
+            .collect();
+        if name.starts_with("seed-malformed-") {
+            for a in &answers {
+                let status = a.as_ref().err().map(|p| p.status);
+                assert!(
+                    status.is_some_and(|s| (400..500).contains(&s)),
+                    "{name} is answered: {a:?}"
+                );
+            }
+        } else {
+            let cards: Vec<&Value> = answers
+                .iter()
+                .filter_map(|a| a.as_ref().ok())
+                .filter_map(|r| r["cards"].as_array())
+                .flatten()
+                .collect();
+            assert!(!cards.is_empty(), "{name} gets no card: {answers:?}");
         }
     }
 }
@@ -251,10 +312,231 @@ fn write_seeds() {
         ));
     }
 
+    // CDS Hooks calls: both hooks, results as a FHIR bundle, a single
+    // Observation and a dosera report, none, an OperationOutcome; and a
+    // few of the wrong shape.
+    for (name, call) in cds_calls(&engine) {
+        seeds.push(("cds_request", name, serde_json::to_vec(&call).unwrap()));
+    }
+
     for (target, name, bytes) in seeds {
         let dir = fuzz_dir().join("corpus").join(target);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("seed-{name}")), bytes).unwrap();
+    }
+}
+
+const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+const ATC: &str = "http://www.whocc.no/atc";
+const LOINC: &str = "http://loinc.org";
+
+/// A genotype Observation of the Genomics Reporting profile.
+fn genotype_observation(gene: &str, genotype: &str) -> Value {
+    json!({
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "84413-4"}]},
+        "valueCodeableConcept": {"text": genotype},
+        "component": [{
+            "code": {"coding": [{"system": LOINC, "code": "48018-6"}]},
+            "valueCodeableConcept": {"text": gene},
+        }],
+    })
+}
+
+fn with_status(mut observation: Value, status: &str) -> Value {
+    observation["status"] = json!(status);
+    observation
+}
+
+/// A phenotype Observation with an activity score.
+fn phenotype_observation(gene: &str, phenotype: &str, score: &str) -> Value {
+    json!({
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "53040-2"}], "text": "phenotype"},
+        "valueCodeableConcept": {"text": format!("{gene} {phenotype}")},
+        "component": [
+            {"code": {"coding": [{"system": LOINC, "code": "48018-6"}]},
+             "valueCodeableConcept": {"coding": [{"display": gene}]}},
+            {"code": {"text": "Activity score"}, "valueString": score},
+        ],
+    })
+}
+
+/// A draft MedicationRequest with this medication.
+fn order(id: &str, medication: Value) -> Value {
+    let mut r = json!({
+        "resourceType": "MedicationRequest",
+        "id": id,
+        "status": "draft",
+        "intent": "order",
+        "subject": {"reference": "Patient/seed-patient"},
+    });
+    if let (Some(r), Value::Object(m)) = (r.as_object_mut(), medication) {
+        r.extend(m);
+    }
+    r
+}
+
+fn bundle(resources: Vec<Value>) -> Value {
+    let entries: Vec<Value> = resources
+        .into_iter()
+        .map(|r| json!({"resource": r}))
+        .collect();
+    json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+}
+
+fn call(hook: &str, orders: Value, prefetch: Option<Value>) -> Value {
+    let mut c = json!({
+        "hook": hook,
+        "hookInstance": "2f6a3c1e-8a9b-4c55-9d0e-7b1f0c2d3e4f",
+        "fhirServer": null,
+        "context": {
+            "userId": "Practitioner/seed",
+            "patientId": "seed-patient",
+            "draftOrders": orders,
+        },
+    });
+    if let Some(p) = prefetch {
+        c["prefetch"] = json!({ "pgx": p });
+    }
+    c
+}
+
+/// The CDS Hooks seeds, by file name.
+fn cds_calls(engine: &Engine) -> Vec<(String, Value)> {
+    let sign_orders = bundle(vec![
+        order(
+            "o1",
+            json!({"medicationCodeableConcept": {"coding": [
+                {"system": RXNORM, "code": "32968", "display": "clopidogrel"}]}}),
+        ),
+        order(
+            "o2",
+            json!({"medicationCodeableConcept": {"text": "abacavir 300 MG Oral Tablet"}}),
+        ),
+        order(
+            "o3",
+            json!({"medicationCodeableConcept": {"coding": [
+                {"system": ATC, "code": "R05DA04", "display": "codeine"}]}}),
+        ),
+        order(
+            "o4",
+            json!({"medicationReference": {"reference": "Medication/m1"}}),
+        ),
+        json!({"resourceType": "Medication", "id": "m1",
+               "code": {"coding": [{"system": RXNORM, "code": "11289", "display": "warfarin"}]}}),
+    ]);
+    let fhir = json!({"resourceType": "Bundle", "type": "searchset", "entry": [
+        {"resource": genotype_observation("CYP2C19", "*2/*2")},
+        {"resource": genotype_observation("HLA-B", "*57:01/*08:01")},
+        {"resource": genotype_observation("CYP2C9", "*1/*2 or *1/*3")},
+        {"resource": phenotype_observation("CYP2D6", "Intermediate Metabolizer", "1.0")},
+        {"resource": genotype_observation("TPMT", "*1/*3A")},
+        // A value no allele definition knows: set aside, its drugs say why.
+        {"resource": genotype_observation("VKORC1", "-1639G>A variant carrier")},
+        // Skipped: entered in error, and a gene the packs do not hold.
+        {"resource": with_status(genotype_observation("CYP2C19", "*17/*17"), "entered-in-error")},
+        {"resource": genotype_observation("NOTAGENE1", "*1/*1")},
+    ]});
+    let select_orders = bundle(vec![
+        order(
+            "s1",
+            json!({
+                "contained": [{"resourceType": "Medication", "id": "med",
+                               "code": {"coding": [{"system": ATC, "code": "B01AC04"}]}}],
+                "medicationReference": {"reference": "#med"},
+            }),
+        ),
+        order(
+            "s2",
+            json!({"medicationCodeableConcept": {"text": "abacavir"}}),
+        ),
+    ]);
+    let mut select = call(
+        "order-select",
+        select_orders,
+        Some(genotype_observation("CYP2C19", "*2/*17")),
+    );
+    select["context"]["selections"] = json!(["MedicationRequest/s1"]);
+
+    let clopidogrel = bundle(vec![order(
+        "r1",
+        json!({"medicationCodeableConcept": {"text": "Plavix"}}),
+    )]);
+    let outcome = json!({"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": "timeout"}]});
+
+    let mut malformed_hook = call("order-sign", clopidogrel.clone(), None);
+    malformed_hook["hook"] = json!(7);
+    let mut malformed_entry = call("order-sign", clopidogrel.clone(), None);
+    malformed_entry["context"]["draftOrders"]["entry"] = json!({"resource": {}});
+    let mut malformed_selections = select.clone();
+    malformed_selections["context"]["selections"] = json!([1, 2]);
+    let mut too_many = call("order-sign", clopidogrel.clone(), None);
+    too_many["context"]["draftOrders"]["entry"] = json!(vec![json!({}); 101]);
+
+    vec![
+        (
+            "order-sign-fhir.json".into(),
+            call("order-sign", sign_orders.clone(), Some(fhir)),
+        ),
+        ("order-select-observation.json".into(), select),
+        (
+            "order-sign-report.json".into(),
+            call("order-sign", sign_orders, Some(report_json(engine))),
+        ),
+        (
+            "order-sign-no-results.json".into(),
+            call("order-sign", clopidogrel.clone(), None),
+        ),
+        (
+            "order-sign-outcome.json".into(),
+            call("order-sign", clopidogrel.clone(), Some(outcome)),
+        ),
+        ("malformed-hook-number.json".into(), malformed_hook),
+        ("malformed-entry-object.json".into(), malformed_entry),
+        (
+            "malformed-selections-numbers.json".into(),
+            malformed_selections,
+        ),
+        ("malformed-too-many-orders.json".into(), too_many),
+        (
+            "malformed-prefetch-patient.json".into(),
+            call(
+                "order-sign",
+                clopidogrel,
+                Some(json!({"resourceType": "Patient", "id": "seed-patient"})),
+            ),
+        ),
+    ]
+}
+
+/// A dosera report (JSON) for one sample with CYP2C19 *1/*2 from a VCF
+/// and HLA-B *57:01 from an outside call. Its drug section is left empty:
+/// the service reads only the gene results of a report, and the seed
+/// stays small and free of recommendation text.
+fn report_json(engine: &Engine) -> Value {
+    let vcf = "##fileformat=VCFv4.2\n##contig=<ID=chr10,length=133797422>\n\
+        ##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n\
+        #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+        chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/1\n";
+    let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec()).unwrap();
+    let options = dosera::VcfOptions {
+        outside: Some("HLA-B\t*57:01/*08:01\n".into()),
+        genes: vec!["CYP2C19".into(), "HLA-B".into()],
+        drugs: vec!["clopidogrel".into(), "abacavir".into()],
+        ..dosera::VcfOptions::default()
+    };
+    let outcomes = dosera::evaluate(engine, &mut reader, &options).unwrap();
+    match outcomes.into_iter().next() {
+        Some(dosera::SampleOutcome::Report(mut r)) => {
+            r.drugs.clear();
+            r.warnings.clear();
+            serde_json::to_value(&*r).unwrap()
+        }
+        other => panic!("no report for the seed: {other:?}"),
     }
 }
 

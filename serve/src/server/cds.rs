@@ -1,6 +1,7 @@
 //! The CDS Hooks routes: discovery, the services and their feedback.
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::Json;
@@ -31,6 +32,17 @@ fn service(id: &str) -> Result<&'static hooks::Service, Problem> {
     })
 }
 
+/// The service of the path's id; an id the router cannot read as text
+/// (percent-encoded bytes that are not UTF-8) names no service either.
+fn service_of(
+    path: Result<Path<String>, PathRejection>,
+) -> Result<&'static hooks::Service, Problem> {
+    match path {
+        Ok(Path(id)) => service(&id),
+        Err(_) => service("(an id that is not UTF-8)"),
+    }
+}
+
 fn authorize(state: &Shared, headers: &HeaderMap, path: &str) -> Result<(), Problem> {
     match &state.config.jwt {
         None => Ok(()),
@@ -46,11 +58,11 @@ fn authorize(state: &Shared, headers: &HeaderMap, path: &str) -> Result<(), Prob
 /// `POST /cds-services/{id}`: the cards for the draft orders.
 pub(crate) async fn call(
     State(state): State<Shared>,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, Problem> {
-    let service = service(&id)?;
+    let service = service_of(path)?;
     authorize(&state, &headers, &format!("/cds-services/{}", service.id))?;
     let bytes = read_body(&state, body).await?;
     let request = hooks::parse_request(service, &bytes)?;
@@ -97,11 +109,11 @@ fn is_outcome(v: &Value) -> bool {
 /// by outcome; nothing else is kept (the service is stateless).
 pub(crate) async fn feedback(
     State(state): State<Shared>,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, Problem> {
-    let service = service(&id)?;
+    let service = service_of(path)?;
     authorize(
         &state,
         &headers,
