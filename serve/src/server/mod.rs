@@ -272,12 +272,26 @@ pub(crate) fn request_lang(headers: &axum::http::HeaderMap, default: Lang) -> La
     default
 }
 
+/// Most threads of the runtime's blocking pool, where engine work runs.
+/// Tokio's default (512) lets the pool creep up under steady load: a
+/// thread that has just finished a task is not yet counted idle when the
+/// next request comes, so another thread is started, and with the CLI's
+/// allocator each thread keeps a few MB of its own. Engine work uses the
+/// CPU, so four threads per core (at least 16) lose no speed.
+fn blocking_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| n.get())
+        .saturating_mul(4)
+        .max(16)
+}
+
 /// [`serve`] on a new multi-threaded runtime, for a `main` that is not
 /// async (`dosera serve`).
 pub fn serve_blocking(config: Config) -> Result<(), ServeError> {
     let addr = config.addr;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(blocking_threads())
         .build()
         .map_err(|source| ServeError::Io { addr, source })?;
     runtime.block_on(serve(config))
