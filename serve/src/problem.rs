@@ -34,6 +34,11 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with the given parts.
+    ///
+    /// ```
+    /// let p = dosera_serve::Problem::new(409, "Conflict", "why", dosera::ErrorCode::Usage);
+    /// assert_eq!(p.to_json()["status"], 409);
+    /// ```
     pub fn new(
         status: u16,
         title: &'static str,

@@ -95,6 +95,27 @@ fn per_candidate(d: &DrugResult) -> Vec<Vec<Action>> {
 }
 
 /// The cards for the orders.
+///
+/// ```
+/// use dosera::pack::words::Lang;
+/// use dosera_serve::hooks::cards::{cards, CardInput};
+/// use dosera_serve::hooks::orders::{Order, OrderedDrug};
+/// use dosera_serve::hooks::results::PatientResults;
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let answer = engine
+///     .recommend(&dosera::Request::new(["HLA-B=*57:01 positive".parse().unwrap()]).drugs(["abacavir"]))
+///     .unwrap();
+/// let orders = [Order {
+///     reference: Some("MedicationRequest/o1".into()),
+///     drug: OrderedDrug::Covered { drug: "abacavir".into(), via: "name abacavir".into() },
+/// }];
+/// let results = PatientResults { from: "FHIR", ..PatientResults::default() };
+/// let out = cards(&CardInput {
+///     engine: &engine, answer: &answer, orders: &orders, results: &results,
+///     patient: "p1", instance: "i1", lang: Lang::En,
+/// });
+/// assert!(out.iter().all(|c| c["indicator"] == "critical"));
+/// ```
 pub fn cards(input: &CardInput<'_>) -> Vec<Value> {
     let mut out = Vec::new();
     let mut seen: Vec<&str> = Vec::new();

@@ -59,6 +59,17 @@ impl JwtConfig {
 
     /// Checks the `Authorization` header's bearer token for a call to
     /// `path` (`/cds-services/{id}`): 401 with the reason when it fails.
+    ///
+    /// ```
+    /// use dosera_serve::server::jwt::JwtConfig;
+    /// let c = JwtConfig {
+    ///     keys: serde_json::from_str(r#"{"keys": []}"#).unwrap(),
+    ///     audience_base: "https://cds.example.org".into(),
+    ///     issuers: vec![],
+    /// };
+    /// assert_eq!(c.verify(None, "/cds-services/x").unwrap_err().status, 401);
+    /// assert_eq!(c.verify(Some("Bearer abc"), "/cds-services/x").unwrap_err().status, 401);
+    /// ```
     pub fn verify(&self, authorization: Option<&str>, path: &str) -> Result<(), Problem> {
         let token = authorization
             .and_then(|h| {

@@ -31,6 +31,10 @@ impl LogSink {
     }
 
     /// Writes one line, prefixed with the time (seconds since the epoch).
+    ///
+    /// ```
+    /// dosera_serve::server::LogSink::Off.line("event=start");
+    /// ```
     pub fn line(&self, text: &str) {
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

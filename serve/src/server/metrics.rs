@@ -30,7 +30,7 @@ struct Inner {
 
 /// The counters of one server process.
 #[derive(Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     inner: Mutex<Inner>,
 }
 

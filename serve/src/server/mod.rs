@@ -27,7 +27,6 @@ use dosera::pack::words::Lang;
 use dosera::Engine;
 
 pub use log::LogSink;
-pub use metrics::Metrics;
 pub use openapi::openapi_document;
 
 /// Every route, as `(method, path)` in the router's path syntax: what the
@@ -48,6 +47,17 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub const OPENAPI: &str = include_str!("../../openapi.json");
 
 /// Settings of the server.
+///
+/// ```
+/// use std::time::Duration;
+/// let config = dosera_serve::server::Config {
+///     addr: "0.0.0.0:8080".parse().unwrap(),
+///     lang: dosera::pack::words::Lang::Sv,
+///     request_timeout: Duration::from_secs(10),
+///     ..Default::default()
+/// };
+/// assert_eq!(config.max_orders, 100);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Address to listen on.
@@ -114,7 +124,7 @@ pub enum ServeError {
 pub(crate) struct State {
     pub engine: Arc<Engine>,
     pub config: Config,
-    pub metrics: Metrics,
+    pub metrics: metrics::Metrics,
     pub limiter: Arc<tokio::sync::Semaphore>,
     pub client: reqwest::Client,
 }
@@ -151,7 +161,15 @@ pub fn init_tls() {
 }
 
 /// The router over an engine, with every guard (size, time and
-/// concurrency limits, access log, metrics) in place.
+/// concurrency limits, access log, metrics) in place: to mount the
+/// service inside another axum application.
+///
+/// ```
+/// use std::sync::Arc;
+/// let engine = Arc::new(dosera::Engine::bundled().unwrap());
+/// let app: axum::Router = dosera_serve::server::router(engine, Default::default());
+/// # drop(app);
+/// ```
 pub fn router(engine: Arc<Engine>, config: Config) -> Router {
     init_tls();
     let client = reqwest::Client::builder()
@@ -163,7 +181,7 @@ pub fn router(engine: Arc<Engine>, config: Config) -> Router {
         limiter: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
         engine,
         config,
-        metrics: Metrics::default(),
+        metrics: metrics::Metrics::default(),
         client,
     });
     Router::new()
@@ -187,6 +205,12 @@ pub fn router(engine: Arc<Engine>, config: Config) -> Router {
 
 /// Binds `config.addr` and serves until Ctrl-C or SIGTERM, finishing the
 /// requests in flight.
+///
+/// ```no_run
+/// # async fn run() {
+/// dosera_serve::server::serve(Default::default()).await.unwrap();
+/// # }
+/// ```
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let engine = Arc::new(load_engine(&config)?);
     let addr = config.addr;
@@ -204,6 +228,18 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
 
 /// Serves on a bound listener until `shutdown` completes: what the tests
 /// use with a loopback port chosen by the system.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::sync::Arc;
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// let engine = Arc::new(dosera::Engine::bundled().unwrap());
+/// let config = dosera_serve::server::Config { log: dosera_serve::server::LogSink::Off, ..Default::default() };
+/// // Stops at once: the shutdown future is ready.
+/// dosera_serve::server::serve_on(listener, engine, config, async {}).await.unwrap();
+/// # }
+/// ```
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     engine: Arc<Engine>,
@@ -287,6 +323,10 @@ fn blocking_threads() -> usize {
 
 /// [`serve`] on a new multi-threaded runtime, for a `main` that is not
 /// async (`dosera serve`).
+///
+/// ```no_run
+/// dosera_serve::server::serve_blocking(Default::default()).unwrap();
+/// ```
 pub fn serve_blocking(config: Config) -> Result<(), ServeError> {
     let addr = config.addr;
     let runtime = tokio::runtime::Builder::new_multi_thread()
