@@ -99,11 +99,27 @@ const HGNC_IDS: &[(&str, &str)] = &[("HLA-B", "HGNC:4932")];
 /// A stable `urn:uuid:` (RFC 9562 version 8, built from SHA-256) for one
 /// entry of one sample's bundle.
 fn entry_uuid(sample: &str, key: &str) -> String {
+    stable_uuid(&["dosera-fhir", sample, key])
+}
+
+/// A stable UUID (RFC 9562 version 8) made from a SHA-256 of the parts
+/// joined by NUL bytes: the same parts always give the same id. What the
+/// FHIR bundle's entry ids and the HTTP service's card ids are made of.
+///
+/// ```
+/// let a = dosera::report::fhir::stable_uuid(&["dosera-card", "i1", "abacavir"]);
+/// assert_eq!(a, dosera::report::fhir::stable_uuid(&["dosera-card", "i1", "abacavir"]));
+/// assert_ne!(a, dosera::report::fhir::stable_uuid(&["dosera-card", "i1abacavir"]));
+/// assert_eq!((a.len(), &a[14..15]), (36, "8"));
+/// ```
+pub fn stable_uuid(parts: &[&str]) -> String {
     let mut h = Sha256::new();
-    h.update(b"dosera-fhir\0");
-    h.update(sample.as_bytes());
-    h.update(b"\0");
-    h.update(key.as_bytes());
+    for (n, p) in parts.iter().enumerate() {
+        if n > 0 {
+            h.update(b"\0");
+        }
+        h.update(p.as_bytes());
+    }
     let digest = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);

@@ -155,8 +155,13 @@ pub fn drug_markdown(d: &DrugResult, lang: Lang) -> String {
     md
 }
 
-/// `text` with the signs Markdown reads as formatting escaped.
-fn markdown_escape(text: &str) -> String {
+/// `text` with the signs Markdown reads as formatting escaped (the one
+/// escaping of every Markdown dosera writes).
+///
+/// ```
+/// assert_eq!(dosera::report::text::markdown_escape("*2/*2 [x]"), "\\*2/\\*2 \\[x\\]");
+/// ```
+pub fn markdown_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if matches!(

@@ -11,7 +11,6 @@ use dosera::pack::words::{self, Lang};
 use dosera::pack::Action;
 use dosera::{DrugResult, Engine, NonAnswerReason, Recommendations, Source};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use super::orders::{Order, OrderedDrug, RXNORM};
 use super::results::PatientResults;
@@ -193,28 +192,11 @@ fn conditional(d: &DrugResult) -> bool {
     d.matches.iter().any(|m| !m.facts.conditions.is_empty())
 }
 
-/// A stable card or suggestion id (RFC 9562 version 8 from SHA-256).
+/// A stable card or suggestion id.
 fn uuid(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    h.update(b"dosera-card");
-    for p in parts {
-        h.update([0u8]);
-        h.update(p.as_bytes());
-    }
-    let d = h.finalize();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &x[0..8],
-        &x[8..12],
-        &x[12..16],
-        &x[16..20],
-        &x[20..32]
-    )
+    let mut all = vec!["dosera-card"];
+    all.extend_from_slice(parts);
+    dosera::report::fhir::stable_uuid(&all)
 }
 
 /// `text`, cut at a word to at most `max` characters with an ellipsis.
@@ -318,17 +300,7 @@ fn footer(input: &CardInput<'_>, md: &mut String) {
 }
 
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    dosera::report::text::markdown_escape(text)
 }
 
 fn advice_card(input: &CardInput<'_>, order: &Order, d: &DrugResult) -> Value {

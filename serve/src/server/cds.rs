@@ -55,6 +55,25 @@ fn authorize(state: &Shared, headers: &HeaderMap, path: &str) -> Result<(), Prob
     }
 }
 
+/// What every service route does first: the service of the path, the
+/// token when one is required (for the path `/cds-services/{id}` and
+/// `suffix`), and the body within the limits.
+async fn receive(
+    state: &Shared,
+    path: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    body: Body,
+    suffix: &str,
+) -> Result<(&'static hooks::Service, axum::body::Bytes), Problem> {
+    let service = service_of(path)?;
+    authorize(
+        state,
+        headers,
+        &format!("/cds-services/{}{suffix}", service.id),
+    )?;
+    Ok((service, read_body(state, body).await?))
+}
+
 /// `POST /cds-services/{id}`: the cards for the draft orders.
 pub(crate) async fn call(
     State(state): State<Shared>,
@@ -62,9 +81,7 @@ pub(crate) async fn call(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, Problem> {
-    let service = service_of(path)?;
-    authorize(&state, &headers, &format!("/cds-services/{}", service.id))?;
-    let bytes = read_body(&state, body).await?;
+    let (service, bytes) = receive(&state, path, &headers, body, "").await?;
     let request = hooks::parse_request(service, &bytes)?;
     let lang = request_lang(&headers, state.config.lang);
     let results: Result<Value, String> = match (&request.prefetch, &request.fhir_server) {
@@ -113,13 +130,7 @@ pub(crate) async fn feedback(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, Problem> {
-    let service = service_of(path)?;
-    authorize(
-        &state,
-        &headers,
-        &format!("/cds-services/{}/feedback", service.id),
-    )?;
-    let bytes = read_body(&state, body).await?;
+    let (_, bytes) = receive(&state, path, &headers, body, "/feedback").await?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Problem::bad_request(format!("the body is not JSON: {e}")))?;
     let items = value
