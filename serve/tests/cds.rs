@@ -428,3 +428,51 @@ async fn conditional_rows_unreadable_results_and_rowless_guidelines_are_said() {
     assert!(summary.chars().count() < 140, "{summary}");
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_about_another_patient_are_not_used() {
+    let s = Server::start().await;
+    let about = |patient: &str| {
+        let mut o = genotype("CYP2C19", "*2/*2");
+        o["subject"] = json!({ "reference": format!("Patient/{patient}") });
+        o
+    };
+    let orders = draft_orders("p9", &[("", "", "clopidogrel")]);
+    // Another patient's poor-metabolizer result: not used, and said.
+    let req = hook_request(
+        "order-sign",
+        "p9",
+        orders.clone(),
+        Some(searchset(vec![about("p10")])),
+    );
+    let (status, body) = s.post(&service_path("order-sign"), &req).await;
+    assert_eq!(status, 200, "{body:#}");
+    let c = cards(&body);
+    assert_eq!(c.len(), 1, "{body:#}");
+    assert!(
+        c[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no CYP2C19 result on file"),
+        "{:#}",
+        c[0]
+    );
+    assert!(
+        c[0]["detail"].as_str().unwrap().contains("another patient"),
+        "{:#}",
+        c[0]
+    );
+    // The same result about this patient (relative or absolute reference) is used.
+    for reference in ["Patient/p9", "https://ehr.example.org/fhir/Patient/p9"] {
+        let mut o = about("p9");
+        o["subject"]["reference"] = json!(reference);
+        let req = hook_request("order-sign", "p9", orders.clone(), Some(searchset(vec![o])));
+        let (_, body) = s.post(&service_path("order-sign"), &req).await;
+        assert!(
+            cards(&body).iter().any(|c| c["indicator"] == "warning"
+                && c["summary"].as_str().unwrap().contains("Poor Metabolizer")),
+            "{reference}: {body:#}"
+        );
+    }
+    s.stop().await;
+}

@@ -74,6 +74,34 @@ impl PatientResults {
 /// assert_eq!(r.genes[0].to_string(), "CYP2C19=*2/*2");
 /// ```
 pub fn read_results(engine: &Engine, value: &Value) -> Result<PatientResults, Problem> {
+    read_results_for(engine, value, None)
+}
+
+/// [`read_results`] for the patient of a hook request: an Observation
+/// whose `subject` names another patient (`Patient/{other id}`, relative
+/// or absolute) is not used, and a note on the cards says how many were
+/// left out. A subject that names no `Patient/` id (dosera's own bundle
+/// refers to a `urn:uuid:` placeholder) is read.
+///
+/// ```
+/// use dosera_serve::hooks::results::read_results_for;
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let obs = serde_json::json!({"resourceType": "Observation", "status": "final",
+///     "subject": {"reference": "Patient/someone-else"},
+///     "code": {"coding": [{"system": "http://loinc.org", "code": "84413-4"}]},
+///     "valueCodeableConcept": {"text": "*2/*2"},
+///     "component": [{"code": {"coding": [{"system": "http://loinc.org", "code": "48018-6"}]},
+///                    "valueCodeableConcept": {"text": "CYP2C19"}}]});
+/// let r = read_results_for(&engine, &obs, Some("p1")).unwrap();
+/// assert!(r.genes.is_empty());
+/// assert!(r.notes[0].contains("another patient"));
+/// assert_eq!(read_results_for(&engine, &obs, Some("someone-else")).unwrap().genes.len(), 1);
+/// ```
+pub fn read_results_for(
+    engine: &Engine,
+    value: &Value,
+    patient: Option<&str>,
+) -> Result<PatientResults, Problem> {
     match value.get("resourceType").and_then(Value::as_str) {
         Some("Bundle") => {
             let entries = match value.get("entry") {
@@ -81,9 +109,9 @@ pub fn read_results(engine: &Engine, value: &Value) -> Result<PatientResults, Pr
                 Some(Value::Array(a)) => a.iter().filter_map(|e| e.get("resource")).collect(),
                 Some(_) => return Err(Problem::bad_request("a Bundle's entry must be an array")),
             };
-            Ok(from_observations(engine, &entries))
+            Ok(from_observations(engine, &entries, patient))
         }
-        Some("Observation") => Ok(from_observations(engine, &[value])),
+        Some("Observation") => Ok(from_observations(engine, &[value], patient)),
         Some(other) => Err(Problem::unprocessable(format!(
             "pharmacogenomic results must be a FHIR Bundle or Observation, or a dosera report; got a FHIR {other}"
         ))),
@@ -120,11 +148,42 @@ struct Said {
     absent: bool,
 }
 
-fn from_observations(engine: &Engine, resources: &[&Value]) -> PatientResults {
+/// True when the Observation's subject names a patient other than
+/// `patient` (`Patient/{id}`, relative or at the end of an absolute URL).
+fn about_another(o: &Value, patient: Option<&str>) -> bool {
+    let Some(patient) = patient else {
+        return false;
+    };
+    let Some(reference) = o
+        .get("subject")
+        .and_then(|s| s.get("reference"))
+        .and_then(Value::as_str)
+    else {
+        return false;
+    };
+    match reference.rsplit_once("Patient/") {
+        Some((before, id)) if before.is_empty() || before.ends_with('/') => {
+            let id = id.split('/').next().unwrap_or(id);
+            id != patient
+        }
+        _ => false,
+    }
+}
+
+fn from_observations(
+    engine: &Engine,
+    resources: &[&Value],
+    patient: Option<&str>,
+) -> PatientResults {
     let mut by_gene: BTreeMap<String, Said> = BTreeMap::new();
     let mut unknown: Vec<String> = Vec::new();
+    let mut others = 0usize;
     for o in resources {
         if o.get("resourceType").and_then(Value::as_str) != Some("Observation") {
+            continue;
+        }
+        if about_another(o, patient) {
+            others += 1;
             continue;
         }
         if matches!(
@@ -170,6 +229,11 @@ fn from_observations(engine: &Engine, resources: &[&Value]) -> PatientResults {
         from: "FHIR",
         ..PatientResults::default()
     };
+    if others > 0 {
+        r.notes.push(format!(
+            "{others} observation(s) about another patient than the one of the request were not used"
+        ));
+    }
     if !unknown.is_empty() {
         r.notes.push(format!(
             "results for genes the knowledge packs do not hold were not used: {}",

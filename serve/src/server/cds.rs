@@ -102,7 +102,7 @@ pub(crate) async fn call(
     let max_orders = state.config.max_orders;
     let reply = blocking(move || {
         let results = match results {
-            Ok(v) => hooks::results::read_results(&engine, &v)?,
+            Ok(v) => hooks::results::read_results_for(&engine, &v, Some(&request.patient))?,
             Err(why) => PatientResults::unavailable(why),
         };
         hooks::answer(&engine, &request, &results, lang, max_orders)
