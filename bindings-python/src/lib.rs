@@ -19,7 +19,8 @@ use dosera::allele::{CallOptions, Sex};
 use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::report::html::Lang;
-use dosera::report::tables;
+use dosera::report::parquet::{self as columns, Batches, ParquetWriter, Provenance};
+use dosera::report::tables::{self, Rows};
 use dosera::report::SampleOutcome;
 use dosera::report::{fhir, html, Report};
 use dosera::ResolvedOutside;
@@ -401,7 +402,132 @@ impl Engine {
             }
             Ok(chosen)
         })?;
-        Ok(Cohort { outcomes })
+        Ok(Cohort {
+            outcomes,
+            provenance: Provenance::of(&self.inner),
+        })
+    }
+
+    /// The cohort tables of a VCF as two ``pyarrow.Table`` objects, genes
+    /// and drugs: the rows of ``dosera report --format parquet`` (typed
+    /// columns, the pack release in the schema metadata), made without a
+    /// report per sample. ``start``/``stop`` choose samples by 0-based
+    /// column (``stop`` excluded), so a large file can be worked on in
+    /// parts, each read through its index; ``threads`` caps the threads
+    /// used (default: every core). The GIL is released while it runs. A
+    /// sample that fails has rows marked ``status == "failed"``. Needs
+    /// pyarrow.
+    #[pyo3(signature = (path, *, start=None, stop=None, outside=None, drugs=None, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None, threads=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn cohort_tables(
+        &self,
+        py: Python<'_>,
+        path: &Bound<'_, PyAny>,
+        start: Option<usize>,
+        stop: Option<usize>,
+        outside: Option<&Bound<'_, PyAny>>,
+        drugs: Option<&Bound<'_, PyAny>>,
+        assume_reference: bool,
+        all_matches: bool,
+        combinations: bool,
+        cyp2d6: bool,
+        sex: Option<&Bound<'_, PyAny>>,
+        genes: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+        let path = args::path(py, "path", path)?;
+        let outside = args::optional_path(py, "outside", outside)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?.unwrap_or_default();
+        let mut options = call_options(
+            py,
+            assume_reference,
+            all_matches,
+            combinations,
+            cyp2d6,
+            sex,
+            genes,
+        )?;
+        let engine = &self.inner;
+        let (genes_ipc, drugs_ipc) = guard(py, || {
+            let resolved = outside_calls(engine, outside.as_ref())?;
+            let mut reader = VcfReader::from_path(&path)?;
+            if start.is_some() || stop.is_some() {
+                let n = reader.samples().len();
+                options.sample_range = Some(start.unwrap_or(0)..stop.unwrap_or(n));
+            }
+            let from = Provenance::of(engine);
+            let mut g = Batches::new(columns::Table::Genes, &from);
+            let mut d = Batches::new(columns::Table::Drugs, &from);
+            let threads = threads.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
+            tables::cohort_rows_on(
+                threads,
+                engine,
+                &mut reader,
+                &options,
+                &resolved,
+                &drugs,
+                &mut |rows| {
+                    g.push(&rows.genes)?;
+                    d.push(&rows.drugs)
+                },
+            )?;
+            Ok((columns::ipc_stream(&mut g)?, columns::ipc_stream(&mut d)?))
+        })?;
+        Ok((arrow(py, genes_ipc)?, arrow(py, drugs_ipc)?))
+    }
+
+    /// The table rows of samples that could not be called at all (their
+    /// file could not be read, the process working on them was lost):
+    /// ``(genes, drugs)`` as ``pyarrow.Table`` objects with a row for every
+    /// gene and drug a sample has under these options, each marked
+    /// ``status == "failed"`` with ``error``. What ``dosera.dask`` reports
+    /// for a part that keeps failing. Needs pyarrow.
+    #[pyo3(signature = (samples, error, *, outside=None, drugs=None, assume_reference=false, all_matches=false, combinations=false, cyp2d6=false, sex=None, genes=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn failed_tables(
+        &self,
+        py: Python<'_>,
+        samples: Vec<String>,
+        error: String,
+        outside: Option<&Bound<'_, PyAny>>,
+        drugs: Option<&Bound<'_, PyAny>>,
+        assume_reference: bool,
+        all_matches: bool,
+        combinations: bool,
+        cyp2d6: bool,
+        sex: Option<&Bound<'_, PyAny>>,
+        genes: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+        let outside = args::optional_path(py, "outside", outside)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?.unwrap_or_default();
+        let options = call_options(
+            py,
+            assume_reference,
+            all_matches,
+            combinations,
+            cyp2d6,
+            sex,
+            genes,
+        )?;
+        let engine = &self.inner;
+        let (genes_ipc, drugs_ipc) = guard(py, || {
+            // An outside-call file that cannot be read is itself a reason
+            // the samples failed: the rows then have the VCF genes only.
+            let resolved = outside_calls(engine, outside.as_ref()).unwrap_or_default();
+            let outcomes = dosera::report::failed_samples(
+                engine,
+                &options,
+                &resolved,
+                &drugs,
+                &samples,
+                &error,
+                ErrorCode::Internal,
+            )?;
+            outcome_batches(&outcomes, &Provenance::of(engine))
+        })?;
+        Ok((arrow(py, genes_ipc)?, arrow(py, drugs_ipc)?))
     }
 
     /// Recommendations from gene results (diplotypes, phenotypes or
@@ -701,6 +827,7 @@ fn frame(py: Python<'_>, helper: &str, tsv: String) -> PyResult<Py<PyAny>> {
 #[pyclass(frozen, module = "dosera._native")]
 struct Cohort {
     outcomes: Vec<SampleOutcome>,
+    provenance: Provenance,
 }
 
 #[pymethods]
@@ -771,6 +898,40 @@ impl Cohort {
         frame(py, "polars_frame", tsv)
     }
 
+    /// A table as a ``pyarrow.Table``: typed columns (lists for
+    /// candidates, nullable counts, flags and activity score), the schema
+    /// of ``to_parquet`` and ``dosera report --format parquet``, with the
+    /// pack release in its metadata (needs pyarrow).
+    #[pyo3(signature = (table=None), text_signature = "(self, table='genes')")]
+    fn to_arrow(&self, py: Python<'_>, table: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let which = table_arg(py, table)?;
+        let (outcomes, from) = (&self.outcomes, &self.provenance);
+        let (g, d) = guard(py, || outcome_batches(outcomes, from))?;
+        match which {
+            Table::Genes => arrow(py, g),
+            Table::Drugs => arrow(py, d),
+        }
+    }
+
+    /// Writes ``genes.parquet`` and ``drugs.parquet`` into ``directory``
+    /// (created when absent; files of those names are replaced), as
+    /// ``dosera report --format parquet`` does; returns both paths.
+    fn to_parquet(
+        &self,
+        py: Python<'_>,
+        directory: &Bound<'_, PyAny>,
+    ) -> PyResult<(PathBuf, PathBuf)> {
+        let dir = args::path(py, "directory", directory)?;
+        let (outcomes, from) = (&self.outcomes, &self.provenance);
+        guard(py, || {
+            let mut w = ParquetWriter::create(&dir, from)?;
+            for o in outcomes {
+                w.write_rows(&Rows::of(o))?;
+            }
+            w.finish()
+        })
+    }
+
     fn __len__(&self) -> usize {
         self.outcomes.len()
     }
@@ -785,6 +946,30 @@ impl Cohort {
                 .count()
         )
     }
+}
+
+/// Both tables of `outcomes` as Arrow IPC streams (genes, drugs).
+fn outcome_batches(
+    outcomes: &[SampleOutcome],
+    from: &Provenance,
+) -> Result<(Vec<u8>, Vec<u8>), Error> {
+    let mut g = Batches::new(columns::Table::Genes, from);
+    let mut d = Batches::new(columns::Table::Drugs, from);
+    for o in outcomes {
+        let rows = Rows::of(o);
+        g.push(&rows.genes)?;
+        d.push(&rows.drugs)?;
+    }
+    Ok((columns::ipc_stream(&mut g)?, columns::ipc_stream(&mut d)?))
+}
+
+/// An Arrow IPC stream as a `pyarrow.Table` (read by `dosera._tables`).
+fn arrow(py: Python<'_>, ipc: Vec<u8>) -> PyResult<Py<PyAny>> {
+    let bytes = pyo3::types::PyBytes::new(py, &ipc);
+    Ok(py
+        .import("dosera._tables")?
+        .call_method1("arrow_table", (bytes,))?
+        .unbind())
 }
 
 impl Cohort {
@@ -891,6 +1076,30 @@ fn _panic_for_testing(py: Python<'_>, message: String) -> PyResult<()> {
     guard(py, move || -> Result<(), Error> { panic!("{message}") })
 }
 
+/// The sample names of a VCF or BCF, in column order (the header only is
+/// read).
+///
+/// >>> dosera.vcf_samples("cohort.vcf.gz")  # doctest: +SKIP
+/// ['S0000001', 'S0000002']
+#[pyfunction]
+fn vcf_samples(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let path = args::path(py, "path", path)?;
+    guard(py, || Ok(VcfReader::from_path(&path)?.samples().to_vec()))
+}
+
+/// Checks that a Parquet file is a dosera table of the schema version this
+/// package writes (metadata, and every column's name, type and
+/// nullability); returns ``"genes"`` or ``"drugs"``. A file of another
+/// shape raises ``InputError`` naming the first difference.
+///
+/// >>> dosera.check_parquet("tables/genes.parquet")  # doctest: +SKIP
+/// 'genes'
+#[pyfunction]
+fn check_parquet(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<&'static str> {
+    let path = args::path(py, "path", path)?;
+    guard(py, || Ok(columns::check(&path)?.name()))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", dosera::ENGINE_VERSION)?;
@@ -899,6 +1108,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Cohort>()?;
     m.add_class::<PyRecommendations>()?;
     m.add_function(wrap_pyfunction!(report_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(vcf_samples, m)?)?;
+    m.add_function(wrap_pyfunction!(check_parquet, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_testing, m)?)?;
     Ok(())

@@ -8,6 +8,7 @@ use dosera::allele::{CallOptions, Sex};
 use dosera::input::coverage::CoverageFinding;
 use dosera::input::{outside, vcf::VcfReader};
 use dosera::report::html::{self, Lang};
+use dosera::report::parquet::{ParquetWriter, Provenance};
 use dosera::report::tables;
 use dosera::report::SampleOutcome;
 use dosera::report::{fhir, Report};
@@ -33,6 +34,9 @@ pub enum Format {
     Html,
     /// Cohort tables `genes.tsv` and `drugs.tsv` (needs `--out DIR`).
     Tsv,
+    /// Cohort tables `genes.parquet` and `drugs.parquet`, typed (needs
+    /// `--out DIR`).
+    Parquet,
     /// An HL7 FHIR R4 Bundle (Genomics Reporting profiles) as JSON.
     Fhir,
 }
@@ -92,11 +96,13 @@ pub struct ReportArgs {
     #[arg(long)]
     json: bool,
     /// Language of the clinical text (summaries, implications, phenotypes)
-    /// in text, JSON, HTML and FHIR output; `tsv` tables stay English.
+    /// in text, JSON, HTML and FHIR output; `tsv` and `parquet` tables stay
+    /// English.
     #[arg(long, value_enum, default_value = "en")]
     lang: LangArg,
     /// Write to this file (one sample) or folder (several samples, one file
-    /// each; `tsv` always writes `genes.tsv` and `drugs.tsv` into a folder).
+    /// each; `tsv` and `parquet` always write `genes` and `drugs` tables
+    /// into a folder).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Read the whole VCF even when a tabix or CSI index sits beside it.
@@ -105,7 +111,8 @@ pub struct ReportArgs {
     /// Fail (exit code 1, error 112) instead of warning when a gene result
     /// given leads to no recommendation (a value not understood, a result
     /// the guideline has no row for); for pipelines. Nothing is written,
-    /// except `tsv` tables, which are written as samples are done.
+    /// except `tsv` and `parquet` tables, which are written as samples are
+    /// done.
     #[arg(long)]
     strict: bool,
 }
@@ -137,8 +144,8 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     if args.no_index {
         reader.ignore_index();
     }
-    if format == Format::Tsv {
-        return write_tables(engine, &mut reader, &options, &resolved, &args);
+    if matches!(format, Format::Tsv | Format::Parquet) {
+        return write_tables(engine, &mut reader, &options, &resolved, &args, format);
     }
     // Every sample is reported, each on its own: one sample's failure is
     // its own row or message, never the end of the batch.
@@ -179,7 +186,7 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     }
     match format {
         // Written by write_tables, before any report is collected.
-        Format::Tsv => {}
+        Format::Tsv | Format::Parquet => {}
         Format::Text => {
             for r in &reports {
                 print_report(r, lang);
@@ -231,19 +238,33 @@ fn fail_some(failed: &[(String, String)], total: usize) -> Result<(), Error> {
     std::process::exit(1);
 }
 
-/// `--format tsv`: the cohort tables ([`tables::cohort_rows`]), written
-/// sample by sample in input order as the rows are made, so memory does not
-/// grow with the number of samples.
+/// Where the cohort tables go: TSV text or typed Parquet files.
+enum Tables {
+    Tsv(tables::TableWriter<std::io::BufWriter<std::fs::File>>),
+    Parquet(Box<ParquetWriter>),
+}
+
+/// `--format tsv` or `parquet`: the cohort tables
+/// ([`tables::cohort_rows`]), written sample by sample in input order as
+/// the rows are made, so memory does not grow with the number of samples.
 fn write_tables(
     engine: &Engine,
     reader: &mut VcfReader,
     options: &CallOptions,
     resolved: &[dosera::ResolvedOutside],
     args: &ReportArgs,
+    format: Format,
 ) -> Result<(), Error> {
     use std::io::BufWriter;
+    let ext = if format == Format::Parquet {
+        "parquet"
+    } else {
+        "tsv"
+    };
     let dir = args.out.as_deref().ok_or_else(|| {
-        Error::Usage("--format tsv writes genes.tsv and drugs.tsv: give --out DIR".into())
+        Error::Usage(format!(
+            "--format {ext} writes genes.{ext} and drugs.{ext}: give --out DIR"
+        ))
     })?;
     let io = |path: &Path| {
         let shown = path.display().to_string();
@@ -253,8 +274,8 @@ fn write_tables(
         }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let genes = dir.join("genes.tsv");
-    let drugs = dir.join("drugs.tsv");
+    let genes = dir.join(format!("genes.{ext}"));
+    let drugs = dir.join(format!("drugs.{ext}"));
     let open = |p: &Path| {
         // An old table is removed rather than truncated: on ext4, closing a
         // file that replaced data by truncation waits for its writeback
@@ -267,7 +288,14 @@ fn write_tables(
             .map(|f| BufWriter::with_capacity(1 << 20, f))
             .map_err(io(p))
     };
-    let mut writer = tables::TableWriter::new(open(&genes)?, open(&drugs)?)?;
+    let mut writer = if format == Format::Parquet {
+        Tables::Parquet(Box::new(ParquetWriter::create(
+            dir,
+            &Provenance::of(engine),
+        )?))
+    } else {
+        Tables::Tsv(tables::TableWriter::new(open(&genes)?, open(&drugs)?)?)
+    };
     let mut failed: Vec<(String, String)> = Vec::new();
     let mut coverage: Option<CoverageFinding> = None;
     let mut unanswered: Vec<String> = Vec::new();
@@ -293,11 +321,17 @@ fn write_tables(
             }
             unanswered.extend(rows.warnings.iter().cloned());
             bar.inc(1);
-            writer.write_rows(&rows)
+            match &mut writer {
+                Tables::Tsv(w) => w.write_rows(&rows),
+                Tables::Parquet(w) => w.write_rows(&rows),
+            }
         },
     )?;
     bar.finish_and_clear();
-    writer.finish()?;
+    match writer {
+        Tables::Tsv(w) => drop(w.finish()?),
+        Tables::Parquet(w) => drop(w.finish()?),
+    }
     warn_coverage(&args.vcf, coverage.as_ref());
     eprintln!(
         "wrote {} and {} ({total} samples)",

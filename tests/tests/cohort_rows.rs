@@ -139,9 +139,12 @@ fn genes_not_understood_and_not_called() {
     .unwrap();
     let first = first.unwrap();
     let sample = first.drugs.split('\t').next().unwrap().to_string();
+    // The rows as the TSV table has them (list items ` | `-joined).
+    let mut tsv = Vec::new();
+    tables::write_tsv(&mut tsv, &first.drugs).unwrap();
+    let drugs = String::from_utf8(tsv).unwrap();
     let cell = |drug: &str, source: &str| -> String {
-        first
-            .drugs
+        drugs
             .lines()
             .find(|l| l.starts_with(&format!("{sample}\t{drug}\t{source}\t")))
             .map(|l| l.split('\t').nth(13).unwrap().to_string())

@@ -13,7 +13,10 @@ prescribing.
 
 ``engine.call_vcf(path)`` reports one sample (a ``Report``);
 ``engine.call_cohort(path)`` reports every sample (a ``Cohort`` with
-``to_pandas()``/``to_polars()`` tables). Errors are ``DoseraError``
+``to_pandas()``/``to_polars()``/``to_arrow()`` tables and ``to_parquet()``);
+``engine.cohort_tables(path)`` gives the typed tables of a large cohort
+directly, and ``dosera.dask`` spreads cohorts over a Dask cluster. Errors
+are ``DoseraError``
 subclasses with a stable ``.code``.
 """
 
@@ -25,7 +28,9 @@ from dosera._native import (
     Recommendations,
     Report,
     __version__,
+    check_parquet,
     report_schema,
+    vcf_samples,
 )
 from dosera.errors import DoseraError, InputError, InternalError, PackError, UsageError
 
@@ -40,5 +45,7 @@ __all__ = [
     "Report",
     "UsageError",
     "__version__",
+    "check_parquet",
     "report_schema",
+    "vcf_samples",
 ]

@@ -6,7 +6,9 @@ from dosera._native import (
     Recommendations as Recommendations,
     Report as Report,
     __version__ as __version__,
+    check_parquet as check_parquet,
     report_schema as report_schema,
+    vcf_samples as vcf_samples,
 )
 from dosera.errors import (
     DoseraError as DoseraError,
@@ -27,5 +29,7 @@ __all__ = [
     "Report",
     "UsageError",
     "__version__",
+    "check_parquet",
     "report_schema",
+    "vcf_samples",
 ]

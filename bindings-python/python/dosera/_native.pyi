@@ -10,6 +10,8 @@ __all__ = [
     "Cohort",
     "Recommendations",
     "report_schema",
+    "vcf_samples",
+    "check_parquet",
     "error_classes",
     "_panic_for_testing",
 ]
@@ -60,6 +62,36 @@ class Engine:
         genes: _Names | None = None,
         strict: bool = False,
     ) -> Cohort: ...
+    def cohort_tables(
+        self,
+        path: _Path,
+        *,
+        start: int | None = None,
+        stop: int | None = None,
+        outside: _Path | None = None,
+        drugs: _Names | None = None,
+        assume_reference: bool = False,
+        all_matches: bool = False,
+        combinations: bool = False,
+        cyp2d6: bool = False,
+        sex: _Sex | None = None,
+        genes: _Names | None = None,
+        threads: int | None = None,
+    ) -> tuple[Any, Any]: ...
+    def failed_tables(
+        self,
+        samples: list[str],
+        error: str,
+        *,
+        outside: _Path | None = None,
+        drugs: _Names | None = None,
+        assume_reference: bool = False,
+        all_matches: bool = False,
+        combinations: bool = False,
+        cyp2d6: bool = False,
+        sex: _Sex | None = None,
+        genes: _Names | None = None,
+    ) -> tuple[Any, Any]: ...
     def recommend(
         self,
         genes: Mapping[str, str],
@@ -120,6 +152,8 @@ class Cohort:
     def drugs_tsv(self) -> str: ...
     def to_pandas(self, table: _Table = "genes") -> Any: ...
     def to_polars(self, table: _Table = "genes") -> Any: ...
+    def to_arrow(self, table: _Table = "genes") -> Any: ...
+    def to_parquet(self, directory: _Path) -> tuple[str, str]: ...
     def __len__(self) -> int: ...
 
 @final
@@ -140,5 +174,7 @@ class Recommendations:
     def to_json(self, pretty: bool = True) -> str: ...
 
 def report_schema() -> dict[str, Any]: ...
+def vcf_samples(path: _Path) -> list[str]: ...
+def check_parquet(path: _Path) -> _Table: ...
 def error_classes() -> list[tuple[int, str]]: ...
 def _panic_for_testing(message: str) -> None: ...

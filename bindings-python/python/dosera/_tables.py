@@ -192,3 +192,22 @@ def polars_frame(tsv: str) -> Any:
         else:
             typed.append(values)
     return pl.DataFrame(typed)
+
+
+def arrow_table(ipc: bytes) -> Any:
+    """A ``pyarrow.Table`` from the Arrow IPC stream the native module
+    writes (``Cohort.to_arrow``, ``Engine.cohort_tables``).
+
+    >>> arrow_table(b"")
+    Traceback (most recent call last):
+    ...
+    pyarrow.lib.ArrowInvalid: Tried reading schema message, was null or length 0
+    """
+    try:
+        pa = importlib.import_module("pyarrow")
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "pyarrow is needed for Arrow tables and Parquet: pip install pyarrow "
+            "(or install dosera with its extra, './bindings-python[arrow]')"
+        ) from e
+    return pa.ipc.open_stream(ipc).read_all()

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use definitions::{Definitions, RESEARCH_ONLY};
 pub(crate) use matcher::{call_gene, call_gene_lean};
+pub(crate) use sample::chosen_samples;
 pub(crate) use sample::{gene_call, ploidy_signs, sex_of, wanted, Caller, KeyHasher, Prepared};
 pub use sample::{select_samples, SampleCalls, VcfSites};
 
@@ -47,6 +48,10 @@ pub struct CallOptions {
     /// Sample to call (name, or 0-based index as text); every sample when
     /// unset.
     pub sample: Option<String>,
+    /// Samples to call by 0-based column index, `start..end` (a part of a
+    /// large multi-sample file, as the Python package's Dask partitions
+    /// ask for); every sample when unset. Not together with `sample`.
+    pub sample_range: Option<std::ops::Range<usize>>,
     /// Genes to call (symbols, any case); every VCF gene when empty.
     pub genes: Vec<String>,
 }

@@ -150,7 +150,7 @@ impl<'a> Caller<'a> {
         options: &CallOptions,
     ) -> Result<Vec<SampleCalls>> {
         let sites = self.read_sites(reader)?;
-        let chosen = select_samples(&sites.samples, options.sample.as_deref())?;
+        let chosen = chosen_samples(&sites.samples, options)?;
         // The records are read against the definitions once, for all samples.
         let views = site_views(self.defs, &sites.sites, options);
         Ok(chosen
@@ -372,6 +372,28 @@ fn site_views<'a>(
                 .collect()
         })
         .collect()
+}
+
+/// Sample indexes chosen by `options`: [`CallOptions::sample`] or
+/// [`CallOptions::sample_range`] (not both), else all.
+pub(crate) fn chosen_samples(samples: &[String], options: &CallOptions) -> Result<Vec<usize>> {
+    let Some(range) = &options.sample_range else {
+        return select_samples(samples, options.sample.as_deref());
+    };
+    if options.sample.is_some() {
+        return Err(Error::Usage(
+            "choose samples by name or index, or by a range, not both".into(),
+        ));
+    }
+    if range.start > range.end || range.end > samples.len() {
+        return Err(Error::Usage(format!(
+            "sample range {}..{} is not within the VCF's {} samples",
+            range.start,
+            range.end,
+            samples.len()
+        )));
+    }
+    Ok(range.clone().collect())
 }
 
 /// Sample indexes selected by name or 0-based index; all when unset.

@@ -285,7 +285,7 @@ impl Request<'_> {
         body: &mut dyn FnMut(&Cohort<'_>, &[usize]) -> Result<()>,
     ) -> Result<usize> {
         let sites = self.engine.read_sites(reader)?;
-        let chosen = crate::allele::select_samples(&sites.samples, self.options.sample.as_deref())?;
+        let chosen = crate::allele::chosen_samples(&sites.samples, self.options)?;
         // The rows every sample has, from a sample with no genotype at all:
         // the genes and drugs do not depend on the genotypes. A request
         // problem (an unknown drug) shows here, once, rather than as every
@@ -462,6 +462,52 @@ pub(crate) fn stream_map<T: Send>(
     })
 }
 
+/// Outcomes for samples that could not be called at all (their file
+/// could not be read, the process working on them was lost): each
+/// [`SampleOutcome::Failed`] with the `error` text and its `code`, and the
+/// genes and drugs every
+/// sample has under these options, so the tables keep a row for each.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// use dosera::report::{failed_samples, tables};
+/// let engine = dosera::Engine::bundled()?;
+/// let why = "the file could not be read";
+/// let code = dosera::ErrorCode::Io;
+/// let out = failed_samples(&engine, &CallOptions::default(), &[], &[], &["S1".into()], why, code)?;
+/// assert_eq!(out[0].sample(), "S1");
+/// let genes = tables::genes_tsv(&out);
+/// assert!(genes.lines().nth(1).unwrap().contains("\tfailed\t"));
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn failed_samples(
+    engine: &Engine,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+    samples: &[String],
+    error: &str,
+    code: crate::ErrorCode,
+) -> Result<Vec<SampleOutcome>> {
+    let template = template(engine, options, outside, drugs)?;
+    Ok(samples
+        .iter()
+        .map(|s| {
+            SampleOutcome::Failed(Box::new(Failure {
+                sample: s.clone(),
+                error: error.to_string(),
+                code,
+                genes: template
+                    .genes
+                    .iter()
+                    .map(|g| (g.gene.clone(), g.source))
+                    .collect(),
+                drugs: template.drugs.iter().map(slot).collect(),
+            }))
+        })
+        .collect())
+}
+
 /// The report of a sample with no genotype anywhere.
 pub(crate) fn template(
     engine: &Engine,
@@ -555,6 +601,7 @@ impl VcfOptions {
             cyp2d6: self.cyp2d6,
             sex: self.sex,
             sample: self.sample.clone(),
+            sample_range: None,
             genes: self.genes.clone(),
         }
     }

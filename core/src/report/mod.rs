@@ -6,9 +6,11 @@ pub mod evaluate;
 pub mod fhir;
 pub mod html;
 pub use evaluate::{
-    check_strict, cohort, cohort_each, cohort_map, sample_warnings, DrugSlot, Failure,
-    SampleOutcome, VcfOptions,
+    check_strict, cohort, cohort_each, cohort_map, failed_samples, sample_warnings, DrugSlot,
+    Failure, SampleOutcome, VcfOptions,
 };
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod tables;
 pub mod text;
 

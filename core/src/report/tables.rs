@@ -6,9 +6,10 @@
 //! A failed sample still has a row for every gene and every drug the other
 //! samples have (the same lists: the genes of the VCF definitions called
 //! under the options plus the outside-call genes, and the drugs and
-//! guidelines a report lists for them), marked `failed` with the error, so
-//! a table always has exactly samples × genes and samples × (drug,
-//! guideline) rows.
+//! guidelines a report lists for them), marked `failed` with the error and
+//! its flags and counts left empty (not known: never a `no` or `0` that
+//! reads as an answer), so a table always has exactly samples × genes and
+//! samples × (drug, guideline) rows.
 //!
 //! # The tables
 //!
@@ -134,8 +135,84 @@ pub const DRUG_COLUMNS: [&str; 17] = [
     "error",
 ];
 
-/// Separator of list items inside one field.
+/// Separator of list items inside one field of the TSV tables.
 const LIST: &str = " | ";
+
+/// What a column holds, for typed outputs (Parquet, Arrow) and for
+/// reading a field of [`Rows`] back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text; empty is a value (the gene or drug name, the sample).
+    Text,
+    /// Text, empty meaning none.
+    Optional,
+    /// A list of text items (` | `-joined in the TSV tables).
+    List,
+    /// A list of gene symbols (`, `-joined in the TSV tables).
+    Names,
+    /// `yes`/`no`; empty meaning not known (a failed sample).
+    Flag,
+    /// A count; empty meaning not known (a failed sample).
+    Count,
+}
+
+/// Kinds of the [`GENE_COLUMNS`], in order.
+pub const GENE_KINDS: [Kind; 13] = [
+    Kind::Text,
+    Kind::Text,
+    Kind::Text,
+    Kind::List,
+    Kind::List,
+    Kind::List,
+    Kind::List,
+    Kind::Count,
+    Kind::Flag,
+    Kind::Optional,
+    Kind::List,
+    Kind::Text,
+    Kind::Optional,
+];
+
+/// Kinds of the [`DRUG_COLUMNS`], in order.
+pub const DRUG_KINDS: [Kind; 17] = [
+    Kind::Text,
+    Kind::Text,
+    Kind::Text,
+    Kind::Text,
+    Kind::Flag,
+    Kind::List,
+    Kind::List,
+    Kind::List,
+    Kind::Names,
+    Kind::List,
+    Kind::List,
+    Kind::Count,
+    Kind::Flag,
+    Kind::List,
+    Kind::List,
+    Kind::Text,
+    Kind::Optional,
+];
+
+/// In [`Rows`], each item of a list field starts with this character (an
+/// empty field is an empty list, a field of one mark a list of one empty
+/// item); the TSV writers turn the marks into [`LIST`] between items.
+pub const ITEM: char = '\u{1f}';
+
+/// A list field of [`Rows`]: each item led by [`ITEM`], the character
+/// itself in an item written as a space.
+fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for item in items {
+        out.push(ITEM);
+        out.extend(
+            item.as_ref()
+                .chars()
+                .map(|c| if c == ITEM { ' ' } else { c }),
+        );
+    }
+    out
+}
 
 /// Samples a worker takes at a time when table rows are made (rows are
 /// cheap, so more than reports).
@@ -174,6 +251,39 @@ pub fn cohort_rows(
     drugs: &[String],
     each: &mut dyn FnMut(Rows) -> Result<()>,
 ) -> Result<usize> {
+    cohort_rows_on(threads(), engine, reader, options, outside, drugs, each)
+}
+
+/// [`cohort_rows`] on at most `threads` threads (at least one): for a
+/// process that runs several cohorts side by side, such as a Dask worker
+/// with several task threads.
+///
+/// ```
+/// use dosera::allele::CallOptions;
+/// use dosera::report::tables::cohort_rows_on;
+/// let engine = dosera::Engine::bundled()?;
+/// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\tC\n\
+///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\t1/1\t0/0\n";
+/// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+/// let options = CallOptions { sample_range: Some(1..3), ..CallOptions::default() };
+/// let mut names = Vec::new();
+/// cohort_rows_on(1, &engine, &mut reader, &options, &[], &[], &mut |rows| {
+///     names.push(rows.genes.split('\t').next().unwrap_or_default().to_string());
+///     Ok(())
+/// })?;
+/// assert_eq!(names, ["B", "C"]);
+/// # Ok::<(), dosera::Error>(())
+/// ```
+pub fn cohort_rows_on(
+    threads: usize,
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    outside: &[ResolvedOutside],
+    drugs: &[String],
+    each: &mut dyn FnMut(Rows) -> Result<()>,
+) -> Result<usize> {
+    let threads = threads.max(1);
     let request = Request {
         engine,
         options,
@@ -193,7 +303,7 @@ pub fn cohort_rows(
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| maker.rows(i)))
                 .unwrap_or_else(|_| TableWriter::<Vec<u8>>::rows(cohort.outcome(i)))
         };
-        let done = stream_map(chosen, threads(), ROWS_CHUNK, &one, each);
+        let done = stream_map(chosen, threads, ROWS_CHUNK, &one, each);
         maker.release();
         done
     })
@@ -207,11 +317,11 @@ pub fn cohort_rows(
 /// ```
 pub fn genes_tsv(outcomes: &[SampleOutcome]) -> String {
     let mut out = String::new();
-    line(&mut out, GENE_COLUMNS.iter().map(|c| c.to_string()));
+    line(&mut out, GENE_COLUMNS.iter().map(|c| c.to_string()), &[]);
     for o in outcomes {
         gene_rows(&mut out, o);
     }
-    out
+    tsv_text(&out)
 }
 
 /// Appends the `genes.tsv` rows of one sample.
@@ -220,7 +330,7 @@ fn gene_rows(out: &mut String, o: &SampleOutcome) {
         match o {
             SampleOutcome::Report(r) => {
                 for g in &r.genes {
-                    line(out, gene_row(&r.input.sample, g));
+                    line(out, gene_row(&r.input.sample, g), &GENE_KINDS);
                 }
             }
             SampleOutcome::Failed(f) => {
@@ -229,10 +339,9 @@ fn gene_rows(out: &mut String, o: &SampleOutcome) {
                     row[0] = f.sample.clone();
                     row[1] = gene.clone();
                     row[2] = source_name(*source).to_string();
-                    row[8] = "no".to_string();
                     row[11] = "failed".to_string();
                     row[12] = f.error.clone();
-                    line(out, row);
+                    line(out, row, &GENE_KINDS);
                 }
             }
         }
@@ -261,14 +370,14 @@ fn gene_row(sample: &str, g: &GeneReport) -> Vec<String> {
         sample.to_string(),
         g.gene.clone(),
         source_name(g.source).to_string(),
-        g.diplotypes.join(LIST),
-        g.phenotypes.join(LIST),
-        g.activity_scores.join(LIST),
-        lookup.join(LIST),
+        list(&g.diplotypes),
+        list(&g.phenotypes),
+        list(&g.activity_scores),
+        list(&lookup),
         g.missing_positions.len().to_string(),
         yes_no(g.interpretation.is_some()).to_string(),
         no_call,
-        g.warnings.join(LIST),
+        list(&g.warnings),
         "ok".to_string(),
         String::new(),
     ]
@@ -283,11 +392,11 @@ fn gene_row(sample: &str, g: &GeneReport) -> Vec<String> {
 /// ```
 pub fn drugs_tsv(outcomes: &[SampleOutcome]) -> String {
     let mut out = String::new();
-    line(&mut out, DRUG_COLUMNS.iter().map(|c| c.to_string()));
+    line(&mut out, DRUG_COLUMNS.iter().map(|c| c.to_string()), &[]);
     for o in outcomes {
         drug_rows(&mut out, o);
     }
-    out
+    tsv_text(&out)
 }
 
 /// Appends the `drugs.tsv` rows of one sample.
@@ -296,7 +405,7 @@ fn drug_rows(out: &mut String, o: &SampleOutcome) {
         match o {
             SampleOutcome::Report(r) => {
                 for d in &r.drugs {
-                    line(out, drug_row(&r.input.sample, d));
+                    line(out, drug_row(&r.input.sample, d), &DRUG_KINDS);
                 }
             }
             SampleOutcome::Failed(f) => {
@@ -306,12 +415,10 @@ fn drug_rows(out: &mut String, o: &SampleOutcome) {
                     row[1] = d.drug.clone();
                     row[2] = d.source.as_str().to_string();
                     row[3] = d.guideline_id.clone();
-                    row[4] = "no".to_string();
                     row[8] = d.genes.join(", ");
-                    row[11] = "0".to_string();
                     row[15] = "failed".to_string();
                     row[16] = f.error.clone();
-                    line(out, row);
+                    line(out, row, &DRUG_KINDS);
                 }
             }
         }
@@ -319,9 +426,7 @@ fn drug_rows(out: &mut String, o: &SampleOutcome) {
 }
 
 fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
-    let each = |f: &dyn Fn(&Match) -> String| -> String {
-        d.matches.iter().map(f).collect::<Vec<_>>().join(LIST)
-    };
+    let each = |f: &dyn Fn(&Match) -> String| -> String { list(d.matches.iter().map(f)) };
     vec![
         sample.to_string(),
         d.drug.clone(),
@@ -342,12 +447,8 @@ fn drug_row(sample: &str, d: &DrugResult) -> Vec<String> {
         each(&|m| m.id.clone()),
         d.matches.len().to_string(),
         yes_no(d.candidates_agree).to_string(),
-        d.non_answers
-            .iter()
-            .map(NonAnswer::describe)
-            .collect::<Vec<_>>()
-            .join(LIST),
-        d.warnings.join(LIST),
+        list(d.non_answers.iter().map(NonAnswer::describe)),
+        list(&d.warnings),
         "ok".to_string(),
         String::new(),
     ]
@@ -368,29 +469,69 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-/// Appends one row: fields cleaned of tabs and line breaks, tab-joined.
-fn line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+/// Appends one row: fields cleaned of tabs and line breaks (and, outside
+/// list fields, of [`ITEM`]), tab-joined. `kinds` gives each field's kind
+/// (fields beyond it are text).
+fn line(out: &mut String, fields: impl IntoIterator<Item = String>, kinds: &[Kind]) {
     for (i, f) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }
-        out.extend(f.chars().map(|c| {
-            if matches!(c, '\t' | '\n' | '\r') {
-                ' '
-            } else {
-                c
-            }
+        let keep = kinds.get(i) == Some(&Kind::List);
+        out.extend(f.chars().map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            ITEM if !keep => ' ',
+            c => c,
         }));
     }
     out.push('\n');
 }
 
-/// One sample's table rows, formatted.
+/// Writes rows as made ([`Rows`]) as TSV lines: the [`ITEM`] mark that
+/// starts a list field is dropped, the others become [`LIST`].
+///
+/// ```
+/// use dosera::report::tables::{write_tsv, ITEM};
+/// let mut out = Vec::new();
+/// write_tsv(&mut out, &format!("S\t{ITEM}*1/*2{ITEM}*1/*3\t\t{ITEM}{ITEM}b\n"))?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "S\t*1/*2 | *1/*3\t\t | b\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_tsv<W: std::io::Write + ?Sized>(w: &mut W, rows: &str) -> std::io::Result<()> {
+    let mut at_start = true;
+    for (n, piece) in rows.split(ITEM).enumerate() {
+        if n > 0 {
+            if !at_start {
+                w.write_all(LIST.as_bytes())?;
+            }
+            at_start = false;
+        }
+        w.write_all(piece.as_bytes())?;
+        if let Some(&b) = piece.as_bytes().last() {
+            at_start = b == b'\t' || b == b'\n';
+        }
+    }
+    Ok(())
+}
+
+/// [`write_tsv`] into a string.
+fn tsv_text(rows: &str) -> String {
+    let mut out = Vec::with_capacity(rows.len() + rows.len() / 8);
+    // Writing to a Vec cannot fail, and the marks are replaced by ASCII.
+    let _ = write_tsv(&mut out, rows);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One sample's table rows, formatted: the lines of `genes.tsv` and
+/// `drugs.tsv` as they are made, fields tab-separated, except that the
+/// items of a list field ([`Kind::List`]) each start with [`ITEM`], so the
+/// typed outputs read the lists back exactly; [`write_tsv`] writes them as
+/// the TSV tables have them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rows {
-    /// Its `genes.tsv` lines.
+    /// Its `genes.tsv` lines (list items marked).
     pub genes: String,
-    /// Its `drugs.tsv` lines.
+    /// Its `drugs.tsv` lines (list items marked).
     pub drugs: String,
     /// Sample and error, when the sample could not be reported.
     pub failed: Option<(String, String)>,
@@ -400,6 +541,42 @@ pub struct Rows {
     /// The sample's non-answers that strict mode fails on, as warnings
     /// ([`sample_warnings`]).
     pub warnings: Vec<String>,
+}
+
+impl Rows {
+    /// One sample's rows, from its outcome.
+    ///
+    /// ```
+    /// use dosera::report::tables::{Rows, GENE_COLUMNS};
+    /// let engine = dosera::Engine::bundled()?;
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\n\
+    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t1/1\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// let outcomes = dosera::evaluate(&engine, &mut reader, &dosera::VcfOptions::default())?;
+    /// let rows = Rows::of(&outcomes[0]);
+    /// assert!(rows.failed.is_none());
+    /// assert!(rows.genes.lines().all(|l| l.split('\t').count() == GENE_COLUMNS.len()));
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn of(outcome: &SampleOutcome) -> Rows {
+        let mut genes = String::new();
+        gene_rows(&mut genes, outcome);
+        let mut drugs = String::new();
+        drug_rows(&mut drugs, outcome);
+        let (failed, coverage, warnings) = match outcome {
+            SampleOutcome::Failed(f) => {
+                (Some((f.sample.clone(), f.error.clone())), None, Vec::new())
+            }
+            SampleOutcome::Report(r) => (None, r.input.coverage.clone(), sample_warnings(r)),
+        };
+        Rows {
+            genes,
+            drugs,
+            failed,
+            coverage,
+            warnings,
+        }
+    }
 }
 
 /// `genes.tsv` and `drugs.tsv` written one sample at a time, for cohorts
@@ -432,10 +609,10 @@ impl<W: std::io::Write> TableWriter<W> {
     /// Writes both header lines.
     pub fn new(mut genes: W, mut drugs: W) -> Result<TableWriter<W>> {
         let mut buf = String::new();
-        line(&mut buf, GENE_COLUMNS.iter().map(|c| c.to_string()));
+        line(&mut buf, GENE_COLUMNS.iter().map(|c| c.to_string()), &[]);
         genes.write_all(buf.as_bytes()).map_err(write_io)?;
         buf.clear();
-        line(&mut buf, DRUG_COLUMNS.iter().map(|c| c.to_string()));
+        line(&mut buf, DRUG_COLUMNS.iter().map(|c| c.to_string()), &[]);
         drugs.write_all(buf.as_bytes()).map_err(write_io)?;
         buf.clear();
         Ok(TableWriter {
@@ -451,14 +628,10 @@ impl<W: std::io::Write> TableWriter<W> {
     pub fn write(&mut self, outcome: &SampleOutcome) -> Result<()> {
         self.buf.clear();
         gene_rows(&mut self.buf, outcome);
-        self.genes
-            .write_all(self.buf.as_bytes())
-            .map_err(write_io)?;
+        write_tsv(&mut self.genes, &self.buf).map_err(write_io)?;
         self.buf.clear();
         drug_rows(&mut self.buf, outcome);
-        self.drugs
-            .write_all(self.buf.as_bytes())
-            .map_err(write_io)?;
+        write_tsv(&mut self.drugs, &self.buf).map_err(write_io)?;
         self.samples += 1;
         if matches!(outcome, SampleOutcome::Failed(_)) {
             self.failed += 1;
@@ -468,34 +641,13 @@ impl<W: std::io::Write> TableWriter<W> {
 
     /// One sample's rows, formatted (on any thread); see [`cohort_map`].
     pub fn rows(outcome: SampleOutcome) -> Rows {
-        let mut genes = String::new();
-        gene_rows(&mut genes, &outcome);
-        let mut drugs = String::new();
-        drug_rows(&mut drugs, &outcome);
-        let (failed, coverage, warnings) = match outcome {
-            SampleOutcome::Failed(f) => (Some((f.sample, f.error)), None, Vec::new()),
-            SampleOutcome::Report(r) => {
-                let warnings = sample_warnings(&r);
-                (None, r.input.coverage, warnings)
-            }
-        };
-        Rows {
-            genes,
-            drugs,
-            failed,
-            coverage,
-            warnings,
-        }
+        Rows::of(&outcome)
     }
 
     /// Writes rows made by [`TableWriter::rows`].
     pub fn write_rows(&mut self, rows: &Rows) -> Result<()> {
-        self.genes
-            .write_all(rows.genes.as_bytes())
-            .map_err(write_io)?;
-        self.drugs
-            .write_all(rows.drugs.as_bytes())
-            .map_err(write_io)?;
+        write_tsv(&mut self.genes, &rows.genes).map_err(write_io)?;
+        write_tsv(&mut self.drugs, &rows.drugs).map_err(write_io)?;
         self.samples += 1;
         if rows.failed.is_some() {
             self.failed += 1;
@@ -634,8 +786,14 @@ mod tests {
     #[test]
     fn cleaned_fields_keep_the_column_count() {
         let mut out = String::new();
-        line(&mut out, ["a\tb".to_string(), "c\r\nd".to_string()]);
+        line(&mut out, ["a\tb".to_string(), "c\r\nd".to_string()], &[]);
         assert_eq!(out, "a b\tc  d\n");
+        // An item mark is kept only where a list field has it.
+        let mut out = String::new();
+        let fields = ["x\u{1f}y".to_string(), list(["p\u{1f}q", "r"])];
+        line(&mut out, fields, &[Kind::Text, Kind::List]);
+        assert_eq!(out, "x y\t\u{1f}p q\u{1f}r\n");
+        assert_eq!(tsv_text(&out), "x y\tp q | r\n");
     }
 
     /// A cohort with corrupted cells in several samples and one sample that

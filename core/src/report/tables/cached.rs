@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{drug_row, gene_row, line, Report, Rows};
+use super::{drug_row, gene_row, line, Kind, Report, Rows, DRUG_KINDS, GENE_KINDS};
 use crate::allele::{
     call_gene_lean, gene_call, ploidy_signs, sex_of, wanted, CallOptions, KeyHasher, Prepared, Sex,
     SexSource,
@@ -209,16 +209,16 @@ fn disagreeing_rows(
         crate::recommend::mark_disagreement(&mut results);
         for (&i, r) in idx.iter().zip(&results) {
             if !r.disagreements.is_empty() {
-                out.insert(i, tail(drug_row("", r)));
+                out.insert(i, tail(drug_row("", r), &DRUG_KINDS));
             }
         }
     }
     out
 }
 
-fn tail(fields: Vec<String>) -> String {
+fn tail(fields: Vec<String>, kinds: &[Kind]) -> String {
     let mut row = String::new();
-    line(&mut row, fields.into_iter().skip(1));
+    line(&mut row, fields.into_iter().skip(1), &kinds[1..]);
     row.insert(0, '\t');
     row
 }
@@ -272,7 +272,7 @@ impl<'a> RowMaker<'a> {
                 })
                 .collect();
             let entry = GeneEntry {
-                row: tail(gene_row("", &g)),
+                row: tail(gene_row("", &g), &GENE_KINDS),
                 id: u32::from(result.is_some()),
                 result,
                 gap,
@@ -360,7 +360,7 @@ impl<'a> RowMaker<'a> {
             panic!("{}", crate::PLANTED_PANIC);
         }
         let mut clean = String::new();
-        line(&mut clean, [name.clone()]);
+        line(&mut clean, [name.clone()], &[]);
         clean.pop();
         let mut key = Vec::new();
         let mut patterns: Vec<Option<Arc<Pattern>>> = vec![None; self.patterns.len()];
@@ -525,7 +525,7 @@ impl<'a> RowMaker<'a> {
         }
         let gap = interpret_gene_by(&mut g, &|input| self.interpret(row, input)).err();
         flag_gene(&mut g, self.prepared.sites().coverage.as_ref());
-        let gene_row_text = tail(gene_row("", &g));
+        let gene_row_text = tail(gene_row("", &g), &GENE_KINDS);
         // The remembered interpretation when there is one (the same value),
         // so a result is held once however many patterns lead to it.
         let result = match (g.interpretation.take(), &g.recommendation_input) {
@@ -686,7 +686,7 @@ impl<'a> RowMaker<'a> {
         );
         let entry = Arc::new(DrugEntry {
             actionable: result.actionable,
-            row: tail(drug_row("", &result)),
+            row: tail(drug_row("", &result), &DRUG_KINDS),
             result: result.clone(),
             strict: result
                 .non_answers
