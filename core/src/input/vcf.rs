@@ -131,6 +131,9 @@ struct State {
     warned_ad: bool,
     contig: ContigCache,
     path: Option<String>,
+    /// Sample columns read, `(skip, take)`: the others are not parsed
+    /// (see [`VcfReader::keep_samples`]).
+    window: Option<(usize, usize)>,
 }
 
 /// Where a record is, for messages: a line of a text VCF or a BCF record.
@@ -467,6 +470,51 @@ impl VcfReader {
         &self.samples
     }
 
+    /// Reads only the sample columns `range` (0-based, of the header's
+    /// samples) from here on: the others are skipped unparsed, so a part
+    /// of a very wide file costs what its own samples cost (plus finding
+    /// the columns). [`VcfReader::samples`] then lists these samples only,
+    /// and a record's columns beyond the range are not checked. Returns
+    /// `false`, changing nothing, for a BCF file (its samples are read as
+    /// usual); an error for a range outside the header's samples or after
+    /// records were read.
+    ///
+    /// ```
+    /// let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\tC\n\
+    ///            chr10\t94781859\trs4244285\tG\tA\t.\tPASS\t.\tGT\t0/0\t0/1\t1/1\n";
+    /// let mut reader = dosera::input::vcf::VcfReader::from_bytes(vcf.as_bytes().to_vec())?;
+    /// assert!(reader.keep_samples(1..3)?);
+    /// assert_eq!(reader.samples(), ["B", "C"]);
+    /// let site = reader.next_site(&|_, _| true)?.unwrap();
+    /// assert_eq!(site.calls.len(), 2);
+    /// # Ok::<(), dosera::Error>(())
+    /// ```
+    pub fn keep_samples(&mut self, range: std::ops::Range<usize>) -> Result<bool> {
+        if self.started {
+            return Err(Error::Usage(
+                "samples are chosen before records are read".into(),
+            ));
+        }
+        if range.start > range.end || range.end > self.samples.len() {
+            return Err(Error::Usage(format!(
+                "sample range {}..{} is not within the VCF's {} samples",
+                range.start,
+                range.end,
+                self.samples.len()
+            )));
+        }
+        if matches!(self.body, Body::Bcf(_)) {
+            return Ok(false);
+        }
+        let (skip, take) = match self.state.window {
+            Some((skip, _)) => (skip + range.start, range.len()),
+            None => (range.start, range.len()),
+        };
+        self.samples = self.samples[range].to_vec();
+        self.state.window = Some((skip, take));
+        Ok(true)
+    }
+
     /// Contigs declared in the header, in header order.
     ///
     /// ```
@@ -747,6 +795,7 @@ impl VcfReader {
             warned_ad: false,
             contig: ContigCache::default(),
             path,
+            window: None,
         };
         let head = peek(&mut input, &state)?;
         if head.is_empty() {
@@ -1308,6 +1357,7 @@ mod tests {
             warned_ad: false,
             contig: ContigCache::default(),
             path: None,
+            window: None,
         }
     }
 

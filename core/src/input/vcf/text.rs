@@ -197,8 +197,27 @@ fn sample_calls(
         }
         return Ok(Calls::without_genotype(samples.len()));
     };
-    let mut columns = rest.split('\t');
-    let format = columns.next().unwrap_or_default();
+    // `any`: the record has sample columns (a FORMAT column alone has none).
+    let (format, body, mut any) = match rest.split_once('\t') {
+        Some((format, body)) => (format, body, true),
+        None => (rest, "", false),
+    };
+    if let Some((_, take)) = state.window {
+        any &= take > 0;
+    }
+    let body = match state.window {
+        Some((skip, take)) => window(body, skip, take).ok_or_else(|| {
+            invalid(
+                Some(loc.number()),
+                format!(
+                    "the record has fewer sample columns than the {} the header names",
+                    skip + take
+                ),
+            )
+        })?,
+        None => body,
+    };
+    let columns = body.split('\t').take(if any { usize::MAX } else { 0 });
     let keys: Vec<&str> = format.split(':').collect();
     let index = |key: &str| keys.iter().position(|k| *k == key);
     let (gt, ps, ad) = (index("GT"), index("PS"), index("AD"));
@@ -213,7 +232,6 @@ fn sample_calls(
         .max()
         .map_or(0, |m| m + 1);
     if gt_only {
-        let body = rest.get(format.len() + 1..).unwrap_or_default();
         if let Some(calls) = plain_gt_calls(body.as_bytes(), alts, samples.len()) {
             return Ok(calls);
         }
@@ -271,6 +289,27 @@ fn sample_calls(
     Ok(calls)
 }
 
+/// Columns `skip..skip + take` of tab-separated `body`, or `None` when it
+/// has fewer.
+fn window(body: &str, skip: usize, take: usize) -> Option<&str> {
+    if take == 0 {
+        return Some("");
+    }
+    let bytes = body.as_bytes();
+    let mut tabs = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\t')
+        .map(|(i, _)| i);
+    let start = if skip == 0 {
+        0
+    } else {
+        tabs.nth(skip - 1)? + 1
+    };
+    let end = tabs.nth(take - 1).unwrap_or(bytes.len());
+    (start <= bytes.len()).then(|| &body[start..end])
+}
+
 /// Sample columns of a GT-only record when every one is a plain call with
 /// one-digit alleles no higher than the ALT count: diploid (`0/1`, `1|0`,
 /// `./.`) or haploid (`1`, `.`, as on chrX of a male), read in one pass;
@@ -325,10 +364,26 @@ fn too_many(loc: Loc, samples: usize) -> crate::Error {
 
 #[cfg(test)]
 mod tests {
+    use super::window;
     use crate::input::vcf::VcfReader;
 
     const HEAD: &str =
         "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tA\tB\tC\n";
+
+    #[test]
+    fn a_window_of_sample_columns() {
+        let body = "a\tb\tc\td";
+        assert_eq!(window(body, 0, 4), Some(body));
+        assert_eq!(window(body, 0, 1), Some("a"));
+        assert_eq!(window(body, 1, 2), Some("b\tc"));
+        assert_eq!(window(body, 3, 1), Some("d"));
+        assert_eq!(window(body, 2, 0), Some(""));
+        // Too few columns: none before the window, or fewer in it (the
+        // caller's count check refuses the latter).
+        assert_eq!(window(body, 4, 1), None);
+        assert_eq!(window(body, 3, 2), Some("d"));
+        assert_eq!(window("", 0, 1), Some(""));
+    }
 
     #[test]
     fn bytes_that_are_not_utf8_spoil_only_their_sample() {
