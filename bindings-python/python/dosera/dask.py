@@ -45,6 +45,7 @@ import operator
 import os
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dosera._native import Engine, vcf_samples
@@ -55,6 +56,9 @@ __all__ = ["Part", "Tables", "plan", "tables", "run_part"]
 SAMPLES_PER_PARTITION = 2000
 #: Single-sample files per part, unless asked otherwise.
 FILES_PER_PARTITION = 200
+#: Headers read at the same time while planning (the reads release the
+#: GIL, so a share with high latency is read in parallel).
+PLAN_THREADS = 32
 #: File name endings read as VCF or BCF when a folder is given.
 _ENDINGS = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
@@ -108,7 +112,8 @@ def plan(
     samples_per_partition: int = SAMPLES_PER_PARTITION,
     files_per_partition: int = FILES_PER_PARTITION,
 ) -> list[Part]:
-    """The parts a cohort is split into (each file's header is read once).
+    """The parts a cohort is split into (each file's header is read once,
+    ``PLAN_THREADS`` files at a time).
 
     ``vcfs`` is a path, a folder (every ``.vcf``, ``.vcf.gz``, ``.vcf.bgz``
     and ``.bcf`` in it), a glob pattern, or a list of these. Files with one
@@ -127,12 +132,13 @@ def plan(
             parts.append(Part(files=files, samples=tuple((s,) for _, s in singles)))
             singles.clear()
 
-    for path in _expand(vcfs):
-        try:
-            names = vcf_samples(path)
-        except Exception as e:  # noqa: BLE001 - any failure is reported per file
+    paths = _expand(vcfs)
+    with ThreadPoolExecutor(max_workers=max(1, min(PLAN_THREADS, len(paths)))) as pool:
+        headers = list(pool.map(_samples_of, paths))
+    for path, names in zip(paths, headers):
+        if isinstance(names, str):
             flush()
-            parts.append(Part(files=(path,), samples=((path,),), error=_reason(e)))
+            parts.append(Part(files=(path,), samples=((path,),), error=names))
             continue
         if len(names) == 1:
             singles.append((path, names[0]))
@@ -151,6 +157,14 @@ def plan(
             )
     flush()
     return parts
+
+
+def _samples_of(path: str) -> list[str] | str:
+    """A file's sample names, or why its header cannot be read."""
+    try:
+        return vcf_samples(path)
+    except Exception as e:  # noqa: BLE001 - any failure is reported per file
+        return _reason(e)
 
 
 def _reason(e: BaseException) -> str:
