@@ -186,7 +186,11 @@ fn run(engine: &Engine, input: &Surface) -> Outcome {
                         flags.push(format!("sample {sample} failed: {error}"));
                     }
                     // Each genes.tsv line: sample, gene, source, diplotype, ...
-                    for line in rows.genes.lines() {
+                    let mut tsv = Vec::new();
+                    tables::write_tsv(&mut tsv, &rows.genes)
+                        .map_err(|e| dosera::Error::Internal(format!("rows as TSV: {e}")))?;
+                    let tsv = String::from_utf8_lossy(&tsv).into_owned();
+                    for line in tsv.lines() {
                         let mut cols = line.split('\t');
                         let (_, gene, _, dip) =
                             (cols.next(), cols.next(), cols.next(), cols.next());
