@@ -316,6 +316,43 @@ dosera_status dosera_evaluate_json(const dosera_engine *engine,
                                    char **out);
 
 /**
+ * Reads a stored JSON report (any report schema version: 1, 2 or 3) again
+ * with the engine's knowledge packs and answers what changed for the
+ * patient, as `dosera reanalyze` does for one report.
+ *
+ * `drugs` is a JSON array of drug names (`["clopidogrel"]`), or NULL with
+ * length 0 for the default: the drugs the report lists and, for a report
+ * of every drug, any drug the packs now cover for its genes. The answer is
+ * a JSON object: `sample`, `old_schema_version`, `old_engine_version`,
+ * `old_release` (the stored report's pack release), `new_release` (the
+ * engine's), `advice_changed` (true when a change alters the patient's
+ * results or advice, not only a guideline version or row id) and
+ * `changes`: one object per change, genes first, with the fields of
+ * `dosera::report::changes::Change` (`kind`, what changed: `phenotype`,
+ * `action`, `dose`, `guideline_added`, …; `before` and `after`; `gene`;
+ * and for a drug's change `drug`, `source`, `old_guideline_version` and
+ * `new_guideline_version`), each left out where it does not apply. The new report itself is not
+ * included. A report that cannot be read gives
+ * `DOSERA_STATUS_MALFORMED_REPORT`; an unknown drug
+ * `DOSERA_STATUS_UNKNOWN_DRUG`.
+ *
+ * \pre `engine`, `report` and `out` are not NULL; strings are UTF-8.
+ * \warning Free `*out` with `dosera_string_free`.
+ *
+ * # Safety
+ *
+ * `engine` must be NULL or a live engine; `report` and `drugs` must be NULL
+ * or point to as many readable bytes as their lengths say; `out` must be
+ * NULL or valid for writing one pointer.
+ */
+dosera_status dosera_reanalyze_json(const dosera_engine *engine,
+                                    const char *report,
+                                    size_t report_len,
+                                    const char *drugs,
+                                    size_t drugs_len,
+                                    char **out);
+
+/**
  * Evaluates a VCF file (plain, bgzip or BCF; GRCh38): gene calls,
  * phenotypes and recommendations for each sample.
  *
@@ -450,6 +487,31 @@ dosera_status dosera_result_sample_html(const dosera_result *result,
                                         const char *lang,
                                         size_t lang_len,
                                         char **out);
+
+/**
+ * The clinician's HTML page for sample `index`, as
+ * `dosera_result_sample_html`, opening with what changed since an earlier
+ * report of the patient: `previous` is that report's JSON (any report
+ * schema version), as `dosera report --previous` takes it. An earlier
+ * report that cannot be read gives `DOSERA_STATUS_MALFORMED_REPORT`.
+ *
+ * \pre `result`, `lang`, `previous` and `out` are not NULL; `index` < the
+ * sample count.
+ * \warning Free `*out` with `dosera_string_free`.
+ *
+ * # Safety
+ *
+ * `result` must be NULL or a live result; `lang` and `previous` must be
+ * NULL or point to as many readable bytes as their lengths say; `out` must
+ * be NULL or valid for writing one pointer.
+ */
+dosera_status dosera_result_sample_html_since(const dosera_result *result,
+                                              size_t index,
+                                              const char *lang,
+                                              size_t lang_len,
+                                              const char *previous,
+                                              size_t previous_len,
+                                              char **out);
 
 /**
  * The report of sample `index` as an HL7 FHIR R4 Bundle (JSON).

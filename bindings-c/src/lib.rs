@@ -32,8 +32,10 @@ use std::path::Path;
 
 use dosera::input::vcf::VcfReader;
 use dosera::pack::PackSet;
+use dosera::report::changes::Change;
 use dosera::report::html::Lang;
-use dosera::report::{fhir, html, Report};
+use dosera::report::stored::StoredReport;
+use dosera::report::{fhir, html, reanalyze, Report};
 use dosera::report::{SampleOutcome, VcfOptions};
 use dosera::{Engine, Error, ErrorCode, Request};
 use serde::Serialize;
@@ -560,6 +562,92 @@ pub unsafe extern "C" fn dosera_evaluate_json(
     }
 }
 
+/// What `dosera_reanalyze_json` answers: `dosera::report::reanalyze::Reanalysis`
+/// without the new report, with `advice_changed`.
+#[derive(Serialize)]
+struct ReanalysisAnswer<'a> {
+    sample: &'a str,
+    old_schema_version: u32,
+    old_engine_version: &'a str,
+    old_release: &'a str,
+    new_release: &'a str,
+    advice_changed: bool,
+    changes: &'a [Change],
+}
+
+/// The drug names of a JSON array (`["clopidogrel"]`), as the packs spell
+/// them; empty bytes: none (the default drugs).
+fn parse_drugs(engine: &Engine, raw: &[u8]) -> Result<Vec<String>, Error> {
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| Error::Usage(format!("argument `drugs` is not valid UTF-8: {e}")))?;
+    let names: Vec<String> = serde_json::from_str(text)
+        .map_err(|e| Error::Usage(format!("drugs JSON (an array of names): {e}")))?;
+    names.iter().map(|d| engine.drug_name(d)).collect()
+}
+
+/// Reads a stored JSON report (any report schema version: 1, 2 or 3) again
+/// with the engine's knowledge packs and answers what changed for the
+/// patient, as `dosera reanalyze` does for one report.
+///
+/// `drugs` is a JSON array of drug names (`["clopidogrel"]`), or NULL with
+/// length 0 for the default: the drugs the report lists and, for a report
+/// of every drug, any drug the packs now cover for its genes. The answer is
+/// a JSON object: `sample`, `old_schema_version`, `old_engine_version`,
+/// `old_release` (the stored report's pack release), `new_release` (the
+/// engine's), `advice_changed` (true when a change alters the patient's
+/// results or advice, not only a guideline version or row id) and
+/// `changes`: one object per change, genes first, with the fields of
+/// `dosera::report::changes::Change` (`kind`, what changed: `phenotype`,
+/// `action`, `dose`, `guideline_added`, …; `before` and `after`; `gene`;
+/// and for a drug's change `drug`, `source`, `old_guideline_version` and
+/// `new_guideline_version`), each left out where it does not apply. The new report itself is not
+/// included. A report that cannot be read gives
+/// `DOSERA_STATUS_MALFORMED_REPORT`; an unknown drug
+/// `DOSERA_STATUS_UNKNOWN_DRUG`.
+///
+/// \pre `engine`, `report` and `out` are not NULL; strings are UTF-8.
+/// \warning Free `*out` with `dosera_string_free`.
+///
+/// # Safety
+///
+/// `engine` must be NULL or a live engine; `report` and `drugs` must be NULL
+/// or point to as many readable bytes as their lengths say; `out` must be
+/// NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn dosera_reanalyze_json(
+    engine: *const DoseraEngine,
+    report: *const c_char,
+    report_len: usize,
+    drugs: *const c_char,
+    drugs_len: usize,
+    out: *mut *mut c_char,
+) -> DoseraStatus {
+    // SAFETY: forwarded from this function's contract.
+    let report = unsafe { text(report, report_len, "report") };
+    // SAFETY: forwarded from this function's contract.
+    let drugs = unsafe { bytes(drugs.cast(), drugs_len, "drugs") };
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        engine_text(engine, out, |e| {
+            let drugs = parse_drugs(e, drugs?)?;
+            let stored = StoredReport::from_json(report?)?;
+            let r = reanalyze::reanalyze(e, &stored, &drugs)?;
+            json(&ReanalysisAnswer {
+                sample: &r.sample,
+                old_schema_version: r.old_schema_version,
+                old_engine_version: &r.old_engine_version,
+                old_release: &r.old_release,
+                new_release: &r.new_release,
+                advice_changed: r.advice_changed(),
+                changes: &r.changes,
+            })
+        })
+    }
+}
+
 fn parse_options(raw: &[u8]) -> Result<VcfOptions, Error> {
     if raw.is_empty() {
         return Ok(VcfOptions::default());
@@ -839,6 +927,47 @@ pub unsafe extern "C" fn dosera_result_sample_html(
                 .parse()
                 .map_err(|e: html::UnknownLang| Error::Usage(e.to_string()))?;
             Ok(html::render(report(r, index)?, lang))
+        })
+    }
+}
+
+/// The clinician's HTML page for sample `index`, as
+/// `dosera_result_sample_html`, opening with what changed since an earlier
+/// report of the patient: `previous` is that report's JSON (any report
+/// schema version), as `dosera report --previous` takes it. An earlier
+/// report that cannot be read gives `DOSERA_STATUS_MALFORMED_REPORT`.
+///
+/// \pre `result`, `lang`, `previous` and `out` are not NULL; `index` < the
+/// sample count.
+/// \warning Free `*out` with `dosera_string_free`.
+///
+/// # Safety
+///
+/// `result` must be NULL or a live result; `lang` and `previous` must be
+/// NULL or point to as many readable bytes as their lengths say; `out` must
+/// be NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn dosera_result_sample_html_since(
+    result: *const DoseraResult,
+    index: usize,
+    lang: *const c_char,
+    lang_len: usize,
+    previous: *const c_char,
+    previous_len: usize,
+    out: *mut *mut c_char,
+) -> DoseraStatus {
+    // SAFETY: forwarded from this function's contract.
+    let lang = unsafe { text(lang, lang_len, "lang") };
+    // SAFETY: forwarded from this function's contract.
+    let previous = unsafe { text(previous, previous_len, "previous") };
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        result_text(result, out, |r| {
+            let lang: Lang = lang?
+                .parse()
+                .map_err(|e: html::UnknownLang| Error::Usage(e.to_string()))?;
+            let earlier = StoredReport::from_json(previous?)?;
+            Ok(html::render_since(report(r, index)?, &earlier, lang))
         })
     }
 }

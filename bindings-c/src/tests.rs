@@ -148,3 +148,199 @@ fn gold_cases_through_the_c_abi() {
     unsafe { crate::dosera_engine_free(engine) };
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Calls `dosera_reanalyze_json`; the answer text, or the status.
+fn reanalyze_call(
+    engine: *const DoseraEngine,
+    report: &str,
+    drugs: Option<&str>,
+) -> Result<String, DoseraStatus> {
+    let (drugs_ptr, drugs_len) = drugs.map_or((std::ptr::null(), 0), |d| (d.as_ptr(), d.len()));
+    let mut out: *mut c_char = std::ptr::null_mut();
+    // SAFETY: a live engine, strings of the lengths given, a place for the answer.
+    let status = unsafe {
+        dosera_reanalyze_json(
+            engine,
+            report.as_ptr().cast(),
+            report.len(),
+            drugs_ptr.cast(),
+            drugs_len,
+            &mut out,
+        )
+    };
+    if status != DoseraStatus::Ok {
+        assert!(out.is_null(), "out written on failure");
+        return Err(status);
+    }
+    // SAFETY: `out` is a NUL-terminated string the call returned.
+    let text = unsafe { CStr::from_ptr(out) }
+        .to_str()
+        .expect("UTF-8")
+        .to_string();
+    // SAFETY: `out` came from the library and is freed once.
+    unsafe { dosera_string_free(out) };
+    Ok(text)
+}
+
+/// Every stored report of every schema version (tests/fixtures/reports)
+/// through the C ABI: the answer is the core's reanalysis, without the
+/// report, with `advice_changed`; old versions list changes, v3 none.
+#[test]
+fn reanalyze_every_fixture_through_the_c_abi() {
+    let mut engine: *mut DoseraEngine = std::ptr::null_mut();
+    // SAFETY: `engine` is a valid place for one pointer.
+    assert_eq!(unsafe { dosera_engine_new(&mut engine) }, DoseraStatus::Ok);
+    let core = Engine::bundled().expect("bundled packs");
+    let fixtures = repo_root().join("tests/fixtures/reports");
+    let mut seen = 0;
+    for version in ["v1", "v2", "v3"] {
+        let paths =
+            dosera::report::reanalyze::report_paths(&[fixtures.join(version)]).expect("fixtures");
+        assert!(paths.len() >= 7, "{version}: {paths:?}");
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            let answer: serde_json::Value =
+                serde_json::from_str(&reanalyze_call(engine, &text, None).expect("reanalysed"))
+                    .expect("JSON");
+            let stored = StoredReport::from_json(&text).expect("stored report");
+            let want = reanalyze::reanalyze(&core, &stored, &[]).expect("core reanalysis");
+            assert_eq!(answer["sample"], want.sample.as_str());
+            assert_eq!(answer["old_schema_version"], want.old_schema_version);
+            assert_eq!(answer["old_engine_version"], "0.1.0");
+            assert_eq!(answer["old_release"], want.old_release.as_str());
+            assert_eq!(answer["new_release"], "2026.12.2");
+            assert_eq!(answer["advice_changed"], want.advice_changed());
+            assert_eq!(
+                answer["changes"],
+                serde_json::to_value(&want.changes).expect("JSON")
+            );
+            assert!(answer.get("report").is_none());
+            let changes = answer["changes"].as_array().expect("changes").len();
+            if version == "v3" {
+                assert_eq!(changes, 0, "{}", path.display());
+            } else if path.ends_with("example-patient.json") {
+                assert_eq!(answer["old_release"], "2026.12.1");
+                assert!(changes > 0 && want.advice_changed(), "{}", path.display());
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 22);
+    // SAFETY: the engine is live and freed once.
+    unsafe { dosera_engine_free(engine) };
+}
+
+#[test]
+fn reanalyze_errors() {
+    let mut engine: *mut DoseraEngine = std::ptr::null_mut();
+    // SAFETY: `engine` is a valid place for one pointer.
+    assert_eq!(unsafe { dosera_engine_new(&mut engine) }, DoseraStatus::Ok);
+    let report =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/reports/v1/outside-calls.json"))
+            .expect("fixture");
+    // Drugs: by name (any spelling the packs know), or not at all.
+    let one: serde_json::Value = serde_json::from_str(
+        &reanalyze_call(engine, &report, Some(r#"["Plavix"]"#)).expect("reanalysed"),
+    )
+    .expect("JSON");
+    let changes = one["changes"].as_array().expect("changes");
+    assert!(changes
+        .iter()
+        .any(|c| c["drug"] == "clopidogrel" && c["kind"] == "action"));
+    assert!(reanalyze_call(engine, &report, Some("")).is_ok());
+    for (bad, status, words) in [
+        ("{", DoseraStatus::MalformedReport, "not JSON"),
+        (
+            r#"{"schema_version": 9}"#,
+            DoseraStatus::MalformedReport,
+            "schema version 9",
+        ),
+        (
+            r#"{"hello": 1}"#,
+            DoseraStatus::MalformedReport,
+            "not a dosera report",
+        ),
+    ] {
+        assert_eq!(reanalyze_call(engine, bad, None), Err(status), "{bad}");
+        let message = dosera_last_error_message();
+        // SAFETY: a fresh string from this library, freed once below.
+        let text = unsafe { CStr::from_ptr(message) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: as above.
+        unsafe { dosera_string_free(message) };
+        assert!(text.contains(words), "{text}");
+    }
+    assert_eq!(
+        reanalyze_call(engine, &report, Some(r#"["notadrug"]"#)),
+        Err(DoseraStatus::UnknownDrug)
+    );
+    assert_eq!(
+        reanalyze_call(engine, &report, Some("clopidogrel")),
+        Err(DoseraStatus::Usage)
+    );
+    assert_eq!(
+        reanalyze_call(std::ptr::null(), &report, None),
+        Err(DoseraStatus::Usage)
+    );
+    let mut out: *mut c_char = std::ptr::null_mut();
+    // SAFETY: NULL report with length 0; a place for the answer.
+    let status = unsafe {
+        dosera_reanalyze_json(engine, std::ptr::null(), 0, std::ptr::null(), 0, &mut out)
+    };
+    assert_eq!(status, DoseraStatus::Usage);
+    assert!(out.is_null());
+    // SAFETY: the engine is live and freed once.
+    unsafe { dosera_engine_free(engine) };
+}
+
+/// The HTML page with the changes since an earlier report is the core's
+/// `render_since`.
+#[test]
+fn html_since_is_render_since() {
+    let engine = Engine::bundled().expect("bundled packs");
+    let vcf = std::fs::read(repo_root().join("tests/corpus/example-patient.vcf")).expect("VCF");
+    let result = evaluate(
+        &engine,
+        VcfReader::from_bytes(vcf).expect("VCF"),
+        VcfOptions::default(),
+    )
+    .expect("evaluate");
+    let previous =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/reports/v1/example-patient.json"))
+            .expect("fixture");
+    let html = |lang: &str, previous: &str| -> Result<String, DoseraStatus> {
+        let mut out: *mut c_char = std::ptr::null_mut();
+        // SAFETY: a live result, strings of the lengths given, a place for the answer.
+        let status = unsafe {
+            dosera_result_sample_html_since(
+                &result,
+                0,
+                lang.as_ptr().cast(),
+                lang.len(),
+                previous.as_ptr().cast(),
+                previous.len(),
+                &mut out,
+            )
+        };
+        if status != DoseraStatus::Ok {
+            return Err(status);
+        }
+        // SAFETY: `out` is a NUL-terminated string the call returned.
+        let text = unsafe { CStr::from_ptr(out) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: `out` came from the library and is freed once.
+        unsafe { dosera_string_free(out) };
+        Ok(text)
+    };
+    let report = result.outcomes[0].report().expect("reported");
+    let earlier = StoredReport::from_json(&previous).expect("stored");
+    assert_eq!(
+        html("sv", &previous),
+        Ok(html::render_since(report, &earlier, Lang::Sv))
+    );
+    assert_ne!(html("en", &previous), Ok(html::render(report, Lang::En)));
+    assert_eq!(html("en", "{"), Err(DoseraStatus::MalformedReport));
+    assert_eq!(html("de", &previous), Err(DoseraStatus::Usage));
+}

@@ -11,11 +11,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use dosera::report::stored::StoredReport;
 use dosera::Error;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyInt, PyMapping, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyMapping, PyString};
 
-use crate::py_err;
+use crate::{py_err, PyReport};
 
 /// A `UsageError` for an argument of the wrong type or value.
 fn usage(py: Python<'_>, message: String) -> PyErr {
@@ -245,4 +246,114 @@ pub(crate) fn choice<'a>(
         .find(|a| **a == given)
         .copied()
         .ok_or_else(|| usage(py, format!("{arg} must be {listed}, not {given:?}")))
+}
+
+/// A stored report as given to `Engine.reanalyze`, `Engine.reanalysis` and
+/// `Report.to_html(previous=)`.
+pub(crate) enum StoredArg {
+    /// A path: a JSON report file, or (for `reanalyze`) a folder of them.
+    Path(PathBuf),
+    /// The report's JSON text: a `str` starting with `{`, or a dict
+    /// written as JSON.
+    Text(String),
+    /// A `dosera.Report` object.
+    Report(Box<dosera::report::Report>),
+}
+
+impl StoredArg {
+    /// The stored report (read, for a path; a folder is refused).
+    pub(crate) fn read(&self) -> Result<StoredReport, Error> {
+        match self {
+            StoredArg::Path(path) => {
+                let io = |source| Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                };
+                if std::fs::metadata(path).map_err(io)?.is_dir() {
+                    return Err(Error::Usage(format!(
+                        "{} is a folder: give one report (Engine.reanalyze takes folders)",
+                        path.display()
+                    )));
+                }
+                StoredReport::from_json(&std::fs::read_to_string(path).map_err(io)?)
+            }
+            StoredArg::Text(text) => StoredReport::from_json(text),
+            StoredArg::Report(report) => Ok(StoredReport::of(report)),
+        }
+    }
+}
+
+/// One stored report: a path (`str` or `os.PathLike`), JSON text (a `str`
+/// whose first non-blank character is `{`), a dict, or a `dosera.Report`.
+pub(crate) fn stored_report(
+    py: Python<'_>,
+    arg: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<StoredArg> {
+    if let Ok(report) = value.cast::<PyReport>() {
+        return Ok(StoredArg::Report(Box::new(report.get().inner.clone())));
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_str()?;
+        return Ok(if text.trim_start().starts_with('{') {
+            StoredArg::Text(text.to_string())
+        } else {
+            StoredArg::Path(PathBuf::from(text))
+        });
+    }
+    if value.is_instance_of::<PyDict>() {
+        let dumped = py.import("json")?.call_method1("dumps", (value,));
+        return match dumped {
+            Ok(text) => Ok(StoredArg::Text(
+                text.cast::<PyString>()?.to_str()?.to_string(),
+            )),
+            Err(e) => Err(usage(
+                py,
+                format!("{arg}: a dict that cannot be written as JSON ({e})"),
+            )),
+        };
+    }
+    if value.hasattr("__fspath__")? {
+        return path(py, arg, value).map(StoredArg::Path);
+    }
+    Err(usage(
+        py,
+        format!(
+            "{arg} must be a stored report (a path, JSON text, a dict or a dosera.Report), not {}",
+            type_name(value)
+        ),
+    ))
+}
+
+/// Stored reports for `Engine.reanalyze`: one report as for
+/// [`stored_report`], or any iterable of them (a list, a tuple, …; not
+/// nested). The flag is true for an iterable.
+pub(crate) fn stored_reports(
+    py: Python<'_>,
+    arg: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<(Vec<StoredArg>, bool)> {
+    let one = value.is_instance_of::<PyString>()
+        || value.is_instance_of::<PyDict>()
+        || value.is_instance_of::<PyReport>()
+        || value.is_instance_of::<PyBytes>()
+        || value.hasattr("__fspath__")?;
+    if one {
+        return Ok((vec![stored_report(py, arg, value)?], false));
+    }
+    let items = value.try_iter().map_err(|_| {
+        usage(
+            py,
+            format!(
+                "{arg} must be a stored report (a path, JSON text, a dict or a dosera.Report) \
+                 or a list of them, not {}",
+                type_name(value)
+            ),
+        )
+    })?;
+    let mut out = Vec::new();
+    for (i, item) in items.enumerate() {
+        out.push(stored_report(py, &format!("{arg}[{i}]"), &item?)?);
+    }
+    Ok((out, true))
 }

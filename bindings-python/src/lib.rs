@@ -29,6 +29,7 @@ use dosera::input::outside;
 use dosera::input::vcf::VcfReader;
 use dosera::report::html::Lang;
 use dosera::report::parquet::{self as columns, Batches, ParquetWriter, Provenance};
+use dosera::report::reanalyze::{self, Counts, Reanalysis, CHANGE_COLUMNS};
 use dosera::report::tables::{self, Rows};
 use dosera::report::SampleOutcome;
 use dosera::report::{fhir, html, Report};
@@ -38,7 +39,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
-use args::SampleArg;
+use args::{SampleArg, StoredArg};
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -79,12 +80,10 @@ fn raise(py: Python<'_>, code: ErrorCode, message: String) -> PyErr {
 /// `__cause__`, an `OSError` (`FileNotFoundError`, …) with its `errno` and
 /// the file name.
 fn py_err(py: Python<'_>, e: Error) -> PyErr {
-    let mut message = e.to_string();
+    let message = full_message(&e);
     let mut cause = None;
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
         if let (None, Some(io)) = (&cause, s.downcast_ref::<std::io::Error>()) {
             let path = match &e {
                 Error::Io { path, .. } => Some(path.as_str()),
@@ -99,6 +98,18 @@ fn py_err(py: Python<'_>, e: Error) -> PyErr {
         err.set_cause(py, cause);
     }
     err
+}
+
+/// The error followed by each underlying cause, `: `-joined.
+fn full_message(e: &Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
 }
 
 /// An `OSError` for an i/o error: `OSError(errno, strerror, filename)`
@@ -590,6 +601,106 @@ impl Engine {
         Ok(PyRecommendations { inner: result })
     }
 
+    /// Reads stored JSON reports again with this engine's packs and
+    /// returns what changed, as ``dosera reanalyze --format tsv`` does: a
+    /// pandas DataFrame with the columns ``dosera.CHANGE_COLUMNS``, one row
+    /// per change of each patient whose results or advice changed (needs
+    /// pandas).
+    ///
+    /// ``report`` is a path to a report file (any schema version), a
+    /// folder (every ``.json`` file under it), the report's JSON text, a
+    /// dict, a ``Report``, or a list of any of these; files are read on
+    /// ``threads`` threads (default: every core) with the GIL released.
+    /// ``drugs`` as for ``dosera reanalyze -d``: by default the drugs each
+    /// report lists and, for a report of every drug, any drug the packs now
+    /// cover for its genes.
+    ///
+    /// ``frame.attrs["counts"]`` counts the reports (``reports``,
+    /// ``changed``, ``re_identified``: new guideline versions or row ids
+    /// only, ``unchanged``, ``failed``); ``frame.attrs["failed"]`` lists
+    /// each report that could not be read or reanalysed as ``{"file",
+    /// "input", "code", "error"}`` (``input``: its position in the list
+    /// given; ``file`` is empty for a report given in memory), and the others
+    /// are still in the frame; ``frame.attrs["new_release"]`` is this
+    /// engine's pack release. One report given alone that cannot be read
+    /// raises instead (``InputError``, code 111, for a malformed report).
+    ///
+    /// >>> changes = engine.reanalyze("reports/")  # doctest: +SKIP
+    /// >>> changes.query("change == 'action'")[["sample", "drug", "before", "after"]]  # doctest: +SKIP
+    #[pyo3(signature = (report, drugs=None, *, threads=None))]
+    fn reanalyze(
+        &self,
+        py: Python<'_>,
+        report: &Bound<'_, PyAny>,
+        drugs: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Py<PyAny>> {
+        let (items, listed) = args::stored_reports(py, "report", report)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?.unwrap_or_default();
+        let engine = &self.inner;
+        let mut batch = guard(py, || {
+            let drugs = drug_names(engine, &drugs)?;
+            reanalyze_batch(engine, &items, &drugs, threads.unwrap_or(0))
+        })?;
+        // One report given alone: its error is raised.
+        if !listed && !batch.folder && matches!(batch.results.as_slice(), [Err(_)]) {
+            if let Some(Err(e)) = batch.results.pop() {
+                return Err(py_err(py, e));
+            }
+        }
+        let mut rows = Vec::new();
+        let mut failed = Vec::new();
+        for ((file, input), result) in batch.files.iter().zip(&batch.inputs).zip(&batch.results) {
+            match result {
+                Ok(r) if r.advice_changed() => rows.extend(r.rows(file)),
+                Ok(_) => {}
+                Err(e) => {
+                    let item = PyDict::new(py);
+                    item.set_item("file", file)?;
+                    item.set_item("input", input)?;
+                    item.set_item("code", e.code() as u32)?;
+                    item.set_item("error", full_message(e))?;
+                    failed.push(item);
+                }
+            }
+        }
+        let attrs = PyDict::new(py);
+        attrs.set_item("counts", to_py(py, &Counts::of(&batch.results))?)?;
+        attrs.set_item("failed", failed)?;
+        attrs.set_item("new_release", self.inner.pack_release().0)?;
+        Ok(py
+            .import("dosera._tables")?
+            .call_method1("changes_frame", (rows, CHANGE_COLUMNS.to_vec(), attrs))?
+            .unbind())
+    }
+
+    /// Reads one stored report again with this engine's packs: what
+    /// changed and the report as it reads now (``Reanalysis``, with
+    /// ``report``, a ``Report``, to write or show). ``report`` is a path to
+    /// a report file (any schema version), its JSON text, a dict or a
+    /// ``Report``; ``drugs`` as for ``reanalyze``. A report that cannot be
+    /// read raises ``InputError`` (code 111).
+    ///
+    /// >>> r = engine.reanalysis("tests/fixtures/reports/v1/outside-calls.json")  # doctest: +SKIP
+    /// >>> r.old_release, r.new_release, r.advice_changed  # doctest: +SKIP
+    /// ('2026.12.1', '2026.12.2', True)
+    #[pyo3(signature = (report, drugs=None))]
+    fn reanalysis(
+        &self,
+        py: Python<'_>,
+        report: &Bound<'_, PyAny>,
+        drugs: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReanalysis> {
+        let item = args::stored_report(py, "report", report)?;
+        let drugs = args::names(py, "drugs", "clopidogrel", drugs)?.unwrap_or_default();
+        let engine = &self.inner;
+        let inner = guard(py, || {
+            let drugs = drug_names(engine, &drugs)?;
+            reanalyze::reanalyze(engine, &item.read()?, &drugs)
+        })?;
+        Ok(PyReanalysis { inner })
+    }
+
     /// The genes the packs know, with sources, allele counts and drugs.
     fn genes(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let list = guard(py, || Ok(self.inner.genes()))?;
@@ -623,6 +734,88 @@ impl Engine {
         let (release, _) = self.inner.pack_release();
         format!("Engine(packs={release:?})")
     }
+}
+
+/// Drug names as the packs spell them (what `dosera reanalyze -d` does).
+fn drug_names(engine: &dosera::Engine, names: &[String]) -> Result<Vec<String>, Error> {
+    names.iter().map(|d| engine.drug_name(d)).collect()
+}
+
+/// The outcome of reanalysing the reports of `Engine.reanalyze`, one entry
+/// per report, in the order given (a folder's files in path order).
+struct Batch {
+    /// The report file (empty for a report given in memory).
+    files: Vec<String>,
+    /// Position of the argument item each report came from.
+    inputs: Vec<usize>,
+    /// The reanalyses, without their reports.
+    results: Vec<Result<Reanalysis, Error>>,
+    /// True when a folder was given.
+    folder: bool,
+}
+
+/// Reanalyses every report of `items`: the files (and folders' files) with
+/// the core's parallel `reanalyze_files`, the reports in memory one by
+/// one; a report that fails keeps its error in its place.
+fn reanalyze_batch(
+    engine: &dosera::Engine,
+    items: &[StoredArg],
+    drugs: &[String],
+    threads: usize,
+) -> Result<Batch, Error> {
+    let mut batch = Batch {
+        files: Vec::new(),
+        inputs: Vec::new(),
+        results: Vec::new(),
+        folder: false,
+    };
+    // `None`: the next result of `reanalyze_files`.
+    let mut memory: Vec<Option<&StoredArg>> = Vec::new();
+    let mut paths = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            StoredArg::Path(p) => {
+                batch.folder |= p.is_dir();
+                for file in reanalyze::report_paths(std::slice::from_ref(p))? {
+                    batch.files.push(file.display().to_string());
+                    batch.inputs.push(i);
+                    memory.push(None);
+                    paths.push(file);
+                }
+            }
+            other => {
+                batch.files.push(String::new());
+                batch.inputs.push(i);
+                memory.push(Some(other));
+            }
+        }
+    }
+    if memory.is_empty() {
+        return Err(Error::Usage(
+            "no reports: no .json reports found in the folders given".into(),
+        ));
+    }
+    let mut from_files =
+        reanalyze::reanalyze_files(engine, &paths, drugs, threads, &|| {}).into_iter();
+    for item in memory {
+        let result = match item {
+            None => from_files
+                .next()
+                .unwrap_or_else(|| Err(Error::Internal("a report file was not reanalysed".into()))),
+            Some(item) => catch_unwind(AssertUnwindSafe(|| {
+                let mut r = reanalyze::reanalyze(engine, &item.read()?, drugs)?;
+                r.report = None;
+                Ok(r)
+            }))
+            .unwrap_or_else(|_| {
+                Err(Error::Internal(
+                    "reanalysing a report stopped on an internal error".into(),
+                ))
+            }),
+        };
+        batch.results.push(result);
+    }
+    Ok(batch)
 }
 
 // ---------------------------------------------------------------------------
@@ -720,18 +913,39 @@ impl PyReport {
     }
 
     /// The clinician's HTML page (``lang`` is ``"en"`` or ``"sv"``).
-    #[pyo3(signature = (lang=None), text_signature = "(self, lang='en')")]
-    fn to_html(&self, py: Python<'_>, lang: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    /// With ``previous``, an earlier report of the patient (a path to a
+    /// report file of any schema version, its JSON text, a dict or a
+    /// ``Report``), the page opens with what changed since, as ``dosera
+    /// report --previous`` does.
+    ///
+    /// >>> html = report.to_html(previous="reports/2026-01/patient.json")  # doctest: +SKIP
+    #[pyo3(
+        signature = (lang=None, *, previous=None),
+        text_signature = "(self, lang='en', *, previous=None)"
+    )]
+    fn to_html(
+        &self,
+        py: Python<'_>,
+        lang: Option<&Bound<'_, PyAny>>,
+        previous: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
         let lang = match lang {
             Some(value) => args::text(py, "lang", "en", value)?,
             None => "en".to_string(),
         };
+        let previous = previous
+            .filter(|v| !v.is_none())
+            .map(|v| args::stored_report(py, "previous", v))
+            .transpose()?;
         let report = &self.inner;
         guard(py, || {
             let lang: Lang = lang
                 .parse()
                 .map_err(|e: html::UnknownLang| Error::Usage(e.to_string()))?;
-            Ok(html::render(report, lang))
+            Ok(match previous {
+                Some(earlier) => html::render_since(report, &earlier.read()?, lang),
+                None => html::render(report, lang),
+            })
         })
     }
 
@@ -1063,6 +1277,110 @@ impl PyRecommendations {
 }
 
 // ---------------------------------------------------------------------------
+// Reanalysis
+
+/// One stored report read again with the engine's packs
+/// (``Engine.reanalysis``): what changed for the patient, and the report
+/// as it reads now.
+///
+/// Immutable. ``changes`` is a list of dicts (``kind``, ``before``,
+/// ``after``, and ``drug``/``source`` with the guideline versions for a
+/// drug's change or ``gene`` for a gene's); ``report`` is the new
+/// ``Report`` (``report.to_json()`` writes it, ``report.to_html(previous=…)``
+/// shows it with the changes).
+#[pyclass(frozen, name = "Reanalysis", module = "dosera._native")]
+struct PyReanalysis {
+    inner: Reanalysis,
+}
+
+#[pymethods]
+impl PyReanalysis {
+    /// Sample name.
+    #[getter]
+    fn sample(&self) -> &str {
+        &self.inner.sample
+    }
+
+    /// Schema version of the stored report.
+    #[getter]
+    fn old_schema_version(&self) -> u32 {
+        self.inner.old_schema_version
+    }
+
+    /// dosera version that wrote the stored report.
+    #[getter]
+    fn old_engine_version(&self) -> &str {
+        &self.inner.old_engine_version
+    }
+
+    /// Knowledge-pack release of the stored report.
+    #[getter]
+    fn old_release(&self) -> &str {
+        &self.inner.old_release
+    }
+
+    /// Knowledge-pack release used now.
+    #[getter]
+    fn new_release(&self) -> &str {
+        &self.inner.new_release
+    }
+
+    /// What changed, genes first: one dict per change.
+    #[getter]
+    fn changes(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.changes)
+    }
+
+    /// True when any change alters the patient's results or advice (not
+    /// only a guideline version or row id).
+    #[getter]
+    fn advice_changed(&self) -> bool {
+        self.inner.advice_changed()
+    }
+
+    /// The report as it reads now.
+    #[getter]
+    fn report(&self, py: Python<'_>) -> PyResult<PyReport> {
+        match &self.inner.report {
+            Some(r) => Ok(PyReport { inner: r.clone() }),
+            None => Err(raise(
+                py,
+                ErrorCode::Internal,
+                "internal error: the reanalysis kept no report".into(),
+            )),
+        }
+    }
+
+    /// The change rows (``dosera.CHANGE_COLUMNS``), with ``file`` in the
+    /// file column: the rows ``Engine.reanalyze`` lists for this report.
+    #[pyo3(signature = (file=""))]
+    fn rows(&self, file: &str) -> Vec<Vec<String>> {
+        self.inner.rows(file)
+    }
+
+    /// The reanalysis as plain Python objects (``report`` as a dict).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+
+    /// The reanalysis as JSON text.
+    #[pyo3(signature = (pretty=true))]
+    fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
+        json_text(py, &self.inner, pretty)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Reanalysis(sample={:?}, old_release={:?}, new_release={:?}, changes={})",
+            self.inner.sample,
+            self.inner.old_release,
+            self.inner.new_release,
+            self.inner.changes.len()
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Module
 
 /// The JSON Schema of the report (a dict).
@@ -1121,6 +1439,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReport>()?;
     m.add_class::<Cohort>()?;
     m.add_class::<PyRecommendations>()?;
+    m.add_class::<PyReanalysis>()?;
+    m.add(
+        "CHANGE_COLUMNS",
+        pyo3::types::PyTuple::new(m.py(), CHANGE_COLUMNS)?,
+    )?;
     m.add_function(wrap_pyfunction!(report_schema, m)?)?;
     m.add_function(wrap_pyfunction!(vcf_samples, m)?)?;
     m.add_function(wrap_pyfunction!(check_parquet, m)?)?;

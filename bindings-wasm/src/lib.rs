@@ -32,8 +32,10 @@
 
 use dosera::input::vcf::VcfReader;
 use dosera::pack::{Action, DoseAdjustment, PackSet};
+use dosera::report::changes::Change;
 use dosera::report::html::{self, Lang};
-use dosera::report::{fhir, Report};
+use dosera::report::stored::StoredReport;
+use dosera::report::{fhir, reanalyze, Report};
 use dosera::report::{SampleOutcome, VcfOptions};
 use dosera::{Error, GeneInput, Request};
 use serde::de::DeserializeOwned;
@@ -307,15 +309,66 @@ pub fn strength_text(
 }
 
 /// The clinician's page for a report (self-contained HTML, no outside
-/// loads), in `"en"` or `"sv"`.
+/// loads), in `"en"` or `"sv"`. With `previous`, an earlier report of the
+/// patient (any report schema version, as an object or its JSON text), the
+/// page opens with what changed since (`dosera report --previous`).
 #[wasm_bindgen(js_name = reportHtml)]
 pub fn report_html(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Lang")] language: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | object")] previous: JsValue,
 ) -> JsResult<String> {
     alive()?;
     let report = read_report(&report)?;
-    Ok(html::render(&report, lang(&language)?))
+    let language = lang(&language)?;
+    if previous.is_undefined() || previous.is_null() {
+        return Ok(html::render(&report, language));
+    }
+    let earlier = read_stored(&previous, "previous")?;
+    Ok(html::render_since(&report, &earlier, language))
+}
+
+/// A stored report of any schema version, given as its JSON text or as an
+/// object.
+fn read_stored(value: &JsValue, what: &str) -> JsResult<StoredReport> {
+    let text: String = if let Some(text) = value.as_string() {
+        text
+    } else if value.is_object() && !js_sys::Array::is_array(value) {
+        js_sys::JSON::stringify(value)
+            .map_err(|_| js_error(&Error::Usage(format!("{what}: cannot be written as JSON"))))?
+            .into()
+    } else if value.is_undefined() || value.is_null() {
+        return fail(Error::Usage(format!("{what}: missing")));
+    } else {
+        return fail(Error::Usage(format!(
+            "{what}: expected a stored report (an object or its JSON text)"
+        )));
+    };
+    StoredReport::from_json(&text).map_err(|e| js_error(&e))
+}
+
+/// What `Engine.reanalyze` answers: the core's reanalysis without the new
+/// report, with `advice_changed` (the object the C API's
+/// `dosera_reanalyze_json` writes).
+#[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+struct ReanalysisResult<'a> {
+    /// The sample.
+    sample: &'a str,
+    /// Schema version of the stored report.
+    old_schema_version: u32,
+    /// dosera version that wrote the stored report.
+    old_engine_version: &'a str,
+    /// Knowledge-pack release of the stored report.
+    old_release: &'a str,
+    /// Knowledge-pack release used now.
+    new_release: &'a str,
+    /// True when any change alters the patient's results or advice (not
+    /// only a guideline version or row id).
+    advice_changed: bool,
+    /// What changed, genes first.
+    #[cfg_attr(test, schemars(with = "Vec<typescript::ChangeSchema>"))]
+    changes: &'a [Change],
 }
 
 /// A report as an HL7 FHIR R4 Bundle (JSON text).
@@ -484,6 +537,43 @@ impl Engine {
         to_js(&self.inner.recommend(&request).map_err(|e| js_error(&e))?)
     }
 
+    /// Reads a stored JSON report (any report schema version: 1, 2 or 3;
+    /// its text or the parsed object) again with this engine's knowledge
+    /// packs and tells what changed for the patient, as `dosera reanalyze`
+    /// does for one report. `drugs` (names) narrows the drugs looked at;
+    /// by default the drugs the report lists and, for a report of every
+    /// drug, any drug the packs now cover for its genes. A report that
+    /// cannot be read throws code 111 (`ErrorCode.MalformedReport`).
+    #[wasm_bindgen(unchecked_return_type = "Reanalysis")]
+    pub fn reanalyze(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | object")] report: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string[]")] drugs: JsValue,
+    ) -> JsResult<JsValue> {
+        alive()?;
+        let drugs: Vec<String> = if drugs.is_undefined() || drugs.is_null() {
+            Vec::new()
+        } else {
+            from_js(&drugs, "drugs")?
+        };
+        let drugs = drugs
+            .iter()
+            .map(|d| self.inner.drug_name(d))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| js_error(&e))?;
+        let stored = read_stored(&report, "report")?;
+        let r = reanalyze::reanalyze(&self.inner, &stored, &drugs).map_err(|e| js_error(&e))?;
+        to_js(&ReanalysisResult {
+            sample: &r.sample,
+            old_schema_version: r.old_schema_version,
+            old_engine_version: &r.old_engine_version,
+            old_release: &r.old_release,
+            new_release: &r.new_release,
+            advice_changed: r.advice_changed(),
+            changes: &r.changes,
+        })
+    }
+
     /// Evaluates a VCF held in memory (plain, bgzip or BCF; GRCh38): one
     /// report per sample, in file order. A problem with the file as a whole
     /// throws; a sample that could not be reported carries its error and
@@ -563,6 +653,9 @@ mod tests {
             "interface VcfResult",
             "interface Report",
             "interface PackReleases",
+            "interface Reanalysis",
+            "interface Change",
+            "type ChangeKind",
             "type Action",
             "interface DoseAdjustment",
             "interface NonAnswer",

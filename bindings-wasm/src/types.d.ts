@@ -99,6 +99,33 @@ export interface Candidate {
   calls: SourceCall[];
 }
 
+/** One change for one patient: a gene's result or a drug's advice. */
+export interface Change {
+  /** The drug, for a drug's change. */
+  drug?: string | null;
+  /** The guideline source, for a drug's change. */
+  source?: Source | null;
+  /**
+   * The gene, for a gene's change; for a drug's change, the genes of
+   * the guideline (`CYP2C9`, `NUDT15+TPMT`), which tell two guidelines
+   * of one source for the same drug apart.
+   */
+  gene?: string | null;
+  /** What changed. */
+  kind: ChangeKind;
+  /** Before (empty when there was nothing). */
+  before: string;
+  /** After (empty when there is nothing). */
+  after: string;
+  /** The guideline version before, for a drug's change. */
+  old_guideline_version?: string | null;
+  /** The guideline version after, for a drug's change. */
+  new_guideline_version?: string | null;
+}
+
+/** What changed: a gene's phenotype or activity score, a guideline added, removed or re-versioned, or what the matched rows say (the gene results used, action, dose, strength, alternatives, other advice details, or only their ids). */
+export type ChangeKind = "phenotype" | "activity_score" | "guideline_added" | "guideline_removed" | "guideline_version" | "result" | "action" | "dose" | "strength" | "alternatives" | "advice" | "recommendation";
+
 /**
  * Advice that holds only under a condition (an indication, a duration, a
  * population, an insufficient response, …).
@@ -687,6 +714,31 @@ export interface PositionEvidence {
   genotype: string;
   /** Phase set, when the call was phased within one. */
   phase_set?: string | null;
+}
+
+/**
+ * What `Engine.reanalyze` answers: the core's reanalysis without the new
+ * report, with `advice_changed` (the object the C API's
+ * `dosera_reanalyze_json` writes).
+ */
+export interface Reanalysis {
+  /** The sample. */
+  sample: string;
+  /** Schema version of the stored report. */
+  old_schema_version: number;
+  /** dosera version that wrote the stored report. */
+  old_engine_version: string;
+  /** Knowledge-pack release of the stored report. */
+  old_release: string;
+  /** Knowledge-pack release used now. */
+  new_release: string;
+  /**
+   * True when any change alters the patient's results or advice (not
+   * only a guideline version or row id).
+   */
+  advice_changed: boolean;
+  /** What changed, genes first. */
+  changes: Change[];
 }
 
 /**

@@ -114,14 +114,21 @@ describe("1xx input errors", () => {
     throwsDosera(() => engine.evaluateVcf(example, { outside: "CYP2C19\t*1/*1\nCYP2D6\t*1/*1\t\t\textra\n" }), 110, /line 2.*extra/);
   });
 
-  test("111 MalformedReport: reportHtml and reportFhir of reports that are not one", () => {
+  test("111 MalformedReport: reportHtml, reportFhir and reanalyze of reports that are not one", () => {
     const wrong = { ...report(), schema_version: 999 };
     throwsDosera(() => dosera.reportHtml(wrong, "en"), ErrorCode.MalformedReport, /schema version 999/);
+    throwsDosera(() => dosera.reportHtml(report(), "en", wrong), 111, /schema version 999/);
+    throwsDosera(() => engine.reanalyze(wrong), 111, /schema version 999/);
+    throwsDosera(() => engine.reanalyze("not json"), 111, /not JSON/);
     throwsDosera(() => dosera.reportFhir(wrong), 111, /999/);
     throwsDosera(() => dosera.reportHtml({ hello: "world" }, "en"), 111, /schema_version/);
     const noGenes = copy(report());
     delete noGenes.genes;
     throwsDosera(() => dosera.reportFhir(noGenes), 111, /genes/);
+  });
+
+  test("113 NoGuideline: reanalyze for a known drug no guideline covers", () => {
+    throwsDosera(() => engine.reanalyze(report(), ["metformin"]), ErrorCode.NoGuideline, /^metformin: no CPIC or DPWG guideline/);
   });
 
   test("112 NonAnswer: strict mode, a result given but not answered", () => {
@@ -261,10 +268,6 @@ test("codes no JS input reaches still exist in errorCodes()", () => {
     // Parsing a source name from text (the CLI's --source); in the JS API
     // sources are typed request fields, refused as Usage (302) when unknown.
     UnknownSource: 106,
-    // A direct drug-name lookup (the core's Engine::drug_name) of a known
-    // drug no guideline covers; recommend() answers such a drug with a note
-    // in the result's warnings instead, and no JS call does the lookup.
-    NoGuideline: 113,
     // Pack folders with a MANIFEST.toml of checksums; fromPacks takes
     // assembled documents without a manifest, so there is nothing to check.
     ChecksumMismatch: 201,
@@ -283,7 +286,9 @@ test("codes no JS input reaches still exist in errorCodes()", () => {
     assert.equal(ErrorCode[name], code, name);
   }
   // Every other code is produced by a test in this file.
-  const covered = [101, 102, 103, 104, 105, 107, 108, 109, 110, 111, 112, 202, 203, 302];
+  // 113 (a known drug no guideline covers) comes from reanalyze's drugs;
+  // recommend() answers such a drug with a note in its warnings instead.
+  const covered = [101, 102, 103, 104, 105, 107, 108, 109, 110, 111, 112, 113, 202, 203, 302];
   assert.deepEqual(
     [...covered, ...Object.values(unreachable)].sort((a, b) => a - b),
     Object.values(table).sort((a, b) => a - b),

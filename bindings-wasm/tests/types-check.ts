@@ -19,6 +19,8 @@ import {
 import type {
   Action,
   AlleleInfo,
+  Change,
+  ChangeKind,
   DoseAdjustment,
   DoseraError,
   DrugResult,
@@ -28,6 +30,7 @@ import type {
   InputKind,
   Lang,
   PackReleases,
+  Reanalysis,
   Recommendations,
   RecommendRequest,
   Report,
@@ -128,6 +131,21 @@ export function vcfAndReports(engine: Engine, bytes: Uint8Array): string {
   return html;
 }
 
+export function reanalysis(engine: Engine, stored: string, report: Report): string {
+  // A stored report as text or as an object; drugs are optional.
+  const r: Reanalysis = engine.reanalyze(stored);
+  const narrowed: Reanalysis = engine.reanalyze(JSON.parse(stored) as object, ["clopidogrel"]);
+  const changed: boolean = r.advice_changed;
+  const versions: [number, string, string] = [r.old_schema_version, r.old_release, r.new_release];
+  const change: Change = r.changes[0];
+  const kind: ChangeKind = change.kind;
+  exact<typeof change.drug, string | null | undefined>(true);
+  exact<typeof change.source, Source | null | undefined>(true);
+  use(narrowed, changed, versions, kind);
+  // The page with what changed since an earlier report (optional).
+  return reportHtml(report, "en", stored) + reportHtml(report, "sv", report) + reportHtml(report, "en");
+}
+
 export function packs(blobs: Uint8Array[]): Engine {
   const engine: Engine = Engine.fromPacks(blobs);
   const same: PackageEngine = engine;
@@ -183,6 +201,14 @@ export function rejected(engine: Engine, bytes: Uint8Array, report: Report, r: R
   doseText({ percent_min: 50 }, "en");
   // @ts-expect-error recommendations are not a report
   reportHtml(r, "en");
+  // @ts-expect-error an earlier report is an object or its JSON text
+  reportHtml(report, "en", 3);
+  // @ts-expect-error a stored report is an object or its JSON text
+  engine.reanalyze(2026);
+  // @ts-expect-error drugs are a list of names
+  engine.reanalyze(JSON.stringify(report), "clopidogrel");
+  // @ts-expect-error not a kind of change
+  const notKind: ChangeKind = "colour";
   // @ts-expect-error a report is an object
   reportFhir(JSON.stringify(report));
   // @ts-expect-error an action is not any string
@@ -191,5 +217,5 @@ export function rejected(engine: Engine, bytes: Uint8Array, report: Report, r: R
   const phenotype: string = engine.interpret("CYP2C19", "*1/*1").candidates[0].calls[0].phenotype;
   // @ts-expect-error the report of a sample may be missing
   const sure: Report = engine.evaluateVcf(bytes).samples[0].report;
-  use(wrong, phenotype, sure);
+  use(wrong, phenotype, sure, notKind);
 }

@@ -44,6 +44,8 @@ macro_rules! out {
 }
 
 mod index_cmd;
+mod pack_diff_cmd;
+mod reanalyze_cmd;
 mod report_cmd;
 mod serve_cmd;
 use dosera::pack::PackSet;
@@ -108,6 +110,9 @@ enum Command {
     },
     /// Call genes from a VCF and report phenotypes and recommendations.
     Report(report_cmd::ReportArgs),
+    /// Read stored JSON reports again with these packs and list, per
+    /// patient and drug, what changed (docs/reanalysis.md).
+    Reanalyze(reanalyze_cmd::ReanalyzeArgs),
     /// Write a tabix index (or CSI, with --csi) beside a bgzipped VCF, so
     /// that `report` reads only the pharmacogene regions of a whole genome.
     Index(index_cmd::IndexArgs),
@@ -200,6 +205,20 @@ enum PackCommand {
         /// Keep upstream recommendation text (only for packs you build for yourself).
         #[arg(long)]
         verbatim: bool,
+        /// Leave out a group of newer upstream data, for building an older pack (known: thiopurines-2026).
+        #[arg(long = "leave-out", value_name = "GROUP")]
+        leave_out: Vec<String>,
+    },
+    /// What a pack release changes against another: guidelines, allele
+    /// functions, phenotype rules, recommendation rows.
+    Diff {
+        /// The older packs: a folder with MANIFEST.toml, or `bundled`.
+        old: PathBuf,
+        /// The newer packs: a folder with MANIFEST.toml, or `bundled`.
+        new: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -323,6 +342,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Recommend(args) => recommend(&engine(&cli.packs)?, args),
         Command::Report(args) => report_cmd::run(&engine(&cli.packs)?, args),
+        Command::Reanalyze(args) => reanalyze_cmd::run(&engine(&cli.packs)?, args),
         Command::Simulate(args) => simulate(&engine(&cli.packs)?, args),
         Command::Index(args) => index_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(cli.packs, args),
@@ -516,6 +536,7 @@ fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
             }
             Ok(())
         }
+        PackCommand::Diff { old, new, json } => pack_diff_cmd::run(&old, &new, json),
         PackCommand::Verify { dir } => {
             let set = match dir.or(packs) {
                 Some(d) => PackSet::from_dir(&d)?,
@@ -543,10 +564,12 @@ fn pack(packs: Option<PathBuf>, cmd: PackCommand) -> Result<(), Error> {
             out,
             release,
             verbatim,
+            leave_out,
         } => {
             let options = ImportOptions {
                 release: release.clone(),
                 verbatim,
+                leave_out,
             };
             let imported = import(&reference, &options)?;
             for note in &imported.report {

@@ -9,6 +9,7 @@ use dosera::input::coverage::CoverageFinding;
 use dosera::input::{outside, vcf::VcfReader};
 use dosera::report::html::{self, Lang};
 use dosera::report::parquet::{ParquetWriter, Provenance};
+use dosera::report::stored::StoredReport;
 use dosera::report::tables;
 use dosera::report::SampleOutcome;
 use dosera::report::{fhir, Report};
@@ -101,13 +102,18 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "en")]
     lang: LangArg,
     /// Write to this file (one sample) or folder (several samples, one file
-    /// each; `tsv` and `parquet` always write `genes` and `drugs` tables
-    /// into a folder).
+    /// each; `json` writes one list of reports into a file, and one report
+    /// per sample into a folder that exists; `tsv` and `parquet` always
+    /// write `genes` and `drugs` tables into a folder).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Read the whole VCF even when a tabix or CSI index sits beside it.
     #[arg(long)]
     no_index: bool,
+    /// An earlier JSON report of the same patient (any schema version):
+    /// the HTML report opens with what changed since (one sample).
+    #[arg(long, value_name = "REPORT")]
+    previous: Option<PathBuf>,
     /// Fail (exit code 1, error 112) instead of warning when a gene result
     /// given leads to no recommendation (a value not understood, a result
     /// the guideline has no row for); for pipelines. Nothing is written,
@@ -140,6 +146,18 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     };
     let format = if args.json { Format::Json } else { args.format };
     let lang = args.lang.lang();
+    let previous = match &args.previous {
+        Some(_) if format != Format::Html => {
+            return Err(Error::Usage("--previous goes with --format html".into()))
+        }
+        Some(path) => Some(StoredReport::from_json(
+            &std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?,
+        )?),
+        None => None,
+    };
     let mut reader = VcfReader::from_path(&args.vcf)?;
     if args.no_index {
         reader.ignore_index();
@@ -158,6 +176,12 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         })
         .collect();
     let mut reports: Vec<&Report> = outcomes.iter().filter_map(SampleOutcome::report).collect();
+    if previous.is_some() && reports.len() > 1 {
+        return Err(Error::Usage(format!(
+            "--previous is one patient's earlier report; the VCF has {} samples: give --sample NAME",
+            reports.len()
+        )));
+    }
     let localised: Vec<Report>;
     if lang != Lang::En {
         localised = reports
@@ -192,6 +216,10 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
                 print_report(r, lang);
             }
         }
+        // Into a folder: one report per sample, as `reanalyze` reads them.
+        Format::Json if args.out.as_deref().is_some_and(Path::is_dir) => {
+            emit_each(args.out.as_deref(), &reports, "json", json_text)?
+        }
         Format::Json => {
             let text = if reports.len() == 1 {
                 json_text(reports[0])?
@@ -201,7 +229,10 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
             emit_one(args.out.as_deref(), &text)?;
         }
         Format::Html => emit_each(args.out.as_deref(), &reports, "html", |r| {
-            Ok(html::render(r, lang))
+            Ok(match &previous {
+                Some(earlier) => html::render_since(r, earlier, lang),
+                None => html::render(r, lang),
+            })
         })?,
         Format::Fhir => emit_each(args.out.as_deref(), &reports, "fhir.json", |r| {
             Ok(fhir::bundle_json(r))
@@ -299,10 +330,13 @@ fn write_tables(
     let mut failed: Vec<(String, String)> = Vec::new();
     let mut coverage: Option<CoverageFinding> = None;
     let mut unanswered: Vec<String> = Vec::new();
-    let bar = progress_bar(match options.sample {
-        Some(_) => 1,
-        None => reader.samples().len(),
-    });
+    let bar = progress_bar(
+        match options.sample {
+            Some(_) => 1,
+            None => reader.samples().len(),
+        },
+        "samples",
+    );
     let total = tables::cohort_rows(
         engine,
         reader,
@@ -349,14 +383,14 @@ fn write_tables(
 
 /// A bar counting samples on stderr when it is a terminal; hidden when
 /// stderr is piped or redirected (indicatif draws nothing then).
-fn progress_bar(samples: usize) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(count: usize, unit: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(
-        Some(samples as u64),
+        Some(count as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} samples ({per_sec}, {eta} left)",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
+    )) {
         bar.set_style(style);
     }
     bar

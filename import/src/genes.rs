@@ -5,7 +5,9 @@
 //! Newest wins: the 2026 supplements replace or extend the older files
 //! (TPMT, NUDT15, RYR1 functions, CYP2D6 tandems, the G6PD rename). Every
 //! published diplotype row is checked against the rules derived from it; two
-//! rows that disagree stop the import.
+//! rows that disagree stop the import. With the thiopurine group left out
+//! (`supplements::THIOPURINES_2026`), TPMT and NUDT15 come from the PharmCAT
+//! 3.1.1 files like the other genes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -13,6 +15,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::notes::attach_call_notes;
+use super::supplements::{Supplements, THIOPURINES_2026};
 use dosera::pack::{
     ActivityBin, AlleleDefinition, AlleleFunction, DefinitionPosition, DiplotypeRule, Exemptions,
     FunctionPairRule, Gene, NamedAllele, PhenotypeMethod, Phenotyping, SingleAlleleRule,
@@ -26,7 +29,8 @@ const ACTIVITY_GENES: [&str; 3] = ["CYP2C9", "CYP2D6", "DPYD"];
 
 /// Alleles removed upstream that stay accepted under their new name
 /// (gene, old name, current name). Checked against the supplement that
-/// removes them.
+/// removes them, and applied only with it: the older data still lists the
+/// old name as an allele of its own.
 const REMOVED_ALLELE_ALIASES: [(&str, &str, &str); 1] = [("NUDT15", "*2", "*3")];
 
 const DEFINITIONS_DIR: &str = "definitions/alleles";
@@ -100,7 +104,13 @@ pub struct GeneImport {
 /// assert_eq!(p.lookup_key, "1.0");
 /// ```
 pub fn import_genes(reference: &Path) -> Result<GeneImport> {
+    import_genes_with(reference, Supplements::ALL)
+}
+
+/// [`import_genes`] with only the supplement groups `supplements` keeps.
+pub(crate) fn import_genes_with(reference: &Path, supplements: Supplements) -> Result<GeneImport> {
     let ctx = Ctx { root: reference };
+    let mut report = Vec::new();
     let mut upstream = Vec::new();
 
     let (definitions, def_version) = read_definitions(&ctx)?;
@@ -112,26 +122,76 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
 
     let mut cpic: BTreeMap<String, Gene> = BTreeMap::new();
 
-    // PharmCAT 3.1.1 phenotype files: every gene except those a newer file covers.
+    // PharmCAT 3.1.1 phenotype files: every gene except those a newer file
+    // covers (TPMT and NUDT15 too when the thiopurine update is left out).
     let mut pharmcat_versions = BTreeSet::new();
     let mut pharmcat_genes = Vec::new();
+    let mut pre_2026_thiopurine = Vec::new();
     for file in ctx.list(PHARMCAT_DIR, ".json")? {
         let pf = read_phenotype_file(&ctx, &file)?;
         if THIOPURINE_2026.contains(&pf.gene.as_str()) {
-            continue;
+            if supplements.thiopurines_2026 {
+                continue;
+            }
+            pre_2026_thiopurine.push(pf.gene.clone());
         }
         pharmcat_versions.insert(pf.version.clone());
         pharmcat_genes.push(pf.gene.clone());
         let phenotyping = cpic_phenotyping(&file, &pf)?;
         cpic.insert(pf.gene.clone(), new_gene(&pf.gene, phenotyping));
     }
+    let mut used_for = format!(
+        "CPIC pack: allele function and phenotype rules of {}",
+        pharmcat_genes.join(", ")
+    );
+    if !supplements.thiopurines_2026 {
+        pre_2026_thiopurine.sort();
+        if pre_2026_thiopurine.len() != THIOPURINE_2026.len() {
+            return Err(import_err(
+                PHARMCAT_DIR,
+                format!(
+                    "{THIOPURINES_2026} left out, but only {:?} of {:?} have a file here",
+                    pre_2026_thiopurine, THIOPURINE_2026
+                ),
+            ));
+        }
+        used_for.push_str(&format!(
+            " ({} from this set: the 2026 thiopurine update was left out)",
+            pre_2026_thiopurine.join(" and ")
+        ));
+        // The aliases of alleles the 2026 update removed do not apply: the
+        // older file still has those alleles under their own names.
+        let mut kept = Vec::new();
+        for (g, old, new) in REMOVED_ALLELE_ALIASES {
+            if !THIOPURINE_2026.contains(&g) {
+                continue;
+            }
+            let listed = cpic
+                .get(g)
+                .is_some_and(|gene| gene.phenotyping.alleles.iter().any(|a| a.name == old));
+            if !listed {
+                return Err(import_err(
+                    PHARMCAT_DIR,
+                    format!(
+                        "{THIOPURINES_2026} left out, but {g} {old} (folded into {new} in \
+                         2026) is not in the older file"
+                    ),
+                ));
+            }
+            kept.push(format!("{g} {old}"));
+        }
+        report.push(format!(
+            "{THIOPURINES_2026} left out: {} allele functions and phenotype rules from {PHARMCAT_DIR} \
+             (version {}), not from the 2026 supplement; no 2026 alias for {}: alleles of their own there",
+            pre_2026_thiopurine.join(" and "),
+            join_set(&pharmcat_versions),
+            kept.join(", ")
+        ));
+    }
     upstream.push(UpstreamRelease {
         name: "pharmcat-phenotypes".into(),
         version: join_set(&pharmcat_versions),
-        used_for: format!(
-            "CPIC pack: allele function and phenotype rules of {}",
-            pharmcat_genes.join(", ")
-        ),
+        used_for,
     });
 
     // IFNL3: the guideline's genotype phenotypes over the file's functions.
@@ -202,19 +262,23 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
         used_for: "CPIC pack: RYR1 allele functions (339 alleles)".into(),
     });
 
-    // TPMT, NUDT15: the 2026 thiopurine update.
-    let mut thiopurine_versions = BTreeSet::new();
-    for gene in THIOPURINE_2026 {
-        let (phenotyping, version) = read_thiopurine_2026(&ctx, gene)?;
-        thiopurine_versions.insert(version);
-        cpic.insert(gene.to_string(), new_gene(gene, phenotyping));
+    // TPMT, NUDT15: the 2026 thiopurine update (unless left out; then they
+    // came from the PharmCAT files above).
+    if supplements.thiopurines_2026 {
+        let mut thiopurine_versions = BTreeSet::new();
+        for gene in THIOPURINE_2026 {
+            let (phenotyping, version) = read_thiopurine_2026(&ctx, gene)?;
+            thiopurine_versions.insert(version);
+            cpic.insert(gene.to_string(), new_gene(gene, phenotyping));
+        }
+        upstream.push(UpstreamRelease {
+            name: "cpic-2026-thiopurine-phenotypes".into(),
+            version: join_set(&thiopurine_versions),
+            used_for:
+                "CPIC pack: TPMT and NUDT15 allele function and phenotype rules (2026 update)"
+                    .into(),
+        });
     }
-    upstream.push(UpstreamRelease {
-        name: "cpic-2026-thiopurine-phenotypes".into(),
-        version: join_set(&thiopurine_versions),
-        used_for: "CPIC pack: TPMT and NUDT15 allele function and phenotype rules (2026 update)"
-            .into(),
-    });
 
     // HLA genes: carrier status of the alleles the recommendations name.
     let (status, odd_keys) = read_hla_status_alleles(&ctx)?;
@@ -310,11 +374,12 @@ pub fn import_genes(reference: &Path) -> Result<GeneImport> {
         ),
     });
 
+    report.extend(notes.report);
     Ok(GeneImport {
         cpic: cpic.into_values().collect(),
         dpwg: dpwg.into_values().collect(),
         upstream,
-        report: notes.report,
+        report,
     })
 }
 

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use super::genes::import_genes;
-use super::recommendations::import_guidelines;
+use super::genes::import_genes_with;
+use super::recommendations::import_guidelines_with;
+use super::supplements::Supplements;
 use super::vocabulary::add_vocabulary;
 use dosera::pack::{Pack, PackMeta, Source, UpstreamRelease, SCHEMA_VERSION};
 use dosera::Result;
@@ -16,6 +17,15 @@ pub struct ImportOptions {
     /// Keep upstream recommendation text (for packs users build for
     /// themselves; never for bundled packs).
     pub verbatim: bool,
+    /// Supplement groups to leave out, by name (see
+    /// [`SUPPLEMENT_GROUPS`](crate::SUPPLEMENT_GROUPS)); empty for the
+    /// default, newest-wins import. Leaving a group out builds an older
+    /// pack: `thiopurines-2026` takes TPMT and NUDT15 from the PharmCAT
+    /// 3.1.1 phenotype files and the azathioprine, mercaptopurine and
+    /// thioguanine guidelines from the CPIC 2024-03-25 set. An unknown name
+    /// is an [`Error::Usage`](dosera::Error::Usage) that lists the known
+    /// ones. Bundled packs never leave anything out.
+    pub leave_out: Vec<String>,
 }
 
 /// What an import produced: the packs and notes for the operator.
@@ -29,18 +39,36 @@ pub struct Imported {
 
 /// Reads the upstream files under `reference` (laid out as published:
 /// `definitions/`, `phenotypes/`, `recommendations/`, `supplements-2026/`)
-/// and builds the CPIC and DPWG packs, newest data winning.
+/// and builds the CPIC and DPWG packs, newest data winning (except for
+/// the supplement groups [`ImportOptions::leave_out`] names).
 ///
 /// ```no_run
 /// use dosera_import::{import, ImportOptions};
-/// let options = ImportOptions { release: "2026.11.1".into(), verbatim: false };
+/// let options = ImportOptions {
+///     release: "2026.11.1".into(),
+///     verbatim: false,
+///     leave_out: Vec::new(),
+/// };
 /// let imported = import("../shared/reference".as_ref(), &options).unwrap();
 /// assert_eq!(imported.packs.len(), 2);
 /// ```
 pub fn import(reference: &Path, options: &ImportOptions) -> Result<Imported> {
-    let genes = import_genes(reference)?;
-    let mut guidelines = import_guidelines(reference, options.verbatim)?;
-    let mut report = genes.report.clone();
+    let supplements = Supplements::leaving_out(&options.leave_out)?;
+    let genes = import_genes_with(reference, supplements)?;
+    let mut guidelines = import_guidelines_with(reference, options.verbatim, supplements)?;
+    let mut report: Vec<String> = supplements
+        .left_out()
+        .into_iter()
+        .map(|group| {
+            format!(
+                "supplement group {group} left out: these packs are older than a default \
+                 import and are not the bundled packs; rows of the older guidelines that no \
+                 reviewer has read carry the keyword classifier's facts, marked as not \
+                 reviewed (listed below)"
+            )
+        })
+        .collect();
+    report.extend(genes.report.iter().cloned());
     let vocabulary = add_vocabulary(
         reference,
         &mut guidelines.cpic_drugs,

@@ -5,7 +5,8 @@
 //!
 //! * `recommendations/cpic-2024-03-25/CPIC_*.json`: the CPIC base set;
 //! * `supplements-2026/CPIC_*.json`: newer CPIC guidelines; they replace the
-//!   base set for the drugs they cover;
+//!   base set for the drugs they cover (unless their group is left out, see
+//!   [`crate::ImportOptions::leave_out`]; the base set's guidelines then stay);
 //! * `recommendations/cpic-api-2022-09-15/drugs.json`: CPIC API rows; only
 //!   drugs found in neither of the above are taken from it (plus RxNorm ids);
 //! * `recommendations/dpwg-2024-03-25/DPWG_*.json`: the DPWG set.
@@ -21,6 +22,9 @@ use serde_json::Value;
 
 use super::curation;
 use super::facts::{self, Detail};
+use super::supplements::{
+    Supplements, THIOPURINES_2026, THIOPURINE_DRUGS, THIOPURINE_GUIDELINE_FILES,
+};
 use dosera::pack::words::{self, Lang};
 use dosera::pack::{
     Action, Dose, DoseAdjustment, DoseBase, Drug, Guideline, LookupKey, Recommendation, SortedMap,
@@ -103,6 +107,15 @@ pub struct GuidelineImport {
 /// # Ok::<(), dosera::Error>(())
 /// ```
 pub fn import_guidelines(reference: &Path, verbatim: bool) -> Result<GuidelineImport> {
+    import_guidelines_with(reference, verbatim, Supplements::ALL)
+}
+
+/// [`import_guidelines`] with only the supplement groups `groups` keeps.
+pub(crate) fn import_guidelines_with(
+    reference: &Path,
+    verbatim: bool,
+    groups: Supplements,
+) -> Result<GuidelineImport> {
     let cpic_dir = reference.join("recommendations/cpic-2024-03-25");
     let dpwg_dir = reference.join("recommendations/dpwg-2024-03-25");
     let supp_dir = reference.join("supplements-2026");
@@ -114,10 +127,53 @@ pub fn import_guidelines(reference: &Path, verbatim: bool) -> Result<GuidelineIm
         .iter()
         .map(|p| parse_annotation(p, Set::Cpic2024))
         .collect::<Result<Vec<_>>>()?;
-    let supplements = list_json(&supp_dir, "CPIC_")?
+    let mut supplement_files = list_json(&supp_dir, "CPIC_")?;
+    let mut left_out_files = Vec::new();
+    if !groups.thiopurines_2026 {
+        for name in THIOPURINE_GUIDELINE_FILES {
+            let pos = supplement_files
+                .iter()
+                .position(|p| p.file_name().is_some_and(|f| f == name))
+                .ok_or_else(|| {
+                    err(
+                        &supp_dir,
+                        format!("{THIOPURINES_2026} left out, but {name} is not there"),
+                    )
+                })?;
+            left_out_files.push(supplement_files.remove(pos));
+        }
+    }
+    let supplements = supplement_files
         .iter()
         .map(|p| parse_annotation(p, Set::Supplement))
         .collect::<Result<Vec<_>>>()?;
+    if !left_out_files.is_empty() {
+        // What stays must not cover a drug of the group left out, or the
+        // older guideline would still be superseded.
+        if let Some((g, d)) = supplements.iter().find_map(|g| {
+            g.all_drugs()
+                .into_iter()
+                .find(|d| THIOPURINE_DRUGS.contains(&d.as_str()))
+                .map(|d| (g, d))
+        }) {
+            return Err(Error::Import {
+                file: g.file.clone(),
+                reason: format!(
+                    "covers {d}, but {THIOPURINES_2026} is left out; add the file to the group"
+                ),
+            });
+        }
+        report.push(format!(
+            "CPIC: {THIOPURINES_2026} left out: {} not used; {} keep the 2024-03-25 guidelines",
+            left_out_files
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|f| f.to_string_lossy().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            THIOPURINE_DRUGS.join(", ")
+        ));
+    }
     let dpwg = list_json(&dpwg_dir, "DPWG_")?
         .iter()
         .map(|p| parse_annotation(p, Set::Dpwg2024))
@@ -270,7 +326,14 @@ pub fn import_guidelines(reference: &Path, verbatim: bool) -> Result<GuidelineIm
     let mut upstream_cpic = vec![UpstreamRelease {
         name: "pharmgkb-guideline-annotations".into(),
         version: "2024-03-25-16-13".into(),
-        used_for: "CPIC recommendations (base set)".into(),
+        used_for: if groups.thiopurines_2026 {
+            "CPIC recommendations (base set)".into()
+        } else {
+            format!(
+                "CPIC recommendations (base set, including {}: the 2026 thiopurine update was left out)",
+                THIOPURINE_DRUGS.join(", ")
+            )
+        },
     }];
     let supp_drugs: Vec<String> = superseded.iter().cloned().collect();
     if !supp_drugs.is_empty() {

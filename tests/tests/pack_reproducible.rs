@@ -50,6 +50,7 @@ fn committed_packs_equal_a_fresh_import() {
     let options = ImportOptions {
         release: set.release.clone(),
         verbatim: false,
+        leave_out: Vec::new(),
     };
     let imported = import(&reference, &options).expect("import");
     let out = temp("reimport");

@@ -1,7 +1,8 @@
 /*
  * Tests of every exported function of the dosera C API: success paths,
- * NULL arguments, invalid UTF-8, a bad VCF, a corrupted pack, and the
- * golden corpus (tests/corpus/golden) compared with the Rust answers.
+ * NULL arguments, invalid UTF-8, a bad VCF, a corrupted pack, stored
+ * reports of every schema version reanalysed, and the golden corpus
+ * (tests/corpus/golden) compared with the Rust answers.
  *
  * Usage: test_capi REPO_ROOT CORRUPTED_PACK_DIR
  */
@@ -297,6 +298,80 @@ static void test_results(dosera_engine *e) {
 /* Strict mode: a result given but not answered is DOSERA_STATUS_NON_ANSWER
  * (112) with the non-answer in the message; without it the answer says why
  * in each drug's non_answers. */
+/* Stored reports of every schema version read again with the bundled
+ * packs: v1 (release 2026.12.1) lists changes, v3 (the bundled release)
+ * none; a report that is not one gives 111. */
+static void test_reanalyze(dosera_engine *e) {
+  const char *names[] = {"tests/fixtures/reports/v1/example-patient.json",
+                         "tests/fixtures/reports/v2/example-patient.json",
+                         "tests/fixtures/reports/v3/example-patient.json"};
+  for (int v = 0; v < 3; v++) {
+    char *path = path_in_root(names[v]);
+    size_t len = 0;
+    char *report = read_file(path, &len);
+    CHECK(report != NULL);
+    free(path);
+    if (!report) continue;
+    char *s = NULL;
+    CHECK_STATUS(dosera_reanalyze_json(e, report, len, NULL, 0, &s), DOSERA_STATUS_OK);
+    CHECK(s && strstr(s, "\"sample\": \"EXAMPLE-1\""));
+    CHECK(s && strstr(s, "\"new_release\": \"2026.12.2\""));
+    if (v < 2) {
+      CHECK(s && strstr(s, "\"old_release\": \"2026.12.1\""));
+      CHECK(s && strstr(s, "\"advice_changed\": true"));
+      CHECK(s && strstr(s, "\"kind\": \"action\""));
+    } else {
+      CHECK(s && strstr(s, "\"advice_changed\": false"));
+      CHECK(s && strstr(s, "\"changes\": []"));
+    }
+    dosera_string_free(s);
+    s = NULL;
+    const char *drugs = "[\"clopidogrel\"]";
+    CHECK_STATUS(dosera_reanalyze_json(e, report, len, STR(drugs), &s), DOSERA_STATUS_OK);
+    CHECK(s && (v == 2 || strstr(s, "\"drug\": \"clopidogrel\"")));
+    dosera_string_free(s);
+
+    /* The page of a new evaluation with what changed since this report. */
+    if (v == 0) {
+      char *vcf = path_in_root("tests/corpus/example-patient.vcf");
+      dosera_result *r = NULL;
+      CHECK_STATUS(dosera_evaluate_vcf_path(e, STR(vcf), NULL, 0, &r), DOSERA_STATUS_OK);
+      free(vcf);
+      s = NULL;
+      CHECK_STATUS(dosera_result_sample_html_since(r, 0, STR("en"), report, len, &s),
+                   DOSERA_STATUS_OK);
+      CHECK(s && strstr(s, "<section id=\"since\">"));
+      dosera_string_free(s);
+      char *keep = (char *)0x1;
+      CHECK_STATUS(dosera_result_sample_html_since(r, 0, STR("en"), STR("{"), &keep),
+                   DOSERA_STATUS_MALFORMED_REPORT);
+      CHECK_STATUS(dosera_result_sample_html_since(r, 0, STR("en"), NULL, 0, &keep),
+                   DOSERA_STATUS_USAGE);
+      CHECK_STATUS(dosera_result_sample_html_since(r, 1, STR("en"), report, len, &keep),
+                   DOSERA_STATUS_USAGE);
+      CHECK(keep == (char *)0x1);
+      dosera_result_free(r);
+    }
+    free(report);
+  }
+
+  char *keep = (char *)0x1;
+  CHECK_STATUS(dosera_reanalyze_json(e, STR("{"), NULL, 0, &keep),
+               DOSERA_STATUS_MALFORMED_REPORT);
+  CHECK(dosera_last_error_code() == DOSERA_STATUS_MALFORMED_REPORT);
+  char *msg = dosera_last_error_message();
+  CHECK(msg && strstr(msg, "not JSON"));
+  dosera_string_free(msg);
+  CHECK_STATUS(dosera_reanalyze_json(e, STR("{\"schema_version\": 9}"), NULL, 0, &keep),
+               DOSERA_STATUS_MALFORMED_REPORT);
+  CHECK_STATUS(dosera_reanalyze_json(e, "\xff", 1, NULL, 0, &keep), DOSERA_STATUS_USAGE);
+  CHECK_STATUS(dosera_reanalyze_json(e, NULL, 0, NULL, 0, &keep), DOSERA_STATUS_USAGE);
+  CHECK_STATUS(dosera_reanalyze_json(NULL, STR("{}"), NULL, 0, &keep), DOSERA_STATUS_USAGE);
+  CHECK_STATUS(dosera_reanalyze_json(e, STR("{}"), NULL, 0, NULL), DOSERA_STATUS_USAGE);
+  CHECK_STATUS(dosera_reanalyze_json(e, STR("{}"), STR("not json"), &keep), DOSERA_STATUS_USAGE);
+  CHECK(keep == (char *)0x1);
+}
+
 static void test_strict(dosera_engine *e) {
   const char *plain =
       "{\"genes\":[{\"gene\":\"CYP2D6\",\"value\":\"No Result\"}],\"drugs\":[\"codeine\"]}";
@@ -449,6 +524,7 @@ int main(int argc, char **argv) {
   test_evaluate_json(e);
   test_results(e);
   test_strict(e);
+  test_reanalyze(e);
   golden_cases(e);
   dosera_engine_free(e);
 

@@ -15,16 +15,20 @@ prescribing.
 ``engine.call_cohort(path)`` reports every sample (a ``Cohort`` with
 ``to_pandas()``/``to_polars()``/``to_arrow()`` tables and ``to_parquet()``);
 ``engine.cohort_tables(path)`` gives the typed tables of a large cohort
-directly, and ``dosera.dask`` spreads cohorts over a Dask cluster. Errors
-are ``DoseraError``
-subclasses with a stable ``.code``.
+directly, and ``dosera.dask`` spreads cohorts over a Dask cluster.
+``engine.reanalyze(paths)`` reads stored JSON reports (any schema version)
+again with the loaded packs and tables what changed per patient and drug;
+``engine.reanalysis(path)`` gives one report's changes and its new report.
+Errors are ``DoseraError`` subclasses with a stable ``.code``.
 """
 
 from __future__ import annotations
 
 from dosera._native import (
+    CHANGE_COLUMNS,
     Cohort,
     Engine,
+    Reanalysis,
     Recommendations,
     Report,
     __version__,
@@ -35,12 +39,14 @@ from dosera._native import (
 from dosera.errors import DoseraError, InputError, InternalError, PackError, UsageError
 
 __all__ = [
+    "CHANGE_COLUMNS",
     "Cohort",
     "DoseraError",
     "Engine",
     "InputError",
     "InternalError",
     "PackError",
+    "Reanalysis",
     "Recommendations",
     "Report",
     "UsageError",

@@ -1,8 +1,10 @@
 """Type stubs of ``dosera`` (checked by stubtest)."""
 
 from dosera._native import (
+    CHANGE_COLUMNS as CHANGE_COLUMNS,
     Cohort as Cohort,
     Engine as Engine,
+    Reanalysis as Reanalysis,
     Recommendations as Recommendations,
     Report as Report,
     __version__ as __version__,
@@ -19,12 +21,14 @@ from dosera.errors import (
 )
 
 __all__ = [
+    "CHANGE_COLUMNS",
     "Cohort",
     "DoseraError",
     "Engine",
     "InputError",
     "InternalError",
     "PackError",
+    "Reanalysis",
     "Recommendations",
     "Report",
     "UsageError",

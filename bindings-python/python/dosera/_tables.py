@@ -114,6 +114,17 @@ def _fixed(column: str, values: Any, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"column {column}: {unknown!r} is not one of {list(allowed)!r}")
 
 
+def _pandas() -> Any:
+    """pandas, or an ``ImportError`` saying how to install it."""
+    try:
+        return importlib.import_module("pandas")
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "pandas is needed for data frames: pip install pandas "
+            "(or install dosera with its extra, './bindings-python[pandas]')"
+        ) from e
+
+
 def pandas_frame(tsv: str) -> Any:
     """A pandas DataFrame of a dosera table, each column of its type.
 
@@ -123,13 +134,7 @@ def pandas_frame(tsv: str) -> Any:
     >>> [str(t) for t in frame.dtypes]
     ['str', 'category', 'Int64', 'boolean']
     """
-    try:
-        pd = importlib.import_module("pandas")
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "pandas is needed for data frames: pip install pandas "
-            "(or install dosera with its extra, './bindings-python[pandas]')"
-        ) from e
+    pd = _pandas()
     columns = _header(tsv)
     frame = pd.read_csv(
         io.StringIO(tsv), sep="\t", dtype="str", keep_default_na=False, na_filter=False, quoting=3
@@ -148,6 +153,34 @@ def pandas_frame(tsv: str) -> Any:
         elif c == _SCORES:
             scores = frame[c].map(_each(frame[c], _score)).astype("Float64")
             frame.insert(columns.index(c) + 1, _SCORE, scores)
+    return frame
+
+
+#: Categorical columns of the change table (values from the data; ``source``
+#: is empty on a gene's change).
+_CHANGE_CATEGORIES = ("drug", "source", "gene", "change")
+
+
+def changes_frame(rows: list[list[str]], columns: list[str], attrs: dict[str, Any]) -> Any:
+    """The change table of ``Engine.reanalyze`` as a pandas DataFrame: the
+    rows as the core made them (``dosera reanalyze --format tsv``), every
+    column text but the categorical ``drug``, ``source``, ``gene`` and
+    ``change``, with ``attrs`` (counts, failed reports, release) in
+    ``frame.attrs``.
+
+    >>> frame = changes_frame([["S1", "", "", "", "TPMT", "phenotype", "a", "b"]],
+    ...     ["sample", "file", "drug", "source", "gene", "change", "before", "after"], {"n": 1})
+    >>> frame.to_dict("records")[0]["gene"], frame.attrs
+    ('TPMT', {'n': 1})
+    >>> [str(t) for t in frame.dtypes]
+    ['str', 'str', 'category', 'category', 'category', 'category', 'str', 'str']
+    """
+    pd = _pandas()
+    frame = pd.DataFrame(rows, columns=list(columns), dtype="str")
+    for c in _CHANGE_CATEGORIES:
+        if c in frame.columns:
+            frame[c] = frame[c].astype("category")
+    frame.attrs.update(attrs)
     return frame
 
 

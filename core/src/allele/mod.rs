@@ -80,7 +80,7 @@ pub enum SexSource {
 }
 
 /// Where a gene call came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallSource {
     /// Called from the VCF by dosera's matcher.

@@ -114,7 +114,7 @@ pub const REFERENCE_QUALIFIERS: [&str; 6] = [
 ///     }
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutsideCall {
     /// Gene as written (trimmed).
     pub gene: String,

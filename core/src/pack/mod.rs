@@ -4,6 +4,7 @@
 
 pub mod advice;
 mod check;
+pub mod diff;
 mod index;
 mod load;
 mod model;
@@ -17,6 +18,7 @@ pub use advice::{
     Advice, Amount, Condition, Direction, Dose, DoseBase, Effect, Implication, Phrase,
 };
 pub use check::check_references;
+pub use diff::PackDiff;
 pub use index::DrugInfo;
 pub(crate) use index::{allele_names, DrugGuideline, Knowledge};
 pub use load::PackSet;

@@ -2,6 +2,7 @@
 //! phenotypes and the matching recommendations, with the evidence and the
 //! knowledge-pack release behind them.
 
+pub mod changes;
 pub mod evaluate;
 pub mod fhir;
 pub mod html;
@@ -11,6 +12,9 @@ pub use evaluate::{
 };
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod reanalyze;
+mod rederive;
+pub mod stored;
 pub mod tables;
 pub mod text;
 

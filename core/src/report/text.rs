@@ -597,6 +597,89 @@ fn pad(text: &str, width: usize) -> String {
     }
 }
 
+/// One line per change, for readers: `TPMT: phenotype: A → B`. An empty
+/// side is shown as `none`. Used by the reanalysis text output and the
+/// "changed since your last report" part of the readable report.
+///
+/// ```
+/// use dosera::report::changes::{Change, ChangeKind};
+/// use dosera::pack::words::Lang;
+/// let c = Change { drug: None, source: None, gene: Some("TPMT".into()),
+///     kind: ChangeKind::Phenotype, before: "Intermediate Metabolizer".into(),
+///     after: "Possible Intermediate Metabolizer".into(),
+///     old_guideline_version: None, new_guideline_version: None };
+/// assert_eq!(dosera::report::text::change_line(&c, Lang::En),
+///     "TPMT: phenotype: Intermediate Metabolizer → Possible Intermediate Metabolizer");
+/// ```
+pub fn change_line(c: &super::changes::Change, lang: Lang) -> String {
+    let side = |s: &str| {
+        if s.is_empty() {
+            match lang {
+                Lang::En => "none".to_string(),
+                Lang::Sv => "inget".to_string(),
+            }
+        } else {
+            s.to_string()
+        }
+    };
+    format!(
+        "{}: {}: {} → {}",
+        c.subject(),
+        c.kind.label(lang),
+        side(&c.before),
+        side(&c.after)
+    )
+}
+
+/// A patient's reanalysis as text: a heading naming the sample, the
+/// stored report and both pack releases, then one [`change_line`] each.
+///
+/// ```
+/// use dosera::report::{reanalyze::reanalyze, stored::StoredReport};
+/// use dosera::pack::words::Lang;
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let calls = dosera::input::outside::parse("CYP2C19\t*2/*2\n").unwrap();
+/// let resolved = engine.resolve_outside(&calls).unwrap();
+/// let empty = dosera::allele::SampleCalls::empty("S1");
+/// let report = dosera::report::build(&engine, &empty, &resolved, &["clopidogrel".into()]).unwrap();
+/// let mut stored = StoredReport::of(&report);
+/// stored.packs_release = "2025.1.1".into();
+/// stored.genes[0].phenotypes = vec!["Intermediate Metabolizer".into()];
+/// let r = reanalyze(&engine, &stored, &["clopidogrel".into()]).unwrap();
+/// let text = dosera::report::text::reanalysis_text(&r, "s1.json", Lang::En);
+/// assert!(text.starts_with("S1 (s1.json): packs 2025.1.1 → "), "{text}");
+/// assert!(text.contains("\n  CYP2C19: phenotype: Intermediate Metabolizer → Poor Metabolizer\n"), "{text}");
+/// ```
+pub fn reanalysis_text(r: &super::changes::Reanalysis, file: &str, lang: Lang) -> String {
+    let mut out = String::new();
+    let shown = if file.is_empty() {
+        String::new()
+    } else {
+        format!(" ({file})")
+    };
+    let _ = writeln!(
+        out,
+        "{}{shown}: {} {} → {} ({} {})",
+        r.sample,
+        lang_pick(lang, "packs", "kunskapspaket"),
+        r.old_release,
+        r.new_release,
+        lang_pick(lang, "report schema", "rapportschema"),
+        r.old_schema_version
+    );
+    for c in &r.changes {
+        let _ = writeln!(out, "  {}", change_line(c, lang));
+    }
+    out
+}
+
+fn lang_pick(lang: Lang, en: &'static str, sv: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Sv => sv,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

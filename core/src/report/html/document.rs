@@ -2,6 +2,7 @@
 //! their order, and the footer.
 
 use crate::pack::words::Lang;
+use crate::report::stored::StoredReport;
 use crate::report::Report;
 
 use super::css::CSS;
@@ -41,6 +42,56 @@ pub fn render(report: &Report, lang: Lang) -> String {
         out: String::with_capacity(64 * 1024),
         lang,
         report,
+        since: None,
+    };
+    page.document();
+    page.out
+}
+
+/// [`render`] with a "changed since your last report" section after the
+/// header: what differs between an earlier stored report of the patient
+/// (any readable schema version) and this one
+/// ([`crate::report::changes::compare`]). A drug of the earlier report
+/// that this one does not list at all is left out (it was not asked for).
+///
+/// ```
+/// use dosera::report::{html::{render_since, Lang}, stored::StoredReport};
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let calls = dosera::input::outside::parse("CYP2C19\t*2/*2\n").unwrap();
+/// let resolved = engine.resolve_outside(&calls).unwrap();
+/// let empty = dosera::allele::SampleCalls::empty("S1");
+/// let report = dosera::report::build(&engine, &empty, &resolved, &["clopidogrel".into()]).unwrap();
+/// let mut earlier = StoredReport::of(&report);
+/// let page = render_since(&report, &earlier, Lang::En);
+/// assert!(page.contains("Changed since your last report"));
+/// assert!(page.contains("Nothing in the results or advice has changed."));
+/// earlier.genes[0].phenotypes = vec!["Normal Metabolizer".into()];
+/// let page = render_since(&report, &earlier, Lang::Sv);
+/// assert!(page.contains("CYP2C19: fenotyp: Normal Metabolizer → Poor Metabolizer"), "{page}");
+/// ```
+pub fn render_since(report: &Report, earlier: &StoredReport, lang: Lang) -> String {
+    // Drugs this report was not asked for are not said to be removed.
+    let mut changes = crate::report::changes::compare(earlier, report);
+    changes.retain(|c| {
+        c.kind != crate::report::changes::ChangeKind::GuidelineRemoved
+            || report
+                .drugs
+                .iter()
+                .any(|d| Some(&d.drug) == c.drug.as_ref())
+    });
+    let mut local;
+    let shown = if lang == Lang::En {
+        report
+    } else {
+        local = report.clone();
+        local.localise(lang);
+        &local
+    };
+    let mut page = Page {
+        out: String::with_capacity(64 * 1024),
+        lang,
+        report: shown,
+        since: Some((earlier, &changes)),
     };
     page.document();
     page.out
@@ -60,6 +111,7 @@ impl Page<'_> {
         self.raw(CSS);
         self.raw("</style>\n</head>\n<body>\n");
         self.header();
+        self.since();
         self.actionable();
         self.not_tested();
         self.other_drugs();

@@ -27,7 +27,7 @@
 //! `phrases.rs` (report values in words), `page.rs` (the page being
 //! written and how to append to it), one file per section (`header.rs`,
 //! `genes.rs`, `drugs.rs`, `not_tested.rs`, `details.rs`, `evidence.rs`,
-//! `notes.rs`), and `document.rs` (the whole page in order).
+//! `notes.rs`, `since.rs`), and `document.rs` (the whole page in order).
 
 mod css;
 mod details;
@@ -41,10 +41,11 @@ mod not_tested;
 mod notes;
 mod page;
 mod phrases;
+mod since;
 mod ui;
 
 pub use crate::pack::words::{Lang, UnknownLang};
-pub use document::render;
+pub use document::{render, render_since};
 pub use escape::escape;
 pub use phrases::{action_text, dose_text, non_answer_text};
 

@@ -4,6 +4,8 @@
 //! the page is an `impl Page` in a file of its own.
 
 use crate::pack::words::Lang;
+use crate::report::changes::Change;
+use crate::report::stored::StoredReport;
 use crate::report::Report;
 
 use super::escape::{escape, link_target};
@@ -13,6 +15,8 @@ pub(super) struct Page<'a> {
     pub(super) out: String,
     pub(super) lang: Lang,
     pub(super) report: &'a Report,
+    /// The earlier report and what changed since, when one was given.
+    pub(super) since: Option<(&'a StoredReport, &'a [Change])>,
 }
 
 impl Page<'_> {

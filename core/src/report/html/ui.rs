@@ -85,6 +85,10 @@ pub(super) enum Ui {
     ActivityScore,
     Hemizygous,
     NotTested,
+    Since,
+    SinceEarlier,
+    SinceNothing,
+    SinceVersionsOnly,
     NoResultGenes,
     NotInInput,
     UsedBy,
@@ -239,6 +243,19 @@ impl Ui {
             Ui::ActivityScore => ("Activity score", "Aktivitetspoäng"),
             Ui::Hemizygous => ("hemizygous call", "hemizygot anrop"),
             Ui::NotTested => ("What was not tested", "Vad som inte testades"),
+            Ui::Since => (
+                "Changed since your last report",
+                "Ändrat sedan din förra rapport",
+            ),
+            Ui::SinceEarlier => ("Earlier report", "Förra rapporten"),
+            Ui::SinceNothing => (
+                "Nothing in the results or advice has changed.",
+                "Inget i resultaten eller råden har ändrats.",
+            ),
+            Ui::SinceVersionsOnly => (
+                "The advice is the same; only these guideline versions or row ids changed:",
+                "Råden är desamma; bara dessa riktlinjeversioner eller rad-id har ändrats:",
+            ),
             Ui::NoResultGenes => (
                 "Genes in the input with no result",
                 "Gener i indata utan resultat",
