@@ -2,6 +2,7 @@
 //! their order, and the footer.
 
 use crate::pack::words::Lang;
+use crate::report::changes::Change;
 use crate::report::stored::StoredReport;
 use crate::report::Report;
 
@@ -30,6 +31,12 @@ use super::ui::Ui;
 /// assert!(!page.contains("<script"));
 /// ```
 pub fn render(report: &Report, lang: Lang) -> String {
+    page(report, lang, None)
+}
+
+/// The page of `report` in `lang` (its clinical text localised first),
+/// with the "changed since" section when an earlier report is given.
+fn page(report: &Report, lang: Lang, since: Option<(&StoredReport, &[Change])>) -> String {
     let mut local;
     let report = if lang == Lang::En {
         report
@@ -42,7 +49,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         out: String::with_capacity(64 * 1024),
         lang,
         report,
-        since: None,
+        since,
     };
     page.document();
     page.out
@@ -79,22 +86,7 @@ pub fn render_since(report: &Report, earlier: &StoredReport, lang: Lang) -> Stri
                 .iter()
                 .any(|d| Some(&d.drug) == c.drug.as_ref())
     });
-    let mut local;
-    let shown = if lang == Lang::En {
-        report
-    } else {
-        local = report.clone();
-        local.localise(lang);
-        &local
-    };
-    let mut page = Page {
-        out: String::with_capacity(64 * 1024),
-        lang,
-        report: shown,
-        since: Some((earlier, &changes)),
-    };
-    page.document();
-    page.out
+    page(report, lang, Some((earlier, &changes)))
 }
 
 impl Page<'_> {
