@@ -216,9 +216,10 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
                 print_report(r, lang);
             }
         }
-        // Into a folder: one report per sample, as `reanalyze` reads them.
+        // Into a folder: one report per sample, as `reanalyze` reads them,
+        // without indentation (for storage: about 40 % smaller).
         Format::Json if args.out.as_deref().is_some_and(Path::is_dir) => {
-            emit_each(args.out.as_deref(), &reports, "json", json_text)?
+            emit_each(args.out.as_deref(), &reports, "json", json_compact)?
         }
         Format::Json => {
             let text = if reports.len() == 1 {
@@ -398,6 +399,12 @@ pub(crate) fn progress_bar(count: usize, unit: &str) -> indicatif::ProgressBar {
 
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string_pretty(value)
+        .map(|t| t + "\n")
+        .map_err(|e| Error::Internal(format!("JSON: {e}")))
+}
+
+fn json_compact<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value)
         .map(|t| t + "\n")
         .map_err(|e| Error::Internal(format!("JSON: {e}")))
 }

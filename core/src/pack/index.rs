@@ -253,6 +253,13 @@ impl Knowledge {
         self.drugs.find(name, &|n| self.drug_recs.contains_key(n))
     }
 
+    /// As [`Knowledge::find_drug`], without the error: `None` when the name
+    /// is not one drug.
+    pub(crate) fn find_known_drug(&self, name: &str) -> Option<DrugLookup> {
+        self.drugs
+            .find_known(name, &|n| self.drug_recs.contains_key(n))
+    }
+
     /// Every drug of the vocabulary: those a guideline covers and the
     /// known drugs no guideline covers, by generic name.
     pub(crate) fn drug_vocabulary(&self) -> Vec<DrugInfo> {

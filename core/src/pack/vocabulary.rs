@@ -144,6 +144,36 @@ impl Vocabulary {
     /// [`Error::UnknownDrug`] with suggestions. `covered` says whether a
     /// guideline covers a generic name.
     pub(crate) fn find(&self, given: &str, covered: &dyn Fn(&str) -> bool) -> Result<DrugLookup> {
+        match self.read(given, covered) {
+            Ok(found) => Ok(found),
+            Err(several) => Err(Error::UnknownDrug {
+                drug: given.trim().to_string(),
+                suggestions: match several {
+                    Some(names) => Suggestions::new(names),
+                    None => self.suggestions(given.trim()),
+                },
+            }),
+        }
+    }
+
+    /// As [`Vocabulary::find`], for a caller that has no use for the error
+    /// (and its suggestions, which take longest to make): `None` when the
+    /// name is not one drug.
+    pub(crate) fn find_known(
+        &self,
+        given: &str,
+        covered: &dyn Fn(&str) -> bool,
+    ) -> Option<DrugLookup> {
+        self.read(given, covered).ok()
+    }
+
+    /// The lookup of a name, or the drugs it could be (`Some`, for a name
+    /// of several) or none (`None`).
+    fn read(
+        &self,
+        given: &str,
+        covered: &dyn Fn(&str) -> bool,
+    ) -> std::result::Result<DrugLookup, Option<Vec<String>>> {
         let given = given.trim();
         let lower = given.to_lowercase();
         let lookup = |name: &str, via: DrugVia| {
@@ -169,14 +199,8 @@ impl Vocabulary {
         };
         match self.aliases.get(&key).map(Vec::as_slice) {
             Some([(name, via)]) => Ok(lookup(name, *via)),
-            Some(several) => Err(Error::UnknownDrug {
-                drug: given.to_string(),
-                suggestions: Suggestions::new(several.iter().map(|(n, _)| n.clone()).collect()),
-            }),
-            None => Err(Error::UnknownDrug {
-                drug: given.to_string(),
-                suggestions: self.suggestions(given),
-            }),
+            Some(several) => Err(Some(several.iter().map(|(n, _)| n.clone()).collect())),
+            None => Err(None),
         }
     }
 

@@ -692,6 +692,27 @@ fn looks_like_allele(value: &str) -> bool {
         || value.contains('>')
 }
 
+impl GeneResult {
+    /// What a guideline of `source` reads of this result, as text: each
+    /// candidate's lookup keys (and alleles, with `alleles`), not its name.
+    /// Two results with the same reading give the same recommendation rows
+    /// unless the result names a candidate (in a non-answer).
+    pub(crate) fn reading(&self, source: Source, alleles: bool) -> String {
+        let mut sig = format!("{}{}", source.label(), u8::from(alleles));
+        for cand in &self.candidates {
+            if let Some(call) = cand.calls.iter().find(|c| c.source == source) {
+                sig.push('\u{1d}');
+                sig.push_str(&call.lookup_keys.join("\u{1f}"));
+                if alleles {
+                    sig.push('\u{1e}');
+                    sig.push_str(&cand.alleles.join("\u{1f}"));
+                }
+            }
+        }
+        sig
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -428,6 +428,13 @@ pub(crate) struct Slot<'a> {
 }
 
 impl Slot<'_> {
+    /// Which drug and guideline of the packs this is: equal for equal
+    /// slots of one engine (the address of its entry, which the packs hold
+    /// for as long as the engine lives).
+    pub(crate) fn place(&self) -> usize {
+        std::ptr::from_ref(self.entry) as usize
+    }
+
     /// The guideline's source.
     pub(crate) fn source(&self) -> Source {
         self.entry.source
@@ -669,6 +676,11 @@ impl<'a> Recommender<'a> {
         for m in &mut result.matches {
             let mut found: Vec<AffectedAlternative> = Vec::new();
             for alt in &m.facts.alternatives {
+                // A name that is no drug of the vocabulary has no advice
+                // (and its error is not needed).
+                if self.0.find_known_drug(alt).is_none() {
+                    continue;
+                }
                 let Ok(plan) = self.plan(&given, std::slice::from_ref(alt), &[result.source])
                 else {
                     continue;

@@ -246,29 +246,44 @@ pub(crate) fn compare_parts(
     new_drugs: &[&StoredDrug],
 ) -> Vec<Change> {
     let mut changes = gene_changes(old_genes, new_genes);
-    // A source may have several guidelines for a drug, one per gene
-    // (DPWG warfarin: CYP2C9, VKORC1); a guideline is known by its drug,
-    // source and genes, as its id may change between releases.
-    let by_key = |drugs: &[&'_ StoredDrug]| -> BTreeMap<(String, Source, String), usize> {
-        drugs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| ((d.drug.clone(), d.source, genes_of(d)), i))
-            .collect()
-    };
-    let (old_keys, new_keys) = (by_key(old_drugs), by_key(new_drugs));
-    let keys: BTreeSet<&(String, Source, String)> =
-        old_keys.keys().chain(new_keys.keys()).collect();
-    for key in keys {
+    let old_keys: Vec<DrugKey> = old_drugs.iter().map(|d| drug_key(d)).collect();
+    let new_keys: Vec<DrugKey> = new_drugs.iter().map(|d| drug_key(d)).collect();
+    let (old_keys, new_keys): (Vec<&DrugKey>, Vec<&DrugKey>) =
+        (old_keys.iter().collect(), new_keys.iter().collect());
+    for (o, n) in pair_keys(&old_keys, &new_keys) {
         changes.extend(drug_changes(
-            old_keys.get(key).map(|&i| old_drugs[i]),
-            new_keys.get(key).map(|&i| new_drugs[i]),
+            o.map(|i| old_drugs[i]),
+            n.map(|i| new_drugs[i]),
         ));
     }
     changes
 }
 
-fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>]) -> Vec<Change> {
+/// What a drug result is known by across reports: its drug, source and
+/// the guideline's genes (sorted, joined with `+`). A source may have
+/// several guidelines for a drug, one per gene (DPWG warfarin: CYP2C9,
+/// VKORC1), and a guideline's id may change between releases.
+pub(crate) type DrugKey = (String, Source, String);
+
+/// [`DrugKey`] of a drug result.
+pub(crate) fn drug_key(d: &StoredDrug) -> DrugKey {
+    (d.drug.clone(), d.source, genes_of(d))
+}
+
+/// The places of the old and new drug results with the same key, in key
+/// order (a key on one side only is paired with `None`).
+pub(crate) fn pair_keys(old: &[&DrugKey], new: &[&DrugKey]) -> Vec<(Option<usize>, Option<usize>)> {
+    fn index<'k>(keys: &[&'k DrugKey]) -> BTreeMap<&'k DrugKey, usize> {
+        keys.iter().enumerate().map(|(i, k)| (*k, i)).collect()
+    }
+    let (old_at, new_at) = (index(old), index(new));
+    let all: BTreeSet<&DrugKey> = old_at.keys().chain(new_at.keys()).copied().collect();
+    all.into_iter()
+        .map(|k| (old_at.get(k).copied(), new_at.get(k).copied()))
+        .collect()
+}
+
+pub(crate) fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>]) -> Vec<Change> {
     let mut out = Vec::new();
     let mut symbols: BTreeSet<&str> = old.iter().map(|g| g.gene).collect();
     symbols.extend(new.iter().map(|g| g.gene));
@@ -281,9 +296,12 @@ fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>]) -> Vec<Change> {
             (ChangeKind::ActivityScore, |g| g.activity_scores),
         ];
         for (kind, field) in fields {
-            let text =
-                |g: Option<&GeneView<'_>>| g.map(|g| field(g).join(" or ")).unwrap_or_default();
-            let (b, a) = (text(before), text(after));
+            let (b, a) = (before.map(field), after.map(field));
+            if b.unwrap_or_default() == a.unwrap_or_default() {
+                continue;
+            }
+            let text = |v: Option<&[String]>| v.unwrap_or_default().join(" or ");
+            let (b, a) = (text(b), text(a));
             if b != a {
                 out.push(Change {
                     drug: None,
@@ -308,7 +326,9 @@ fn genes_of(d: &StoredDrug) -> String {
     genes.join("+")
 }
 
-fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -> Vec<Change> {
+/// The changes between a stored and a new drug result with the same
+/// [`DrugKey`] (either may be missing).
+pub(crate) fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -> Vec<Change> {
     let Some(any) = new.or(old) else {
         return Vec::new();
     };

@@ -10,6 +10,7 @@ pub use evaluate::{
     check_strict, cohort, cohort_each, cohort_map, failed_samples, sample_warnings, DrugSlot,
     Failure, SampleOutcome, VcfOptions,
 };
+mod keyed;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod reanalyze;

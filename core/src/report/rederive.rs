@@ -1,24 +1,30 @@
 //! Many stored reports re-derived with shared caches, for the changes
 //! only ([`super::reanalyze::reanalyze_files`]).
 //!
-//! A stored report is read for what the comparison needs (the gene calls'
-//! diplotypes, the outside-call lines, the phenotypes and the drug
-//! results), not its evidence. A gene's new result depends only on its
-//! stored call (or outside lines), and a guideline's new result only on
-//! the results of the guideline's genes; both recur across a cohort, so
-//! each is derived once, by the same functions the report uses
-//! ([`super::vcf_gene`], [`super::apply_outside`], [`super::interpret_gene`]
-//! and the recommender's slot evaluation), and reused. A test holds the
+//! A stored report is read in one pass ([`super::keyed`]) into its gene
+//! entries and drug results as key texts: what the new results and the
+//! comparison depend on, without the evidence. A gene's new result
+//! depends only on its key, a stored drug result's reading only on its
+//! key, a guideline's new result only on the results of the guideline's
+//! genes, and the changes between a stored and a new drug result only on
+//! the two; all recur across a cohort, so each is derived once, by the
+//! same functions the report uses ([`super::vcf_gene`],
+//! [`super::apply_outside`], [`super::interpret_gene`], the recommender's
+//! slot evaluation and [`super::changes`]), and reused. A test holds the
 //! changes equal to [`super::reanalyze::reanalyze`]'s, report by report.
 //! Every cache is bounded: when one is full, results are still derived,
 //! only not kept.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use serde::Deserialize;
 
-use super::changes::{compare_parts, Change, GeneView, Reanalysis};
+use super::changes::{self, Change, DrugKey, GeneView, Reanalysis};
+use super::keyed;
 use super::stored::{StoredDrug, READABLE_SCHEMA_VERSIONS};
 use super::{apply_outside, interpret_gene, outside_gene, vcf_gene};
 use crate::allele::{CallSource, DiplotypeCall, Evidence, GeneCall};
@@ -29,59 +35,25 @@ use crate::{Engine, Error, Result, Source};
 /// Entries kept per cache.
 const KEPT: usize = 1 << 16;
 
-/// A stored report, read for the comparison only.
+/// The most genes of a guideline whose results are cached by slot.
+const SLOT_GENES: usize = 4;
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A cache shared by the threads of a batch.
+type Cache<K, V> = RwLock<Map<K, V>>;
+
+/// What a gene's new result is derived from: a gene entry's key text.
 #[derive(Deserialize)]
-struct Slim {
-    schema_version: u32,
-    engine_version: String,
-    packs_release: String,
-    input: SlimInput,
-    genes: Vec<SlimGene>,
-    drugs: Vec<StoredDrug>,
-}
-
-#[derive(Deserialize)]
-struct SlimInput {
-    sample: String,
-}
-
-/// A stored gene entry: what its new result depends on, and its stored
-/// phenotypes.
-#[derive(Deserialize)]
-struct SlimGene {
-    gene: String,
-    source: CallSource,
-    #[serde(default)]
-    call: Option<SlimCall>,
-    #[serde(default)]
-    outside: Vec<SlimOutside>,
-    #[serde(default)]
-    phenotypes: Vec<String>,
-    #[serde(default)]
-    activity_scores: Vec<String>,
-}
-
-impl SlimGene {
-    fn basis(&self) -> Basis {
-        Basis {
-            gene: self.gene.clone(),
-            source: self.source,
-            call: self.call.clone(),
-            outside: self.outside.clone(),
-        }
-    }
-}
-
-/// The stored gene call and outside lines: the key of the gene cache.
-#[derive(PartialEq, Eq, Hash, Clone)]
 struct Basis {
     gene: String,
-    source: CallSource,
+    #[serde(default)]
     call: Option<SlimCall>,
+    #[serde(default)]
     outside: Vec<SlimOutside>,
 }
 
-#[derive(Deserialize, PartialEq, Eq, Hash, Clone)]
+#[derive(Deserialize)]
 struct SlimCall {
     gene: String,
     source: CallSource,
@@ -98,7 +70,7 @@ struct SlimCall {
     no_call_reason: Option<String>,
 }
 
-#[derive(Deserialize, PartialEq, Eq, Hash, Clone)]
+#[derive(Deserialize)]
 struct SlimDiplotype {
     name: String,
     alleles: Vec<String>,
@@ -108,32 +80,32 @@ struct SlimDiplotype {
     preferred: bool,
 }
 
-#[derive(Deserialize, PartialEq, Eq, Hash, Clone)]
+#[derive(Deserialize)]
 struct SlimOutside {
     call: OutsideCall,
 }
 
 impl SlimCall {
     /// The call without its evidence (which no result is derived from).
-    fn to_call(&self) -> GeneCall {
+    fn into_call(self) -> GeneCall {
         GeneCall {
-            gene: self.gene.clone(),
+            gene: self.gene,
             source: self.source,
             diplotypes: self
                 .diplotypes
-                .iter()
+                .into_iter()
                 .map(|d| DiplotypeCall {
-                    name: d.name.clone(),
-                    alleles: d.alleles.clone(),
+                    name: d.name,
+                    alleles: d.alleles,
                     score: d.score,
                     preferred: d.preferred,
                 })
                 .collect(),
-            allele_matches: self.allele_matches.clone(),
-            phenotype_alleles: self.phenotype_alleles.clone(),
-            decided_by: self.decided_by.clone(),
+            allele_matches: self.allele_matches,
+            phenotype_alleles: self.phenotype_alleles,
+            decided_by: self.decided_by,
             hemizygous: self.hemizygous,
-            no_call_reason: self.no_call_reason.clone(),
+            no_call_reason: self.no_call_reason,
             notes: Vec::new(),
             evidence: Evidence::default(),
         }
@@ -143,26 +115,86 @@ impl SlimCall {
 /// A gene's new result: numbered, with its phenotypes, interpretation or
 /// why it has none.
 struct GeneDone {
-    id: u32,
+    id: u64,
+    /// Per source (in [`Source::ALL`] order), without and with alleles:
+    /// the number of what the source's guidelines read of the result
+    /// ([`GeneResult::reading`]), or of why there is none.
+    readings: Vec<[u64; 2]>,
     phenotypes: Vec<String>,
     activity_scores: Vec<String>,
     result: Option<GeneResult>,
     gap: Option<Gap>,
 }
 
-/// A guideline's result is known by its drug, source, guideline id and
-/// the numbers of its genes' results.
-type SlotKey = (String, Source, String, Vec<u32>);
+/// A drug result, stored or new: numbered, with the key the comparison
+/// pairs it by. It has no candidates and no non-answers: a stored one's
+/// key leaves them out, new ones are shared by results that read alike,
+/// and no comparison reads them.
+struct DrugDone {
+    id: u64,
+    key: DrugKey,
+    /// The number of `key` (equal keys, equal numbers).
+    pair: u64,
+    drug: StoredDrug,
+}
+
+/// A guideline's new result is known by its drug and guideline
+/// ([`crate::recommend::Slot::place`]) and, per gene of the guideline,
+/// the number of what it reads of the gene's result, or, when the result
+/// names a candidate, the number of the result (0: no entry for the gene).
+type SlotKey = (usize, [u64; SLOT_GENES]);
 
 /// The caches shared by every report of a batch.
 pub(crate) struct Rederiver<'a> {
     engine: &'a Engine,
     drugs: &'a [String],
     sources: Vec<Source>,
-    genes: Mutex<HashMap<Basis, Arc<GeneDone>>>,
-    next_id: std::sync::atomic::AtomicU32,
-    plans: Mutex<HashMap<Vec<String>, Arc<Plan<'a>>>>,
-    slots: Mutex<HashMap<SlotKey, Arc<StoredDrug>>>,
+    next_id: AtomicU64,
+    genes: Cache<Box<[u8]>, Arc<GeneDone>>,
+    stored: Cache<Box<[u8]>, Arc<DrugDone>>,
+    plans: Cache<Box<[u8]>, Arc<Plan<'a>>>,
+    /// By reading; `None` where the result names a candidate.
+    slots: Cache<SlotKey, Option<Arc<DrugDone>>>,
+    /// By gene results, for results that name a candidate.
+    named: Cache<SlotKey, Arc<DrugDone>>,
+    /// Per guideline, which of its genes it looks up by diplotype.
+    by_alleles: Cache<usize, Arc<[bool]>>,
+    /// Numbers of readings (gene, then reading or gap).
+    readings: Cache<String, u64>,
+    changes: Cache<(u64, u64), Arc<Vec<Change>>>,
+    /// Numbers of drug result keys ([`Rederiver::key_number`]).
+    pairs: Cache<DrugKey, u64>,
+    /// Stored drug names as the packs name them (`None`: not known).
+    names: Cache<String, Option<String>>,
+}
+
+/// The cached value for `key`, or `make`'s, kept while the cache has room
+/// (when two threads make one at once, the first kept is returned to
+/// both, so that numbers stay unique).
+fn cached<K, Q, V>(
+    cache: &Cache<K, V>,
+    key: &Q,
+    owned: impl FnOnce(&Q) -> K,
+    make: impl FnOnce() -> Result<V>,
+) -> Result<V>
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: Hash + Eq + ?Sized,
+    V: Clone,
+{
+    if let Some(hit) = cache.read().ok().and_then(|m| m.get(key).cloned()) {
+        return Ok(hit);
+    }
+    let made = make()?;
+    if let Ok(mut m) = cache.write() {
+        if let Some(hit) = m.get(key) {
+            return Ok(hit.clone());
+        }
+        if m.len() < KEPT {
+            m.insert(owned(key), made.clone());
+        }
+    }
+    Ok(made)
 }
 
 impl<'a> Rederiver<'a> {
@@ -171,41 +203,72 @@ impl<'a> Rederiver<'a> {
             engine,
             drugs,
             sources: engine.knowledge().loaded_sources(),
-            genes: Mutex::default(),
-            next_id: std::sync::atomic::AtomicU32::new(1),
-            plans: Mutex::default(),
-            slots: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            genes: RwLock::default(),
+            stored: RwLock::default(),
+            plans: RwLock::default(),
+            slots: RwLock::default(),
+            named: RwLock::default(),
+            by_alleles: RwLock::default(),
+            readings: RwLock::default(),
+            changes: RwLock::default(),
+            pairs: RwLock::default(),
+            names: RwLock::default(),
         }
     }
 
-    /// The changes of one stored report, as JSON text.
-    pub(crate) fn reanalyze(&self, text: &str) -> Result<Reanalysis> {
-        // Anything but an object (a list of reports, not JSON) is refused
-        // with the full reader's words.
-        let Ok(version) = serde_json::from_str::<Version>(text) else {
-            return Err(super::stored::StoredReport::from_json(text)
-                .err()
-                .unwrap_or_else(|| Error::MalformedReport("not a dosera report".into())));
-        };
-        check_version(version.schema_version)?;
-        let stored: Slim = serde_json::from_str(text).map_err(|e| {
-            Error::MalformedReport(format!(
-                "version {} report: {e}",
-                version.schema_version.unwrap_or_default()
-            ))
-        })?;
-        let genes: Vec<Arc<GeneDone>> = stored
-            .genes
-            .iter()
-            .map(|g| self.gene(&g.basis()))
-            .collect::<Result<_>>()?;
-        let names: Vec<&str> = stored.genes.iter().map(|g| g.gene.as_str()).collect();
-        let list = self.drug_list(&stored, &names);
-        let plan = self.plan(list)?;
-        let mut new_drugs: Vec<Arc<StoredDrug>> = Vec::with_capacity(plan.slots.len());
-        for slot in &plan.slots {
-            new_drugs.push(self.slot(slot, &names, &genes));
+    fn number(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The number of a drug result's key. Unlike the other caches, this
+    /// one is not bounded: results with equal keys must have equal
+    /// numbers to be paired (a cohort's keys are its drugs and
+    /// guidelines, a few hundred).
+    fn key_number(&self, key: &DrugKey) -> Result<u64> {
+        if let Some(n) = self.pairs.read().ok().and_then(|m| m.get(key).copied()) {
+            return Ok(n);
         }
+        let mut m = self
+            .pairs
+            .write()
+            .map_err(|_| Error::Internal("a reanalysis cache was left broken".into()))?;
+        let next = self.number();
+        Ok(*m.entry(key.clone()).or_insert(next))
+    }
+
+    /// The changes of one stored report, given as JSON text; `keys` is a
+    /// buffer to reuse. `Ok(None)` when the report is not of the shape
+    /// the one-pass reading expects: the caller reads it the full way,
+    /// which also gives the error of a text that is no report.
+    pub(crate) fn reanalyze(&self, text: &[u8], keys: &mut Vec<u8>) -> Result<Option<Reanalysis>> {
+        let Some(stored) = keyed::read(text, keys) else {
+            return Ok(None);
+        };
+        check_version(stored.schema_version)?;
+        let keys: &[u8] = keys;
+        let mut genes: Vec<Arc<GeneDone>> = Vec::with_capacity(stored.genes.len());
+        for g in &stored.genes {
+            match self.gene(&keys[g.key.clone()]) {
+                Ok(done) => genes.push(done),
+                // The full reading words the error.
+                Err(_) => return Ok(None),
+            }
+        }
+        let mut old: Vec<Arc<DrugDone>> = Vec::with_capacity(stored.drugs.len());
+        for range in &stored.drugs {
+            match self.stored_drug(&keys[range.clone()]) {
+                Ok(done) => old.push(done),
+                Err(_) => return Ok(None),
+            }
+        }
+        let names: Vec<&str> = stored.genes.iter().map(|g| g.gene.as_str()).collect();
+        let planned = self.plan(&names, &old)?;
+        let new: Vec<Arc<DrugDone>> = planned
+            .slots
+            .iter()
+            .map(|slot| self.slot(slot, &names, &genes))
+            .collect::<Result<_>>()?;
         let old_genes: Vec<GeneView<'_>> = stored
             .genes
             .iter()
@@ -225,33 +288,99 @@ impl<'a> Rederiver<'a> {
                 activity_scores: &done.activity_scores,
             })
             .collect();
-        let new_refs: Vec<&StoredDrug> = new_drugs.iter().map(|d| d.as_ref()).collect();
-        let old_refs: Vec<&StoredDrug> = stored.drugs.iter().collect();
+        let mut found = changes::gene_changes(&old_genes, &new_genes);
+        // Paired by the numbers of their keys; the changes found are then
+        // put in the order of the keys, as the one-report path lists them.
+        let mut drug_found: Vec<(&DrugKey, Arc<Vec<Change>>)> = Vec::new();
+        for (o, n) in pair_numbered(&old, &new) {
+            let ids = (o.map_or(0, |d| d.id), n.map_or(0, |d| d.id));
+            let these = cached(
+                &self.changes,
+                &ids,
+                |k| *k,
+                || {
+                    Ok(Arc::new(changes::drug_changes(
+                        o.map(|d| &d.drug),
+                        n.map(|d| &d.drug),
+                    )))
+                },
+            )?;
+            if !these.is_empty() {
+                let key = o.or(n).map(|d| &d.key);
+                drug_found.extend(key.map(|k| (k, these)));
+            }
+        }
+        drug_found.sort_by(|a, b| a.0.cmp(b.0));
+        for (_, these) in drug_found {
+            found.extend(these.iter().cloned());
+        }
         let (release, _) = self.engine.pack_release();
-        Ok(Reanalysis {
-            sample: stored.input.sample,
+        Ok(Some(Reanalysis {
+            sample: stored.sample,
             old_schema_version: stored.schema_version,
             old_engine_version: stored.engine_version,
             old_release: stored.packs_release,
             new_release: release.to_string(),
-            changes: only_asked(
-                self.engine,
-                self.drugs,
-                compare_parts(&old_genes, &old_refs, &new_genes, &new_refs),
-            ),
+            changes: only_asked(self.engine, self.drugs, found),
             report: None,
-        })
+        }))
     }
 
-    /// As [`super::reanalyze::rebuild`] chooses them ([`choose_drugs`]).
-    fn drug_list(&self, stored: &Slim, genes: &[&str]) -> Vec<String> {
+    /// A stored drug name as the packs name it, looked up once per name
+    /// (an unknown name's error, with its suggestions, is not needed).
+    fn drug_name(&self, name: &str) -> Option<String> {
+        cached(
+            &self.names,
+            name,
+            |n| n.to_string(),
+            || Ok(self.engine.drug_name(name).ok()),
+        )
+        .ok()
+        .flatten()
+    }
+
+    /// The guidelines a stored report is compared on, as
+    /// [`super::reanalyze::rebuild`] chooses them ([`choose_drugs`]): they
+    /// depend on the report's genes and drugs only.
+    fn plan(&self, genes: &[&str], old: &[Arc<DrugDone>]) -> Result<Arc<Plan<'a>>> {
+        // The drugs compared depend on the sets of genes and drugs, not
+        // their order (changes are listed in the order of their keys).
+        let mut drugs: Vec<&str> = old.iter().map(|d| d.drug.drug.as_str()).collect();
+        drugs.sort_unstable();
+        drugs.dedup();
+        let mut key: Vec<u8> = Vec::new();
+        for g in genes {
+            key.extend_from_slice(g.as_bytes());
+            key.push(0);
+        }
+        key.push(0);
+        for d in drugs {
+            key.extend_from_slice(d.as_bytes());
+            key.push(0);
+        }
+        cached(
+            &self.plans,
+            key.as_slice(),
+            |k| k.into(),
+            || {
+                let list = self.drug_list(genes, old);
+                // An explicit list: which genes are given does not matter.
+                Ok(Arc::new(self.engine.recommender().plan(
+                    &|_| false,
+                    &list,
+                    &self.sources,
+                )?))
+            },
+        )
+    }
+
+    fn drug_list(&self, genes: &[&str], old: &[Arc<DrugDone>]) -> Vec<String> {
         if !self.drugs.is_empty() {
             return self.drugs.to_vec();
         }
-        let reported: Vec<String> = stored
-            .drugs
+        let reported: Vec<String> = old
             .iter()
-            .filter_map(|d| self.engine.drug_name(&d.drug).ok())
+            .filter_map(|d| self.drug_name(&d.drug.drug))
             .collect();
         let covered: Vec<String> = self
             .engine
@@ -264,54 +393,78 @@ impl<'a> Rederiver<'a> {
         choose_drugs(covered, reported)
     }
 
-    fn plan(&self, list: Vec<String>) -> Result<Arc<Plan<'a>>> {
-        if let Some(p) = self.plans.lock().ok().and_then(|m| m.get(&list).cloned()) {
-            return Ok(p);
-        }
-        // An explicit list: which genes are given does not matter.
-        let plan = Arc::new(
-            self.engine
-                .recommender()
-                .plan(&|_| false, &list, &self.sources)?,
-        );
-        if let Ok(mut m) = self.plans.lock() {
-            if m.len() < KEPT {
-                m.insert(list, plan.clone());
-            }
-        }
-        Ok(plan)
+    /// A gene's new result, as the report derives it, from its key text.
+    fn gene(&self, key: &[u8]) -> Result<Arc<GeneDone>> {
+        cached(
+            &self.genes,
+            key,
+            |k| k.into(),
+            || {
+                let basis: Basis = serde_json::from_slice(key)
+                    .map_err(|e| Error::MalformedReport(format!("a gene entry: {e}")))?;
+                let mut g = match basis.call {
+                    Some(call) => vcf_gene(call.into_call()),
+                    None => outside_gene(&basis.gene),
+                };
+                if !basis.outside.is_empty() {
+                    let lines: Vec<OutsideCall> =
+                        basis.outside.into_iter().map(|o| o.call).collect();
+                    let resolved = self.engine.resolve_outside(&lines)?;
+                    apply_outside(&mut g, resolved.iter().collect());
+                }
+                let gap = interpret_gene(self.engine, &mut g).err();
+                let numbered = |text: String| {
+                    let key = format!("{}\u{0}{text}", basis.gene);
+                    cached(
+                        &self.readings,
+                        key.as_str(),
+                        |k| k.to_string(),
+                        || Ok(self.number()),
+                    )
+                };
+                let readings = match (&g.interpretation, &gap) {
+                    (Some(r), _) => Source::ALL
+                        .iter()
+                        .map(|&s| {
+                            Ok([
+                                numbered(r.reading(s, false))?,
+                                numbered(r.reading(s, true))?,
+                            ])
+                        })
+                        .collect::<Result<_>>()?,
+                    (None, Some(gap)) => vec![[numbered(gap.signature())?; 2]; Source::ALL.len()],
+                    (None, None) => vec![[self.number(); 2]; Source::ALL.len()],
+                };
+                Ok(Arc::new(GeneDone {
+                    id: self.number(),
+                    readings,
+                    phenotypes: g.phenotypes,
+                    activity_scores: g.activity_scores,
+                    result: g.interpretation,
+                    gap,
+                }))
+            },
+        )
     }
 
-    /// A gene's new result, as the report derives it.
-    fn gene(&self, basis: &Basis) -> Result<Arc<GeneDone>> {
-        if let Some(hit) = self.genes.lock().ok().and_then(|m| m.get(basis).cloned()) {
-            return Ok(hit);
-        }
-        let mut g = match &basis.call {
-            Some(call) => vcf_gene(call.to_call()),
-            None => outside_gene(&basis.gene),
-        };
-        if !basis.outside.is_empty() {
-            let lines: Vec<OutsideCall> = basis.outside.iter().map(|o| o.call.clone()).collect();
-            let resolved = self.engine.resolve_outside(&lines)?;
-            apply_outside(&mut g, resolved.iter().collect());
-        }
-        let gap = interpret_gene(self.engine, &mut g).err();
-        let done = Arc::new(GeneDone {
-            id: self
-                .next_id
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            phenotypes: g.phenotypes,
-            activity_scores: g.activity_scores,
-            result: g.interpretation,
-            gap,
-        });
-        if let Ok(mut m) = self.genes.lock() {
-            if m.len() < KEPT {
-                m.insert(basis.clone(), done.clone());
-            }
-        }
-        Ok(done)
+    /// A stored drug result, read from its key text.
+    fn stored_drug(&self, key: &[u8]) -> Result<Arc<DrugDone>> {
+        cached(
+            &self.stored,
+            key,
+            |k| k.into(),
+            || {
+                let drug: StoredDrug = serde_json::from_slice(key)
+                    .map_err(|e| Error::MalformedReport(format!("a drug result: {e}")))?;
+                let key = changes::drug_key(&drug);
+                Ok(Arc::new(DrugDone {
+                    id: self.number(),
+                    pair: self.key_number(&key)?,
+                    key,
+                    drug,
+                }))
+            },
+        )
     }
 
     /// A guideline's new result for these gene results.
@@ -320,64 +473,169 @@ impl<'a> Rederiver<'a> {
         slot: &crate::recommend::Slot<'a>,
         names: &[&str],
         genes: &[Arc<GeneDone>],
-    ) -> Arc<StoredDrug> {
+    ) -> Result<Arc<DrugDone>> {
         let of = |gene: &str| names.iter().position(|n| *n == gene).map(|i| &genes[i]);
-        let key = (
-            slot.drug.clone(),
-            slot.source(),
-            slot.guideline.id.clone(),
-            slot.guideline
+        let evaluate = || {
+            let by_gene: BTreeMap<&str, &GeneResult> = slot
+                .guideline
                 .genes
                 .iter()
-                .map(|g| of(g).map_or(0, |d| d.id))
-                .collect::<Vec<u32>>(),
-        );
-        if let Some(hit) = self.slots.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return hit;
+                .filter_map(|g| of(g)?.result.as_ref())
+                .map(|r| (r.gene.as_str(), r))
+                .collect();
+            let gaps: BTreeMap<&str, &Gap> = slot
+                .guideline
+                .genes
+                .iter()
+                .filter_map(|g| Some((g.as_str(), of(g)?.gap.as_ref()?)))
+                .collect();
+            let (result, named) = self
+                .engine
+                .recommender()
+                .evaluate_slot(slot, &by_gene, &gaps);
+            // As a stored one's key leaves them out: results that read
+            // alike share one entry.
+            let mut drug = StoredDrug::of(&result);
+            drug.non_answers.clear();
+            for m in &mut drug.matches {
+                m.candidates.clear();
+            }
+            let key = changes::drug_key(&drug);
+            Ok::<_, Error>((
+                Arc::new(DrugDone {
+                    id: self.number(),
+                    pair: self.key_number(&key)?,
+                    key,
+                    drug,
+                }),
+                named,
+            ))
+        };
+        let count = slot.guideline.genes.len();
+        if count > SLOT_GENES {
+            return Ok(evaluate()?.0);
         }
-        let by_gene: BTreeMap<&str, &GeneResult> = slot
-            .guideline
-            .genes
+        let alleles = self.by_alleles(slot)?;
+        let source = Source::ALL
             .iter()
-            .filter_map(|g| of(g)?.result.as_ref())
-            .map(|r| (r.gene.as_str(), r))
-            .collect();
-        let gaps: BTreeMap<&str, &Gap> = slot
-            .guideline
-            .genes
-            .iter()
-            .filter_map(|g| Some((g.as_str(), of(g)?.gap.as_ref()?)))
-            .collect();
-        let (result, _) = self
-            .engine
-            .recommender()
-            .evaluate_slot(slot, &by_gene, &gaps);
-        let stored = Arc::new(StoredDrug::of(&result));
-        if let Ok(mut m) = self.slots.lock() {
-            if m.len() < KEPT {
-                m.insert(key, stored.clone());
+            .position(|s| *s == slot.source())
+            .unwrap_or_default();
+        let mut reading = [0; SLOT_GENES];
+        let mut ids = [0; SLOT_GENES];
+        for (i, g) in slot.guideline.genes.iter().enumerate() {
+            if let Some(done) = of(g) {
+                reading[i] = done.readings[source][usize::from(alleles[i])];
+                ids[i] = done.id;
             }
         }
-        stored
+        let (by_reading, by_ids) = ((slot.place(), reading), (slot.place(), ids));
+        match self
+            .slots
+            .read()
+            .ok()
+            .and_then(|m| m.get(&by_reading).cloned())
+        {
+            Some(Some(hit)) => return Ok(hit),
+            Some(None) => {
+                if let Some(hit) = self.named.read().ok().and_then(|m| m.get(&by_ids).cloned()) {
+                    return Ok(hit);
+                }
+            }
+            None => {}
+        }
+        let (done, named) = evaluate()?;
+        if let Ok(mut m) = self.slots.write() {
+            if m.len() < KEPT {
+                m.entry(by_reading)
+                    .or_insert_with(|| (!named).then(|| done.clone()));
+            }
+        }
+        if named {
+            if let Ok(mut m) = self.named.write() {
+                if m.len() < KEPT {
+                    m.entry(by_ids).or_insert_with(|| done.clone());
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Which of a guideline's genes it looks up by diplotype.
+    fn by_alleles(&self, slot: &crate::recommend::Slot<'a>) -> Result<Arc<[bool]>> {
+        let made = cached(
+            &self.by_alleles,
+            &slot.place(),
+            |k| *k,
+            || {
+                Ok(slot
+                    .guideline
+                    .genes
+                    .iter()
+                    .map(|g| self.engine.recommender().looks_up_diplotypes(slot, g))
+                    .collect::<Arc<[bool]>>())
+            },
+        );
+        made
     }
 }
 
-#[derive(Deserialize)]
-struct Version {
-    #[serde(default)]
-    schema_version: Option<u32>,
+/// The stored and new drug results with equal keys, paired (a key on one
+/// side only is paired with `None`), in no particular order. As
+/// [`changes::pair_keys`], where a key given twice on a side keeps its
+/// last result.
+fn pair_numbered<'x>(
+    old: &'x [Arc<DrugDone>],
+    new: &'x [Arc<DrugDone>],
+) -> Vec<(Option<&'x DrugDone>, Option<&'x DrugDone>)> {
+    fn sorted(side: &[Arc<DrugDone>]) -> Vec<(u64, usize)> {
+        let mut v: Vec<(u64, usize)> = side.iter().enumerate().map(|(i, d)| (d.pair, i)).collect();
+        v.sort_unstable();
+        // The last of equal keys, as a map from keys would keep.
+        let mut out: Vec<(u64, usize)> = Vec::with_capacity(v.len());
+        for x in v {
+            match out.last_mut() {
+                Some(last) if last.0 == x.0 => *last = x,
+                _ => out.push(x),
+            }
+        }
+        out
+    }
+    let (a, b) = (sorted(old), sorted(new));
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                out.push((Some(old[x.1].as_ref()), Some(new[y.1].as_ref())));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 > y.0 => {
+                out.push((None, Some(new[y.1].as_ref())));
+                j += 1;
+            }
+            (Some(x), _) => {
+                out.push((Some(old[x.1].as_ref()), None));
+                i += 1;
+            }
+            (None, Some(y)) => {
+                out.push((None, Some(new[y.1].as_ref())));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
 }
 
-fn check_version(v: Option<u32>) -> Result<()> {
-    match v {
-        Some(v) if READABLE_SCHEMA_VERSIONS.contains(&v) => Ok(()),
-        Some(v) => Err(Error::MalformedReport(format!(
+fn check_version(v: u32) -> Result<()> {
+    if READABLE_SCHEMA_VERSIONS.contains(&v) {
+        Ok(())
+    } else {
+        Err(Error::MalformedReport(format!(
             "report schema version {v}; this build reads versions {}",
             READABLE_SCHEMA_VERSIONS.map(|r| r.to_string()).join(", ")
-        ))),
-        None => Err(Error::MalformedReport(
-            "no schema_version: not a dosera report".into(),
-        )),
+        )))
     }
 }
 

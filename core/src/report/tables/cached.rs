@@ -60,26 +60,9 @@ struct GeneEntry {
     gap: Option<Gap>,
     /// Per source (in [`Source::ALL`] order) and without or with alleles:
     /// the number of what the guidelines of the source see of the result
-    /// (see [`signature`]), or of why it has none; `u32::MAX` when not
+    /// (see [`GeneResult::reading`]), or of why it has none; `u32::MAX` when not
     /// numbered.
     sigs: Vec<[u32; 2]>,
-}
-
-/// What a guideline of `source` reads of a gene result: each candidate's
-/// lookup keys (and alleles, with `alleles`), not its name.
-fn signature(result: &GeneResult, source: Source, alleles: bool) -> String {
-    let mut sig = format!("{}{}", source.label(), u8::from(alleles));
-    for cand in &result.candidates {
-        if let Some(call) = cand.calls.iter().find(|c| c.source == source) {
-            sig.push('\u{1d}');
-            sig.push_str(&call.lookup_keys.join("\u{1f}"));
-            if alleles {
-                sig.push('\u{1e}');
-                sig.push_str(&cand.alleles.join("\u{1f}"));
-            }
-        }
-    }
-    sig
 }
 
 /// One genotype pattern of a gene.
@@ -542,7 +525,7 @@ impl<'a> RowMaker<'a> {
         let sigs = Source::ALL
             .iter()
             .map(|&s| match &result {
-                Some(r) => [false, true].map(|a| self.number(row, &signature(r, s, a))),
+                Some(r) => [false, true].map(|a| self.number(row, &r.reading(s, a))),
                 None => [missing.unwrap_or(0); 2],
             })
             .collect();
@@ -597,7 +580,7 @@ impl<'a> RowMaker<'a> {
     }
 
     /// The number of row gene `row`'s result for `input`, or of a
-    /// [`signature`] (from 1; the two never look alike: a signature starts
+    /// [`GeneResult::reading`] (from 1; the two never look alike: a signature starts
     /// with a source label and a digit, then control characters).
     fn number(&self, row: usize, input: &str) -> u32 {
         let Ok(mut r) = self.results[row].lock() else {
