@@ -248,8 +248,6 @@ pub(crate) fn compare_parts(
     let mut changes = gene_changes(old_genes, new_genes);
     let old_keys: Vec<DrugKey> = old_drugs.iter().map(|d| drug_key(d)).collect();
     let new_keys: Vec<DrugKey> = new_drugs.iter().map(|d| drug_key(d)).collect();
-    let (old_keys, new_keys): (Vec<&DrugKey>, Vec<&DrugKey>) =
-        (old_keys.iter().collect(), new_keys.iter().collect());
     for (o, n) in pair_keys(&old_keys, &new_keys) {
         changes.extend(drug_changes(
             o.map(|i| old_drugs[i]),
@@ -271,13 +269,14 @@ pub(crate) fn drug_key(d: &StoredDrug) -> DrugKey {
 }
 
 /// The places of the old and new drug results with the same key, in key
-/// order (a key on one side only is paired with `None`).
-pub(crate) fn pair_keys(old: &[&DrugKey], new: &[&DrugKey]) -> Vec<(Option<usize>, Option<usize>)> {
-    fn index<'k>(keys: &[&'k DrugKey]) -> BTreeMap<&'k DrugKey, usize> {
-        keys.iter().enumerate().map(|(i, k)| (*k, i)).collect()
+/// order (a key on one side only is paired with `None`; of a key given
+/// twice on a side, the last place).
+pub(crate) fn pair_keys<K: Ord>(old: &[K], new: &[K]) -> Vec<(Option<usize>, Option<usize>)> {
+    fn index<K: Ord>(keys: &[K]) -> BTreeMap<&K, usize> {
+        keys.iter().enumerate().map(|(i, k)| (k, i)).collect()
     }
     let (old_at, new_at) = (index(old), index(new));
-    let all: BTreeSet<&DrugKey> = old_at.keys().chain(new_at.keys()).copied().collect();
+    let all: BTreeSet<&K> = old_at.keys().chain(new_at.keys()).copied().collect();
     all.into_iter()
         .map(|k| (old_at.get(k).copied(), new_at.get(k).copied()))
         .collect()

@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use super::changes::{self, Change, DrugKey, GeneView, Reanalysis};
 use super::keyed;
-use super::stored::{StoredDrug, READABLE_SCHEMA_VERSIONS};
+use super::stored::StoredDrug;
 use super::{apply_outside, interpret_gene, outside_gene, vcf_gene};
 use crate::allele::{CallSource, DiplotypeCall, Evidence, GeneCall};
 use crate::input::outside::OutsideCall;
@@ -245,7 +245,7 @@ impl<'a> Rederiver<'a> {
         let Some(stored) = keyed::read(text, keys) else {
             return Ok(None);
         };
-        check_version(stored.schema_version)?;
+        super::stored::readable(u64::from(stored.schema_version))?;
         let keys: &[u8] = keys;
         let mut genes: Vec<Arc<GeneDone>> = Vec::with_capacity(stored.genes.len());
         for g in &stored.genes {
@@ -292,7 +292,9 @@ impl<'a> Rederiver<'a> {
         // Paired by the numbers of their keys; the changes found are then
         // put in the order of the keys, as the one-report path lists them.
         let mut drug_found: Vec<(&DrugKey, Arc<Vec<Change>>)> = Vec::new();
-        for (o, n) in pair_numbered(&old, &new) {
+        let numbers = |side: &[Arc<DrugDone>]| side.iter().map(|d| d.pair).collect::<Vec<u64>>();
+        for (o, n) in changes::pair_keys(&numbers(&old), &numbers(&new)) {
+            let (o, n) = (o.map(|i| old[i].as_ref()), n.map(|i| new[i].as_ref()));
             let ids = (o.map_or(0, |d| d.id), n.map_or(0, |d| d.id));
             let these = cached(
                 &self.changes,
@@ -576,66 +578,6 @@ impl<'a> Rederiver<'a> {
             },
         );
         made
-    }
-}
-
-/// The stored and new drug results with equal keys, paired (a key on one
-/// side only is paired with `None`), in no particular order. As
-/// [`changes::pair_keys`], where a key given twice on a side keeps its
-/// last result.
-fn pair_numbered<'x>(
-    old: &'x [Arc<DrugDone>],
-    new: &'x [Arc<DrugDone>],
-) -> Vec<(Option<&'x DrugDone>, Option<&'x DrugDone>)> {
-    fn sorted(side: &[Arc<DrugDone>]) -> Vec<(u64, usize)> {
-        let mut v: Vec<(u64, usize)> = side.iter().enumerate().map(|(i, d)| (d.pair, i)).collect();
-        v.sort_unstable();
-        // The last of equal keys, as a map from keys would keep.
-        let mut out: Vec<(u64, usize)> = Vec::with_capacity(v.len());
-        for x in v {
-            match out.last_mut() {
-                Some(last) if last.0 == x.0 => *last = x,
-                _ => out.push(x),
-            }
-        }
-        out
-    }
-    let (a, b) = (sorted(old), sorted(new));
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    while i < a.len() || j < b.len() {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                out.push((Some(old[x.1].as_ref()), Some(new[y.1].as_ref())));
-                i += 1;
-                j += 1;
-            }
-            (Some(x), Some(y)) if x.0 > y.0 => {
-                out.push((None, Some(new[y.1].as_ref())));
-                j += 1;
-            }
-            (Some(x), _) => {
-                out.push((Some(old[x.1].as_ref()), None));
-                i += 1;
-            }
-            (None, Some(y)) => {
-                out.push((None, Some(new[y.1].as_ref())));
-                j += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    out
-}
-
-fn check_version(v: u32) -> Result<()> {
-    if READABLE_SCHEMA_VERSIONS.contains(&v) {
-        Ok(())
-    } else {
-        Err(Error::MalformedReport(format!(
-            "report schema version {v}; this build reads versions {}",
-            READABLE_SCHEMA_VERSIONS.map(|r| r.to_string()).join(", ")
-        )))
     }
 }
 

@@ -173,6 +173,20 @@ impl StoredDrug {
     }
 }
 
+/// A report schema version this build reads, or why not.
+pub(crate) fn readable(v: u64) -> Result<u32> {
+    match READABLE_SCHEMA_VERSIONS
+        .iter()
+        .find(|r| u64::from(**r) == v)
+    {
+        Some(r) => Ok(*r),
+        None => Err(Error::MalformedReport(format!(
+            "report schema version {v}; this build reads versions {}",
+            READABLE_SCHEMA_VERSIONS.map(|r| r.to_string()).join(", ")
+        ))),
+    }
+}
+
 impl StoredReport {
     /// Reads a stored JSON report of any [`READABLE_SCHEMA_VERSIONS`].
     ///
@@ -215,13 +229,7 @@ impl StoredReport {
             .get("schema_version")
             .and_then(serde_json::Value::as_u64)
         {
-            Some(v) if READABLE_SCHEMA_VERSIONS.iter().any(|r| u64::from(*r) == v) => v as u32,
-            Some(v) => {
-                return Err(Error::MalformedReport(format!(
-                    "report schema version {v}; this build reads versions {}",
-                    READABLE_SCHEMA_VERSIONS.map(|r| r.to_string()).join(", ")
-                )))
-            }
+            Some(v) => readable(v)?,
             None => {
                 return Err(Error::MalformedReport(
                     "no schema_version: not a dosera report".into(),
