@@ -714,6 +714,37 @@ impl<'a> Recommender<'a> {
         }
     }
 
+    /// The genes of the guidelines (of the slot's source) of the drugs the
+    /// slot's rows name as alternatives, each with whether one of those
+    /// guidelines looks it up by diplotype. Besides the guideline's own
+    /// genes, a result reads these: an alternative's advice for this
+    /// patient ([`Recommender::evaluate_slot`]) comes from them.
+    pub(crate) fn alternative_genes(&self, slot: &Slot<'a>) -> BTreeMap<&'a str, bool> {
+        let mut out: BTreeMap<&'a str, bool> = BTreeMap::new();
+        let source = slot.entry.source;
+        let rows = slot
+            .entry
+            .recs
+            .iter()
+            .filter_map(|&i| self.0.recommendation(source, slot.entry.guideline, i));
+        for rec in rows {
+            for alt in &rec.facts.alternatives {
+                if self.0.find_known_drug(alt).is_none() {
+                    continue;
+                }
+                let Ok(plan) = self.plan(&|_| true, std::slice::from_ref(alt), &[source]) else {
+                    continue;
+                };
+                for s in &plan.slots {
+                    for g in &s.guideline.genes {
+                        *out.entry(g.as_str()).or_default() |= self.looks_up_diplotypes(s, g);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// True when the slot's guideline looks `gene` up by diplotype for some
     /// recommendation (so the candidates' alleles matter, not only their
     /// lookup keys).

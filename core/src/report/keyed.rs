@@ -194,10 +194,16 @@ enum Pick {
 impl Pick {
     fn keeps(self, name: &[u8]) -> bool {
         match self {
-            Pick::Only(names) => names.contains(&name),
-            Pick::Without(names) => !names.contains(&name),
+            Pick::Only(names) => names.iter().any(|n| same(n, name)),
+            Pick::Without(names) => !names.iter().any(|n| same(n, name)),
         }
     }
+}
+
+/// Equal names (most differ in length or first letter: no comparison of
+/// the rest is needed).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
 }
 
 /// Writes the object at the cursor with the fields `pick` keeps; the field
@@ -263,23 +269,21 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
-        loop {
-            // Most strings are short: a plain look first, then a fast
-            // search.
-            let rest = self.b.get(self.i..)?;
-            let near = rest.len().min(32);
-            let at = self.i
-                + match rest[..near].iter().position(|&x| x == b'"' || x == b'\\') {
-                    Some(at) => at,
-                    None => near + memchr::memchr2(b'"', b'\\', &rest[near..])?,
-                };
-            if self.b[at] == b'\\' {
-                self.i = at + 2;
-            } else {
-                self.i = at + 1;
-                return Some(&self.b[start..at]);
-            }
+        let end = closing_quote(self.b, start)?;
+        self.i = end + 1;
+        Some(&self.b[start..end])
+    }
+
+    /// A field name: a string written without escapes.
+    fn name(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let end = quote_or_escape(self.b, start)?;
+        if self.b[end] != b'"' {
+            return None;
         }
+        self.i = end + 1;
+        Some(&self.b[start..end])
     }
 
     /// An object, each field given to `each` with the cursor at its value
@@ -299,10 +303,7 @@ impl<'a> Cursor<'a> {
             return Some(());
         }
         loop {
-            let name = self.string()?;
-            if name.contains(&b'\\') {
-                return None;
-            }
+            let name = self.name()?;
             self.eat(b':')?;
             each(self, name)?;
             self.ws();
@@ -349,34 +350,28 @@ impl<'a> Cursor<'a> {
         match self.peek()? {
             b'"' => self.string().map(|_| ()),
             b'{' | b'[' => {
-                let mut open: usize = 0;
+                let (b, mut i, mut open) = (self.b, self.i, 0usize);
                 loop {
-                    let at = self.i
-                        + self.b[self.i..]
-                            .iter()
-                            .position(|&x| matches!(x, b'"' | b'{' | b'[' | b'}' | b']'))?;
-                    self.i = at;
-                    match self.b[at] {
-                        b'"' => {
-                            self.string()?;
-                        }
+                    let byte = *b.get(i)?;
+                    i += 1;
+                    match byte {
+                        b'"' => i = closing_quote(b, i)? + 1,
                         b'{' | b'[' => {
                             open += 1;
                             if depth + open > DEEPEST {
                                 return None;
                             }
-                            self.i += 1;
                         }
-                        close => {
-                            // `}` closes only `{`, `]` only `[`: checked
-                            // when the key texts are read; here, the count.
-                            let _ = close;
+                        // `}` closes only `{`, `]` only `[`: checked when
+                        // the key texts are read; here, the count.
+                        b'}' | b']' => {
                             open -= 1;
-                            self.i += 1;
                             if open == 0 {
+                                self.i = i;
                                 return Some(());
                             }
                         }
+                        _ => {}
                     }
                 }
             }
@@ -404,6 +399,53 @@ impl<'a> Cursor<'a> {
     fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
         serde_json::from_slice(self.value(2)?).ok()
     }
+}
+
+/// The place of the quote that closes a string whose letters start at
+/// `from` (escaped quotes passed).
+fn closing_quote(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    loop {
+        i = quote_or_escape(b, i)?;
+        if b[i] == b'"' {
+            return Some(i);
+        }
+        i += 2;
+    }
+}
+
+/// Ones in every byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that equals `byte`.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    // A byte's high bit is set in `(x & !HIGH) + !HIGH` unless its low
+    // seven bits are zero, and in `x` when its own high bit is: neither,
+    // only for a zero byte (and no carry crosses bytes).
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+/// The first quote or backslash at or after `from`. Most strings are
+/// short: the first bytes are looked at eight at a time, the rest by a
+/// fast search.
+fn quote_or_escape(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    let near = from.saturating_add(32);
+    while i < near {
+        let Some(chunk) = b.get(i..i + 8) else { break };
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let found = bytes_equal(word, b'"') | bytes_equal(word, b'\\');
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr2(b'"', b'\\', b.get(i..)?).map(|at| i + at)
 }
 
 #[cfg(test)]

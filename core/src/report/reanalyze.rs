@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use super::changes::{Reanalysis, CHANGE_COLUMNS};
 
 use super::changes::compare;
+use super::rederive::Local;
 use super::stored::StoredReport;
 use super::{build, drug_list, Report};
 use crate::allele::SampleCalls;
@@ -220,17 +221,23 @@ pub fn reanalyze_files(
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Result<Reanalysis>> {
     let shared = super::rederive::Rederiver::new(engine, drugs);
-    // Each thread reads into its own buffers, reused from report to report.
-    let one = |path: &PathBuf, text: &mut Vec<u8>, keys: &mut Vec<u8>| -> Result<Reanalysis> {
+    // Each thread reads into its own buffers, reused from report to report,
+    // and keeps its own caches in front of the shared ones.
+    let one = |path: &PathBuf, text: &mut Vec<u8>, local: &mut Local| -> Result<Reanalysis> {
         let io = |source| Error::Io {
             path: path.display().to_string(),
             source,
         };
         text.clear();
         std::fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read_to_end(&mut f, text))
+            .and_then(|mut f| {
+                // One read for the whole file, mostly.
+                let size = f.metadata().map_or(0, |m| m.len());
+                text.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+                std::io::Read::read_to_end(&mut f, text)
+            })
             .map_err(io)?;
-        if let Some(done) = shared.reanalyze(text, keys)? {
+        if let Some(done) = shared.reanalyze(text, local)? {
             return Ok(done);
         }
         // Not of the shape the batch reading expects: the full reading,
@@ -252,12 +259,12 @@ pub fn reanalyze_files(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let (mut text, mut keys) = (Vec::new(), Vec::new());
+                let (mut text, mut local) = (Vec::new(), Local::default());
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        one(path, &mut text, &mut keys)
+                        one(path, &mut text, &mut local)
                     }))
                     .unwrap_or_else(|_| {
                         Err(Error::Internal(format!(
@@ -333,7 +340,7 @@ mod tests {
         let engine = Engine::bundled().unwrap();
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/reports");
         let shared = super::super::rederive::Rederiver::new(&engine, &[]);
-        let mut keys = Vec::new();
+        let mut local = super::super::rederive::Local::default();
         let mut read = 0;
         for version in ["v1", "v2", "v3"] {
             let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(version))
@@ -351,7 +358,7 @@ mod tests {
                 )
                 .unwrap();
                 for form in [text.as_str(), compact.as_str()] {
-                    let got = shared.reanalyze(form.as_bytes(), &mut keys).unwrap();
+                    let got = shared.reanalyze(form.as_bytes(), &mut local).unwrap();
                     assert_eq!(got.as_ref(), Some(&expected), "{}", path.display());
                     read += 1;
                 }
