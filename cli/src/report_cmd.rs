@@ -165,6 +165,14 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     if matches!(format, Format::Tsv | Format::Parquet) {
         return write_tables(engine, &mut reader, &options, &resolved, &args, format);
     }
+    // Into a folder, each report is written as it is made. A strict run
+    // collects them first: it writes nothing when a sample has a
+    // non-answer.
+    if let Some(dir) = args.out.as_deref().filter(|p| p.is_dir()) {
+        if format == Format::Json && !args.strict {
+            return write_json_folder(engine, &mut reader, &options, &resolved, &args, dir);
+        }
+    }
     // Every sample is reported, each on its own: one sample's failure is
     // its own row or message, never the end of the batch.
     let outcomes = dosera::report::cohort(engine, &mut reader, &options, &resolved, &args.drugs)?;
@@ -243,6 +251,82 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
         return Ok(());
     }
     fail_some(&failed, outcomes.len())
+}
+
+/// One sample's report made ready on a worker thread for
+/// [`write_json_folder`].
+struct Written {
+    sample: String,
+    warnings: Vec<String>,
+    coverage: Option<CoverageFinding>,
+    /// The report as compact JSON, or why it could not be written; `Err`
+    /// with the sample's error when it has no report.
+    json: Result<String, String>,
+}
+
+/// `--format json --out DIR` (not strict): one compact JSON report per
+/// sample (`<sample>.json`), written in input order as the reports are
+/// made, so memory does not grow with the number of samples. Messages are
+/// those of the other formats: the coverage warning once, each sample's
+/// warnings, and the samples not reported at the end (exit code 1).
+fn write_json_folder(
+    engine: &Engine,
+    reader: &mut VcfReader,
+    options: &CallOptions,
+    resolved: &[dosera::ResolvedOutside],
+    args: &ReportArgs,
+    dir: &Path,
+) -> Result<(), Error> {
+    let lang = args.lang.lang();
+    let ready = |o: SampleOutcome| match o {
+        SampleOutcome::Report(mut r) => {
+            if lang != Lang::En {
+                r.localise(lang);
+            }
+            Written {
+                sample: r.input.sample.clone(),
+                warnings: dosera::report::sample_warnings(&r),
+                coverage: r.input.coverage.clone(),
+                json: json_compact(&r).map_err(|e| e.to_string()),
+            }
+        }
+        SampleOutcome::Failed(f) => Written {
+            sample: f.sample.clone(),
+            warnings: Vec::new(),
+            coverage: None,
+            json: Err(f.error.clone()),
+        },
+    };
+    let mut failed: Vec<(String, String)> = Vec::new();
+    let mut coverage_said = false;
+    let total = dosera::report::cohort_map(
+        engine,
+        reader,
+        options,
+        resolved,
+        &args.drugs,
+        &ready,
+        &mut |w| {
+            if let (false, Some(c)) = (coverage_said, &w.coverage) {
+                warn_coverage(&args.vcf, Some(c));
+                coverage_said = true;
+            }
+            for warning in &w.warnings {
+                eprintln!("warning: {warning}");
+            }
+            match w.json {
+                Ok(text) => write_file(&dir.join(file_name(&w.sample, "json")), &text),
+                Err(error) => {
+                    failed.push((w.sample, error));
+                    Ok(())
+                }
+            }
+        },
+    )?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    fail_some(&failed, total)
 }
 
 /// Says on stderr that the VCF looks like another genome build or covers
@@ -443,19 +527,7 @@ fn emit_each(
                 source,
             })?;
             for r in reports {
-                let name: String = r
-                    .input
-                    .sample
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
-                write_file(&dir.join(format!("{name}.{ext}")), &render(r)?)?;
+                write_file(&dir.join(file_name(&r.input.sample, ext)), &render(r)?)?;
             }
             Ok(())
         }
@@ -474,6 +546,22 @@ fn emit_each(
             reports.len()
         ))),
     }
+}
+
+/// A sample's file name in a folder: `<sample>.<ext>`, with characters
+/// other than letters, digits, `-` and `_` written as `_`.
+fn file_name(sample: &str, ext: &str) -> String {
+    let name: String = sample
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}.{ext}")
 }
 
 fn print_report(r: &Report, lang: Lang) {

@@ -1,6 +1,8 @@
 //! Cohort memory stays flat: a 10,000-sample run of `dosera report --format
 //! tsv` peaks under a stated bound, and adding records away from the
-//! definition positions (a whole-genome-like file) does not move the peak.
+//! definition positions (a whole-genome-like file) does not move the peak;
+//! one JSON report per sample into a folder is written as each is made,
+//! under the same bound.
 //!
 //! The peak is the process's own `VmHWM`, printed by the CLI when
 //! `DOSERA_PEAK_RSS` is set; where `/proc` is absent the test says it
@@ -26,8 +28,12 @@ fn dosera() -> Command {
 }
 
 fn simulate(out: &Path, filler: u64) {
+    simulate_n(out, SAMPLES, filler);
+}
+
+fn simulate_n(out: &Path, samples: usize, filler: u64) {
     let status = dosera()
-        .args(["simulate", "--samples", &SAMPLES.to_string()])
+        .args(["simulate", "--samples", &samples.to_string()])
         .args(["--filler", &filler.to_string(), "--out"])
         .arg(out)
         .status()
@@ -41,10 +47,16 @@ fn simulate(out: &Path, filler: u64) {
 
 /// Peak RSS (kB) of a cohort run over `vcf`, and the sample count it wrote.
 fn peak_of(vcf: &Path, out: &Path) -> (u64, String) {
+    peak_in(vcf, "tsv", out)
+}
+
+/// Peak RSS (kB) of `dosera report VCF --format FORMAT --out OUT`, and
+/// its standard error.
+fn peak_in(vcf: &Path, format: &str, out: &Path) -> (u64, String) {
     let output = dosera()
         .arg("report")
         .arg(vcf)
-        .args(["--format", "tsv", "--out"])
+        .args(["--format", format, "--out"])
         .arg(out)
         .env("DOSERA_PEAK_RSS", "1")
         .output()
@@ -102,5 +114,65 @@ fn cohort_peak_memory_is_bounded_and_independent_of_record_count() {
         drift * 10 <= small,
         "peak moved by {drift} kB ({small} -> {large} kB) with {FILLER} more records"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Samples of the JSON folder run: enough that holding every report (about
+/// 1 MB each in memory, 0.3 MB as compact JSON) would pass the bound.
+const JSON_SAMPLES: usize = 1_000;
+
+#[test]
+fn json_reports_into_a_folder_are_written_as_made() {
+    if !Path::new("/proc/self/status").exists() {
+        eprintln!("skipped: /proc/self/status is absent, so peak memory cannot be read here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("dosera-memory-json-{}", std::process::id()));
+    let folder = dir.join("reports");
+    std::fs::create_dir_all(&folder).unwrap();
+    let vcf = dir.join("cohort.vcf.gz");
+    simulate_n(&vcf, JSON_SAMPLES, 0);
+    let (peak, _) = peak_in(&vcf, "json", &folder);
+    let written = std::fs::read_dir(&folder).unwrap().count();
+    assert_eq!(written, JSON_SAMPLES);
+    eprintln!("peak RSS for {JSON_SAMPLES} JSON reports into a folder: {peak} kB");
+    assert!(
+        peak <= BOUND_KB,
+        "peak {peak} kB is over the bound of {BOUND_KB} kB"
+    );
+
+    // Each file is the sample's report as the list of every report has it
+    // (on a smaller cohort, as the list is held whole).
+    let small = dir.join("small.vcf.gz");
+    let status = dosera()
+        .args(["simulate", "--samples", "40", "--seed", "3", "--out"])
+        .arg(&small)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let each = dir.join("each");
+    std::fs::create_dir_all(&each).unwrap();
+    let list = dir.join("list.json");
+    for out in [&each, &list] {
+        let o = dosera()
+            .arg("report")
+            .arg(&small)
+            .args(["--format", "json", "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let list: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&list).unwrap()).unwrap();
+    assert_eq!(list.len(), 40);
+    for report in &list {
+        let sample = report["input"]["sample"].as_str().unwrap();
+        let text = std::fs::read(each.join(format!("{sample}.json"))).unwrap();
+        // Compact: one line.
+        assert_eq!(text.iter().filter(|b| **b == b'\n').count(), 1, "{sample}");
+        let file: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        assert!(file == *report, "{sample}: the folder's report differs");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
