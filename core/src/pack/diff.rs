@@ -404,6 +404,11 @@ pub struct RowChange {
     pub guideline: String,
     /// Upstream id in the old pack, when it differs.
     pub previous_id: Option<String>,
+    /// The population, when one release gives it and the other does not
+    /// (rows of one drug and lookup keys, one only in each pack, are then
+    /// the same row): before and after.
+    #[serde(default)]
+    pub population: Option<Change<Option<String>>>,
     /// Guideline holding the row in the old pack, when it differs.
     pub previous_guideline: Option<String>,
     /// The action, when it changed.
@@ -435,6 +440,7 @@ impl RowChange {
     ///     id: "B".into(),
     ///     guideline: "G".into(),
     ///     previous_id: Some("A".into()),
+    ///     population: None,
     ///     previous_guideline: None,
     ///     action: None, dose: None, strength: None, alternatives: None,
     ///     flags: None, details: None, implication: None,
@@ -444,7 +450,8 @@ impl RowChange {
     /// assert!(c.changes_content());
     /// ```
     pub fn changes_content(&self) -> bool {
-        self.action.is_some()
+        self.population.is_some()
+            || self.action.is_some()
             || self.dose.is_some()
             || self.strength.is_some()
             || self.alternatives.is_some()
@@ -1139,6 +1146,7 @@ fn row_change(
         id: b.id.clone(),
         guideline: gb.id.clone(),
         previous_id: (a.id != b.id).then(|| a.id.clone()),
+        population: Change::of(a.population.clone(), b.population.clone()),
         previous_guideline: (ga.id != gb.id).then(|| ga.id.clone()),
         action: Change::of(a.action, b.action),
         dose: Change::of(a.dose.clone(), b.dose.clone()),
@@ -1160,26 +1168,59 @@ fn row_diff(old: &[Guideline], new: &[Guideline]) -> RowDiff {
     let (o, n) = (rows_by_key(old), rows_by_key(new));
     let keys: BTreeSet<&RowKey> = o.keys().chain(n.keys()).collect();
     let mut diff = RowDiff::default();
+    let paired = |diff: &mut RowDiff, key: &RowKey, x, y| {
+        let change = row_change(key, x, y);
+        if change.changes_content() {
+            diff.changed.push(change);
+        } else if change.previous_id.is_some() || change.previous_guideline.is_some() {
+            diff.reidentified.push(change);
+        }
+    };
+    type Left<'a> = Vec<(&'a RowKey, (&'a Guideline, &'a Recommendation))>;
+    let (mut gone, mut came): (Left<'_>, Left<'_>) = (Vec::new(), Vec::new());
     for key in keys {
         let (a, b) = (
             o.get(key).map(Vec::as_slice).unwrap_or_default(),
             n.get(key).map(Vec::as_slice).unwrap_or_default(),
         );
         for (x, y) in a.iter().zip(b) {
-            let change = row_change(key, *x, *y);
-            if change.changes_content() {
-                diff.changed.push(change);
-            } else if change.previous_id.is_some() || change.previous_guideline.is_some() {
-                diff.reidentified.push(change);
-            }
+            paired(&mut diff, key, *x, *y);
         }
-        for (g, r) in a.iter().skip(b.len()) {
+        gone.extend(a.iter().skip(b.len()).map(|x| (key, *x)));
+        came.extend(b.iter().skip(a.len()).map(|y| (key, *y)));
+    }
+    // A row whose population one release gives and the other does not is
+    // the same row when it is the only one left of its drug and lookup
+    // keys on each side.
+    let group = |k: &RowKey| (k.drug.clone(), k.lookup.clone());
+    let count =
+        |left: &Left<'_>, k: &RowKey| left.iter().filter(|(x, _)| group(x) == group(k)).count();
+    let mut matched: Vec<(usize, usize)> = Vec::new();
+    for (i, (kx, _)) in gone.iter().enumerate() {
+        let Some(j) = came.iter().position(|(ky, _)| group(ky) == group(kx)) else {
+            continue;
+        };
+        let ky = came[j].0;
+        let one_given = kx.population.is_some() != ky.population.is_some();
+        if one_given && count(&gone, kx) == 1 && count(&came, ky) == 1 {
+            matched.push((i, j));
+        }
+    }
+    for &(i, j) in &matched {
+        paired(&mut diff, came[j].0, gone[i].1, came[j].1);
+    }
+    for (i, (key, (g, r))) in gone.iter().enumerate() {
+        if !matched.iter().any(|m| m.0 == i) {
             diff.removed.push(row(key, g, r));
         }
-        for (g, r) in b.iter().skip(a.len()) {
+    }
+    for (j, (key, (g, r))) in came.iter().enumerate() {
+        if !matched.iter().any(|m| m.1 == j) {
             diff.added.push(row(key, g, r));
         }
     }
+    diff.changed.sort_by(|a, b| a.key.cmp(&b.key));
+    diff.reidentified.sort_by(|a, b| a.key.cmp(&b.key));
     diff
 }
 
@@ -1405,6 +1446,13 @@ fn row_summary(r: &Row) -> String {
 
 fn row_change_parts(c: &RowChange) -> Vec<String> {
     let mut parts = Vec::new();
+    if let Some(v) = &c.population {
+        parts.push(format!(
+            "population {} → {}",
+            v.before.as_deref().unwrap_or("not given"),
+            v.after.as_deref().unwrap_or("not given")
+        ));
+    }
     if let Some(v) = &c.action {
         parts.push(format!("action {} → {}", v.before.label(), v.after.label()));
     }
@@ -1538,5 +1586,44 @@ mod tests {
         assert_eq!(changes[0].after, None);
         assert_eq!(changes[1].input, "0.25–1.25");
         assert_eq!(changes[1].before, None);
+    }
+
+    /// A row that loses its population is the same row, changed, when it
+    /// is the only one of its drug and lookup keys left on each side; with
+    /// two left on a side, the rows are removed and added.
+    #[test]
+    fn a_population_given_on_one_side_only_pairs_the_row() {
+        let old = PackSet::bundled().unwrap();
+        let mut new = old.clone();
+        let g = new.packs[0]
+            .guidelines
+            .iter()
+            .position(|g| g.recommendations.iter().any(|r| r.population.is_some()))
+            .unwrap();
+        let r = new.packs[0].guidelines[g]
+            .recommendations
+            .iter()
+            .position(|r| r.population.is_some())
+            .unwrap();
+        let was = new.packs[0].guidelines[g].recommendations[r].population.take();
+        let diff = PackDiff::between(&old, &new);
+        let rows = &diff.sources[0].recommendations;
+        assert!(rows.added.is_empty() && rows.removed.is_empty(), "{rows:?}");
+        assert_eq!(rows.changed.len(), 1);
+        assert_eq!(
+            rows.changed[0].population,
+            Some(Change {
+                before: was.clone(),
+                after: None
+            })
+        );
+        assert!(diff.text().contains("population "));
+        // Two rows left on the new side: no pairing.
+        let mut twin = new.packs[0].guidelines[g].recommendations[r].clone();
+        twin.id.push_str("-twin");
+        twin.population = Some("another".into());
+        new.packs[0].guidelines[g].recommendations.push(twin);
+        let rows = PackDiff::between(&old, &new).sources[0].recommendations.clone();
+        assert_eq!((rows.added.len(), rows.removed.len()), (2, 1));
     }
 }
