@@ -372,6 +372,38 @@ fn html_report_says_what_changed_since_an_earlier_report() {
         !html.contains("guideline removed"),
         "only the drugs of this report are compared"
     );
+    // In Swedish, the values too: the same change, in Swedish words.
+    let out = dosera()
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .args([
+            "report",
+            "tests/fixtures/reports/inputs/no-records.vcf",
+            "--outside",
+            "tests/fixtures/reports/inputs/outside-calls.tsv",
+            "-d",
+            "codeine",
+            "-d",
+            "clopidogrel",
+            "--format",
+            "html",
+            "--lang",
+            "sv",
+            "--previous",
+        ])
+        .arg(fixtures().join("v1/outside-calls.json"))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let html = String::from_utf8_lossy(&out.stdout);
+    let start = html.find("<section id=\"since\">").expect("section");
+    let since = &html[start..start + html[start..].find("</section>").expect("end")];
+    assert!(
+        since.contains("codeine (DPWG, CYP2D6): åtgärd: höj dosen → annan vägledning"),
+        "{since}"
+    );
+    for english in ["increase dose", "other guidance", "Metabolizer", " or "] {
+        assert!(!since.contains(english), "{english} in: {since}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

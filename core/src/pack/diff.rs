@@ -1605,7 +1605,9 @@ mod tests {
             .iter()
             .position(|r| r.population.is_some())
             .unwrap();
-        let was = new.packs[0].guidelines[g].recommendations[r].population.take();
+        let was = new.packs[0].guidelines[g].recommendations[r]
+            .population
+            .take();
         let diff = PackDiff::between(&old, &new);
         let rows = &diff.sources[0].recommendations;
         assert!(rows.added.is_empty() && rows.removed.is_empty(), "{rows:?}");
@@ -1623,7 +1625,9 @@ mod tests {
         twin.id.push_str("-twin");
         twin.population = Some("another".into());
         new.packs[0].guidelines[g].recommendations.push(twin);
-        let rows = PackDiff::between(&old, &new).sources[0].recommendations.clone();
+        let rows = PackDiff::between(&old, &new).sources[0]
+            .recommendations
+            .clone();
         assert_eq!((rows.added.len(), rows.removed.len()), (2, 1));
     }
 }

@@ -213,6 +213,31 @@ impl Change {
 /// assert!(changes.iter().any(|c| c.kind == ChangeKind::Action && c.drug.as_deref() == Some("clopidogrel")));
 /// ```
 pub fn compare(old: &StoredReport, new: &Report) -> Vec<Change> {
+    compare_in(old, new, Lang::En)
+}
+
+/// [`compare`] with the values (phenotypes, actions, doses, strengths,
+/// lookup keys) in `lang`; summaries stay in the language each report
+/// was written in.
+///
+/// ```
+/// use dosera::report::{changes::{compare_in, ChangeKind}, stored::StoredReport};
+/// use dosera::pack::words::Lang;
+/// let engine = dosera::Engine::bundled().unwrap();
+/// let report = |diplotype: &str| {
+///     let calls = dosera::input::outside::parse(&format!("CYP2C19\t{diplotype}\n")).unwrap();
+///     let resolved = engine.resolve_outside(&calls).unwrap();
+///     let empty = dosera::allele::SampleCalls::empty("S1");
+///     dosera::report::build(&engine, &empty, &resolved, &["clopidogrel".into()]).unwrap()
+/// };
+/// let (old, new) = (report("*1/*1"), report("*2/*2"));
+/// let changes = compare_in(&StoredReport::of(&old), &new, Lang::Sv);
+/// let phenotype = changes.iter().find(|c| c.kind == ChangeKind::Phenotype).unwrap();
+/// assert_eq!(phenotype.after, "långsam metaboliserare");
+/// let action = changes.iter().find(|c| c.kind == ChangeKind::Action).unwrap();
+/// assert_eq!(action.before, "standarddosering");
+/// ```
+pub fn compare_in(old: &StoredReport, new: &Report, lang: Lang) -> Vec<Change> {
     fn view(g: &super::GeneReport) -> GeneView<'_> {
         GeneView {
             gene: &g.gene,
@@ -228,6 +253,7 @@ pub fn compare(old: &StoredReport, new: &Report) -> Vec<Change> {
         &old.drugs.iter().collect::<Vec<_>>(),
         &new_genes,
         &new_drugs.iter().collect::<Vec<_>>(),
+        lang,
     )
 }
 
@@ -244,14 +270,16 @@ pub(crate) fn compare_parts(
     old_drugs: &[&StoredDrug],
     new_genes: &[GeneView<'_>],
     new_drugs: &[&StoredDrug],
+    lang: Lang,
 ) -> Vec<Change> {
-    let mut changes = gene_changes(old_genes, new_genes);
+    let mut changes = gene_changes(old_genes, new_genes, lang);
     let old_keys: Vec<DrugKey> = old_drugs.iter().map(|d| drug_key(d)).collect();
     let new_keys: Vec<DrugKey> = new_drugs.iter().map(|d| drug_key(d)).collect();
     for (o, n) in pair_keys(&old_keys, &new_keys) {
         changes.extend(drug_changes(
             o.map(|i| old_drugs[i]),
             n.map(|i| new_drugs[i]),
+            lang,
         ));
     }
     changes
@@ -282,7 +310,7 @@ pub(crate) fn pair_keys<K: Ord>(old: &[K], new: &[K]) -> Vec<(Option<usize>, Opt
         .collect()
 }
 
-pub(crate) fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>]) -> Vec<Change> {
+pub(crate) fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>], lang: Lang) -> Vec<Change> {
     let mut out = Vec::new();
     let mut symbols: BTreeSet<&str> = old.iter().map(|g| g.gene).collect();
     symbols.extend(new.iter().map(|g| g.gene));
@@ -299,7 +327,16 @@ pub(crate) fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>]) -> Vec<Ch
             if b.unwrap_or_default() == a.unwrap_or_default() {
                 continue;
             }
-            let text = |v: Option<&[String]>| v.unwrap_or_default().join(" or ");
+            let text = |v: Option<&[String]>| {
+                v.unwrap_or_default()
+                    .iter()
+                    .map(|p| match kind {
+                        ChangeKind::Phenotype => words::phenotype(p, lang),
+                        _ => p.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(or(lang))
+            };
             let (b, a) = (text(b), text(a));
             if b != a {
                 out.push(Change {
@@ -327,7 +364,11 @@ fn genes_of(d: &StoredDrug) -> String {
 
 /// The changes between a stored and a new drug result with the same
 /// [`DrugKey`] (either may be missing).
-pub(crate) fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -> Vec<Change> {
+pub(crate) fn drug_changes(
+    old: Option<&StoredDrug>,
+    new: Option<&StoredDrug>,
+    lang: Lang,
+) -> Vec<Change> {
     let Some(any) = new.or(old) else {
         return Vec::new();
     };
@@ -343,12 +384,16 @@ pub(crate) fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -
     };
     let (old, new) = match (old, new) {
         (None, Some(n)) => {
-            return vec![change(ChangeKind::GuidelineAdded, String::new(), advice(n))];
+            return vec![change(
+                ChangeKind::GuidelineAdded,
+                String::new(),
+                advice(n, lang),
+            )];
         }
         (Some(o), None) => {
             return vec![change(
                 ChangeKind::GuidelineRemoved,
-                advice(o),
+                advice(o, lang),
                 String::new(),
             )];
         }
@@ -363,21 +408,29 @@ pub(crate) fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -
             version(new),
         ));
     }
-    type Field = fn(&StoredMatch) -> String;
+    type Field = fn(&StoredMatch, Lang) -> String;
     let fields: [(ChangeKind, Field); 5] = [
         (ChangeKind::Result, lookup_text),
-        (ChangeKind::Action, |m| m.action.label().to_string()),
-        (ChangeKind::Dose, |m| {
-            m.dose.as_ref().map(dose_text).unwrap_or_default()
+        (ChangeKind::Action, |m, lang| {
+            words::action_label(m.action, lang).to_string()
         }),
-        (ChangeKind::Strength, |m| {
-            m.strength.clone().unwrap_or_default()
+        (ChangeKind::Dose, |m, lang| {
+            m.dose
+                .as_ref()
+                .map(|d| dose_text(d, lang))
+                .unwrap_or_default()
         }),
-        (ChangeKind::Alternatives, |m| m.alternatives.join(", ")),
+        (ChangeKind::Strength, |m, lang| {
+            m.strength
+                .as_deref()
+                .map(|s| words::strength(s, lang))
+                .unwrap_or_default()
+        }),
+        (ChangeKind::Alternatives, |m, _| m.alternatives.join(", ")),
     ];
     let mut advice_differs = false;
     for (kind, field) in fields {
-        let (b, a) = (set_text(old, field), set_text(new, field));
+        let (b, a) = (set_text(old, field, lang), set_text(new, field, lang));
         if b != a {
             advice_differs = true;
             out.push(change(kind, b, a));
@@ -387,12 +440,12 @@ pub(crate) fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -
         advice_differs = true;
         out.push(change(
             ChangeKind::Advice,
-            set_text(old, |m| m.summary.clone()),
-            set_text(new, |m| m.summary.clone()),
+            set_text(old, |m, _| m.summary.clone(), lang),
+            set_text(new, |m, _| m.summary.clone(), lang),
         ));
     }
     if !advice_differs {
-        let ids = |d: &StoredDrug| set_text(d, |m| m.id.clone());
+        let ids = |d: &StoredDrug| set_text(d, |m, _| m.id.clone(), lang);
         if ids(old) != ids(new) {
             out.push(change(ChangeKind::Recommendation, ids(old), ids(new)));
         }
@@ -403,23 +456,44 @@ pub(crate) fn drug_changes(old: Option<&StoredDrug>, new: Option<&StoredDrug>) -
 /// The field's values over the matched rows, each once, sorted, joined
 /// with ` | ` (`none` for a row without one); `no matching row` when none
 /// matched.
-fn set_text(d: &StoredDrug, field: fn(&StoredMatch) -> String) -> String {
+fn set_text(d: &StoredDrug, field: fn(&StoredMatch, Lang) -> String, lang: Lang) -> String {
     if d.matches.is_empty() {
-        return "no matching row".to_string();
+        return no_row(lang).to_string();
     }
     let values: BTreeSet<String> = d
         .matches
         .iter()
         .map(|m| {
-            let v = field(m);
+            let v = field(m, lang);
             if v.is_empty() {
-                "none".to_string()
+                none(lang).to_string()
             } else {
                 v
             }
         })
         .collect();
     values.into_iter().collect::<Vec<_>>().join(" | ")
+}
+
+fn no_row(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "no matching row",
+        Lang::Sv => "ingen matchande rad",
+    }
+}
+
+fn none(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "none",
+        Lang::Sv => "inget",
+    }
+}
+
+fn or(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " or ",
+        Lang::Sv => " eller ",
+    }
 }
 
 /// Both reports hold the reviewed advice and it differs (as sets: each
@@ -434,19 +508,32 @@ fn facts_differ(old: &StoredDrug, new: &StoredDrug) -> bool {
     }
 }
 
-fn lookup_text(m: &StoredMatch) -> String {
+fn lookup_text(m: &StoredMatch, lang: Lang) -> String {
     m.lookup
         .iter()
-        .map(|(g, k)| format!("{g}: {k}"))
+        .map(|(g, k)| format!("{g}: {}", words::phenotype(k, lang)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn dose_text(d: &DoseAdjustment) -> String {
+/// A dose change in words: the share, and the dose it is of (named in
+/// Swedish where the name is a known one).
+fn dose_text(d: &DoseAdjustment, lang: Lang) -> String {
+    let of = match (lang, d.of.as_str()) {
+        (Lang::En, of) => of,
+        (Lang::Sv, "starting dose") => "startdosen",
+        (Lang::Sv, "standard dose" | "usual dose") => "standarddosen",
+        (Lang::Sv, "maintenance dose") => "underhållsdosen",
+        (Lang::Sv, "daily dose") => "dygnsdosen",
+        (Lang::Sv, of) => of,
+    };
+    let word = match lang {
+        Lang::En => "of",
+        Lang::Sv => "av",
+    };
     format!(
-        "{} of {}",
-        words::percent([d.percent_min, d.percent_max], Lang::En),
-        d.of
+        "{} {word} {of}",
+        words::percent([d.percent_min, d.percent_max], lang)
     )
 }
 
@@ -456,14 +543,20 @@ fn version(d: &StoredDrug) -> String {
 
 /// A drug result's advice in brief, for a guideline added or removed:
 /// the actions and what they were looked up with.
-fn advice(d: &StoredDrug) -> String {
+fn advice(d: &StoredDrug, lang: Lang) -> String {
     if d.matches.is_empty() {
-        return "no matching row".to_string();
+        return no_row(lang).to_string();
     }
     let each: BTreeSet<String> = d
         .matches
         .iter()
-        .map(|m| format!("{} ({})", m.action.label(), lookup_text(m)))
+        .map(|m| {
+            format!(
+                "{} ({})",
+                words::action_label(m.action, lang),
+                lookup_text(m, lang)
+            )
+        })
         .collect();
     each.into_iter().collect::<Vec<_>>().join(" | ")
 }

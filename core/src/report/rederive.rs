@@ -37,6 +37,7 @@ use super::stored::StoredDrug;
 use super::{apply_outside, interpret_gene, outside_gene, vcf_gene};
 use crate::allele::{CallSource, DiplotypeCall, Evidence, GeneCall};
 use crate::input::outside::OutsideCall;
+use crate::pack::words::Lang;
 use crate::recommend::{Gap, GeneResult, Plan, Slot};
 use crate::{Engine, Error, Result, Source};
 
@@ -343,7 +344,7 @@ impl<'a> Rederiver<'a> {
                 activity_scores: &done.activity_scores,
             })
             .collect();
-        let mut found = changes::gene_changes(&old_genes, &new_genes);
+        let mut found = changes::gene_changes(&old_genes, &new_genes, Lang::En);
         // Paired by the numbers of their keys; the changes found are then
         // put in the order of the keys, as the one-report path lists them.
         let mut drug_found: Vec<(&DrugKey, Arc<Vec<Change>>)> = Vec::new();
@@ -364,6 +365,7 @@ impl<'a> Rederiver<'a> {
                             Ok(Arc::new(changes::drug_changes(
                                 o.map(|d| &d.drug),
                                 n.map(|d| &d.drug),
+                                Lang::En,
                             )))
                         },
                     )

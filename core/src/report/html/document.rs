@@ -74,11 +74,11 @@ fn page(report: &Report, lang: Lang, since: Option<(&StoredReport, &[Change])>) 
 /// assert!(page.contains("Nothing in the results or advice has changed."));
 /// earlier.genes[0].phenotypes = vec!["Normal Metabolizer".into()];
 /// let page = render_since(&report, &earlier, Lang::Sv);
-/// assert!(page.contains("CYP2C19: fenotyp: Normal Metabolizer → Poor Metabolizer"), "{page}");
+/// assert!(page.contains("CYP2C19: fenotyp: normal metaboliserare → långsam metaboliserare"), "{page}");
 /// ```
 pub fn render_since(report: &Report, earlier: &StoredReport, lang: Lang) -> String {
     // Drugs this report was not asked for are not said to be removed.
-    let mut changes = crate::report::changes::compare(earlier, report);
+    let mut changes = crate::report::changes::compare_in(earlier, report, lang);
     changes.retain(|c| {
         c.kind != crate::report::changes::ChangeKind::GuidelineRemoved
             || report
