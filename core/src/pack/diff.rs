@@ -37,7 +37,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::words::{percent, Lang};
+use super::words::Lang;
 use super::{
     Action, Advice, DoseAdjustment, Gene, Guideline, LookupKey, Pack, PackSet, PhenotypeMethod,
     Phenotyping, Recommendation, Source,
@@ -1241,11 +1241,7 @@ fn list(items: &[String]) -> String {
 
 fn dose(d: &Option<DoseAdjustment>) -> String {
     match d {
-        Some(d) => format!(
-            "{} of {}",
-            percent([d.percent_min, d.percent_max], Lang::En),
-            d.of
-        ),
+        Some(d) => super::words::dose_text(&d.dose(), Lang::En),
         None => "none".to_string(),
     }
 }

@@ -751,6 +751,43 @@ pub struct DoseAdjustment {
     pub of: String,
 }
 
+impl DoseAdjustment {
+    /// The same share as a [`super::Dose`], whose words
+    /// ([`super::words::dose_text`]) every output uses: `of` names the
+    /// dose (`starting dose`, `maintenance dose`, …; another name, the
+    /// usual dose).
+    ///
+    /// ```
+    /// use dosera::pack::{words::{dose_text, Lang}, DoseAdjustment};
+    /// let d = DoseAdjustment { percent_min: 50.0, percent_max: 50.0, of: "starting dose".into() };
+    /// assert_eq!(dose_text(&d.dose(), Lang::En), "50% of the usual starting dose");
+    /// assert_eq!(dose_text(&d.dose(), Lang::Sv), "50 % av den vanliga startdosen");
+    /// ```
+    pub fn dose(&self) -> super::Dose {
+        use super::DoseBase;
+        let of = match self.of.as_str() {
+            "starting dose" | "lowest starting dose" => DoseBase::Starting,
+            "maintenance dose" => DoseBase::Maintenance,
+            "daily dose" => DoseBase::Daily,
+            "loading dose" => DoseBase::Loading,
+            "current dose" => DoseBase::Current,
+            "initial dose" => DoseBase::Initial,
+            "total dose" => DoseBase::Total,
+            _ => DoseBase::Usual,
+        };
+        super::Dose {
+            percent: Some([self.percent_min, self.percent_max]),
+            amount: None,
+            unit: None,
+            per: None,
+            of,
+            frequency: None,
+            max: None,
+            titration: None,
+        }
+    }
+}
+
 /// One recommendation: a lookup key per gene and what to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {

@@ -516,25 +516,9 @@ fn lookup_text(m: &StoredMatch, lang: Lang) -> String {
         .join(", ")
 }
 
-/// A dose change in words: the share, and the dose it is of (named in
-/// Swedish where the name is a known one).
+/// A dose change in words, as every output words it.
 fn dose_text(d: &DoseAdjustment, lang: Lang) -> String {
-    let of = match (lang, d.of.as_str()) {
-        (Lang::En, of) => of,
-        (Lang::Sv, "starting dose") => "startdosen",
-        (Lang::Sv, "standard dose" | "usual dose") => "standarddosen",
-        (Lang::Sv, "maintenance dose") => "underhållsdosen",
-        (Lang::Sv, "daily dose") => "dygnsdosen",
-        (Lang::Sv, of) => of,
-    };
-    let word = match lang {
-        Lang::En => "of",
-        Lang::Sv => "av",
-    };
-    format!(
-        "{} {word} {of}",
-        words::percent([d.percent_min, d.percent_max], lang)
-    )
+    words::dose_text(&d.dose(), lang)
 }
 
 fn version(d: &StoredDrug) -> String {

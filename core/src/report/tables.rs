@@ -54,7 +54,7 @@
 //! | `actionable` | `yes` when a matched recommendation departs from standard prescribing |
 //! | `actions` | action per matched recommendation |
 //! | `strengths` | strength (classification) per matched recommendation |
-//! | `dose_adjustments` | dose change per matched recommendation (`50% of starting dose`) |
+//! | `dose_adjustments` | dose change per matched recommendation (`50% of the usual starting dose`) |
 //! | `genes` | genes the guideline uses |
 //! | `lookup_keys` | per matched recommendation, the key per gene it matched on (`CYP2C19=Poor Metabolizer; CYP2D6=1.0`) |
 //! | `recommendation_ids` | upstream id per matched recommendation |

@@ -3,7 +3,7 @@
 
 use crate::genotype::MissingReason;
 use crate::pack::words::{self, Lang};
-use crate::pack::{Action, Dose, DoseAdjustment, DoseBase};
+use crate::pack::{Action, DoseAdjustment};
 use crate::recommend::{NonAnswer, NonAnswerReason};
 
 use super::ui::Ui;
@@ -77,29 +77,7 @@ pub(super) fn missing_text(reason: MissingReason, lang: Lang) -> &'static str {
 /// assert_eq!(dose_text(&d, Lang::Sv), "50 % av den vanliga startdosen");
 /// ```
 pub fn dose_text(dose: &DoseAdjustment, lang: Lang) -> String {
-    let of = match dose.of.as_str() {
-        "starting dose" | "lowest starting dose" => DoseBase::Starting,
-        "maintenance dose" => DoseBase::Maintenance,
-        "daily dose" => DoseBase::Daily,
-        "loading dose" => DoseBase::Loading,
-        "current dose" => DoseBase::Current,
-        "initial dose" => DoseBase::Initial,
-        "total dose" => DoseBase::Total,
-        _ => DoseBase::Usual,
-    };
-    words::dose_text(
-        &Dose {
-            percent: Some([dose.percent_min, dose.percent_max]),
-            amount: None,
-            unit: None,
-            per: None,
-            of,
-            frequency: None,
-            max: None,
-            titration: None,
-        },
-        lang,
-    )
+    words::dose_text(&dose.dose(), lang)
 }
 
 #[cfg(test)]
