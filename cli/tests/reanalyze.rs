@@ -321,29 +321,37 @@ fn command_lists_changed_patients_counts_the_rest_and_keeps_going_past_bad_files
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[test]
-fn html_report_says_what_changed_since_an_earlier_report() {
-    let dir = std::env::temp_dir().join(format!("dosera-reanalyze-html-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let page = dir.join("page.html");
-    let out = dosera()
+/// `dosera report` of the outside-call fixture as an HTML page in `lang`,
+/// with the v1 report of the same input as the earlier one.
+fn since_page(lang: &str) -> Command {
+    let mut command = dosera();
+    command
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .args([
             "report",
             "tests/fixtures/reports/inputs/no-records.vcf",
             "--outside",
             "tests/fixtures/reports/inputs/outside-calls.tsv",
-        ])
-        .args([
             "-d",
             "codeine",
             "-d",
             "clopidogrel",
             "--format",
             "html",
+            "--lang",
+            lang,
             "--previous",
         ])
-        .arg(fixtures().join("v1/outside-calls.json"))
+        .arg(fixtures().join("v1/outside-calls.json"));
+    command
+}
+
+#[test]
+fn html_report_says_what_changed_since_an_earlier_report() {
+    let dir = std::env::temp_dir().join(format!("dosera-reanalyze-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let page = dir.join("page.html");
+    let out = since_page("en")
         .arg("--out")
         .arg(&page)
         .output()
@@ -373,26 +381,7 @@ fn html_report_says_what_changed_since_an_earlier_report() {
         "only the drugs of this report are compared"
     );
     // In Swedish, the values too: the same change, in Swedish words.
-    let out = dosera()
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .args([
-            "report",
-            "tests/fixtures/reports/inputs/no-records.vcf",
-            "--outside",
-            "tests/fixtures/reports/inputs/outside-calls.tsv",
-            "-d",
-            "codeine",
-            "-d",
-            "clopidogrel",
-            "--format",
-            "html",
-            "--lang",
-            "sv",
-            "--previous",
-        ])
-        .arg(fixtures().join("v1/outside-calls.json"))
-        .output()
-        .expect("run");
+    let out = since_page("sv").output().expect("run");
     assert!(out.status.success());
     let html = String::from_utf8_lossy(&out.stdout);
     let start = html.find("<section id=\"since\">").expect("section");
