@@ -45,11 +45,11 @@ export interface Advice {
   not_carried?: Phrase[];
 }
 
-/** An alternative drug whose own advice changes with the same result. */
+/** An alternative drug whose own advice this patient's results also change. */
 export interface AffectedAlternative {
   /** The alternative drug. */
   drug: string;
-  /** Its actions for the same gene results (same source). */
+  /** Its actions for this patient's gene results (same source). */
   actions: Action[];
 }
 
@@ -562,8 +562,8 @@ export interface Match {
    */
   facts: Advice;
   /**
-   * Alternatives this row names that the same source's advice for the
-   * same gene results also changes (shown beside the alternative).
+   * Alternatives this row names whose own advice (same source) this
+   * patient's gene results also change (shown beside the alternative).
    */
   affected_alternatives?: AffectedAlternative[];
   /** Candidate combinations leading here (`CYP2D6 *1/*4`). */

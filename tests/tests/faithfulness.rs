@@ -557,7 +557,7 @@ fn no_alternative_is_offered_without_saying_the_same_result_affects_it() {
                     shown += 1
                 }
                 Some(m) => problems.push(format!(
-                    "{} {} ({}): alternative {alt} is affected by the same result, but the output does not say so: {}",
+                    "{} {} ({}): the patient's results also change the advice for alternative {alt}, but the output does not say so: {}",
                     source.as_str(),
                     r.id,
                     r.drug,
@@ -573,7 +573,7 @@ fn no_alternative_is_offered_without_saying_the_same_result_affects_it() {
         }
     }
     println!(
-        "alternatives: {affected_rows} (row, alternative) pairs name a drug the same result also affects; \
+        "alternatives: {affected_rows} (row, alternative) pairs name a drug whose advice the patient's results also change; \
          {shown} shown with that drug's own advice beside it"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));

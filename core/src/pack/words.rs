@@ -523,24 +523,26 @@ pub fn disagreement(
     }
 }
 
-/// The caveat beside an alternative that the same result also affects.
+/// The caveat beside an alternative whose own advice this patient's
+/// results also change (through the same gene as the drug's, or through
+/// another gene that the alternative's guideline reads).
 ///
 /// ```
 /// use dosera::pack::{words::{affected_alternative, Lang}, Action};
 /// assert_eq!(affected_alternative("nortriptyline", &[Action::ReduceDose], Lang::En),
-///   "Note: the same result also changes the advice for nortriptyline (reduce dose); see its own recommendation.");
+///   "Note: this patient's results also change the advice for nortriptyline (reduce dose); see its own recommendation.");
 /// assert_eq!(affected_alternative("nortriptyline", &[Action::ReduceDose], Lang::Sv),
-///   "Obs: samma resultat ändrar också råden för nortriptyline (sänk dosen); se dess egen rekommendation.");
+///   "Obs: patientens resultat ändrar också råden för nortriptyline (sänk dosen); se dess egen rekommendation.");
 /// ```
 pub fn affected_alternative(drug: &str, actions: &[Action], lang: Lang) -> String {
     let labels: Vec<&str> = actions.iter().map(|a| action_label(*a, lang)).collect();
     match lang {
         Lang::En => format!(
-            "Note: the same result also changes the advice for {drug} ({}); see its own recommendation.",
+            "Note: this patient's results also change the advice for {drug} ({}); see its own recommendation.",
             labels.join(", ")
         ),
         Lang::Sv => format!(
-            "Obs: samma resultat ändrar också råden för {drug} ({}); se dess egen rekommendation.",
+            "Obs: patientens resultat ändrar också råden för {drug} ({}); se dess egen rekommendation.",
             labels.join(", ")
         ),
     }

@@ -298,20 +298,20 @@ pub struct Match {
     /// What the guideline row says, as reviewed facts (the summary and
     /// implication are written from them).
     pub facts: Advice,
-    /// Alternatives this row names that the same source's advice for the
-    /// same gene results also changes (shown beside the alternative).
+    /// Alternatives this row names whose own advice (same source) this
+    /// patient's gene results also change (shown beside the alternative).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected_alternatives: Vec<AffectedAlternative>,
     /// Candidate combinations leading here (`CYP2D6 *1/*4`).
     pub candidates: Vec<String>,
 }
 
-/// An alternative drug whose own advice changes with the same result.
+/// An alternative drug whose own advice this patient's results also change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AffectedAlternative {
     /// The alternative drug.
     pub drug: String,
-    /// Its actions for the same gene results (same source).
+    /// Its actions for this patient's gene results (same source).
     pub actions: Vec<Action>,
 }
 
@@ -656,9 +656,12 @@ impl<'a> Recommender<'a> {
     }
 
     /// For every alternative a matched row names, the advice the same
-    /// source gives for that drug with the same gene results, when it
-    /// departs from standard prescribing: a drug is never offered as an
-    /// alternative without saying that the same result affects it.
+    /// source gives for that drug with every gene result of the patient,
+    /// when it departs from standard prescribing: a drug is never offered
+    /// as an alternative without saying that the patient's results affect
+    /// it. The alternative's guideline may read another gene than the
+    /// drug's (nortriptyline by CYP2D6 naming citalopram, read by CYP2C19),
+    /// so the note speaks of the patient's results, not of one result.
     fn affected_alternatives(
         &self,
         result: &mut DrugResult,

@@ -465,7 +465,7 @@ fn missing_card(input: &CardInput<'_>, drug: &str, results: &[&DrugResult]) -> V
 /// depends on conditions (DPWG's "for pain" / "for cough"; its
 /// alternatives are for one condition only): replace the draft
 /// order with a draft order for the alternative. An alternative any row
-/// tells to avoid, or whose own advice changes with the same result, is
+/// tells to avoid, or whose own advice the patient's results change, is
 /// never suggested (the detail says what the rows say of it).
 fn suggestions(input: &CardInput<'_>, order: &Order, d: &DrugResult) -> Vec<Value> {
     if !d.candidates_agree || d.matches.is_empty() || conditional(d) {
