@@ -167,10 +167,29 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
     }
     // Into a folder, each report is written as it is made. A strict run
     // collects them first: it writes nothing when a sample has a
-    // non-answer.
+    // non-answer; so does a page "since" an earlier report, which is one
+    // patient's.
     if let Some(dir) = args.out.as_deref().filter(|p| p.is_dir()) {
-        if format == Format::Json && !args.strict {
-            return write_json_folder(engine, &mut reader, &options, &resolved, &args, dir);
+        if !args.strict && previous.is_none() {
+            let folder = Folder {
+                args: &args,
+                dir,
+                options: &options,
+                resolved: &resolved,
+            };
+            match format {
+                Format::Json => return folder.write(engine, &mut reader, "json", &json_compact),
+                Format::Html => {
+                    return folder
+                        .write(engine, &mut reader, "html", &|r| Ok(html::render(r, lang)))
+                }
+                Format::Fhir => {
+                    return folder.write(engine, &mut reader, "fhir.json", &|r| {
+                        Ok(fhir::bundle_json(r))
+                    })
+                }
+                Format::Text | Format::Tsv | Format::Parquet => {}
+            }
         }
     }
     // Every sample is reported, each on its own: one sample's failure is
@@ -254,79 +273,89 @@ pub fn run(engine: &Engine, args: ReportArgs) -> Result<(), Error> {
 }
 
 /// One sample's report made ready on a worker thread for
-/// [`write_json_folder`].
+/// [`Folder::write`].
 struct Written {
     sample: String,
     warnings: Vec<String>,
     coverage: Option<CoverageFinding>,
-    /// The report as compact JSON, or why it could not be written; `Err`
-    /// with the sample's error when it has no report.
-    json: Result<String, String>,
+    /// The report in the folder's format, or why it could not be written;
+    /// `Err` with the sample's error when it has no report.
+    text: Result<String, String>,
 }
 
-/// `--format json --out DIR` (not strict): one compact JSON report per
-/// sample (`<sample>.json`), written in input order as the reports are
-/// made, so memory does not grow with the number of samples. Messages are
-/// those of the other formats: the coverage warning once, each sample's
-/// warnings, and the samples not reported at the end (exit code 1).
-fn write_json_folder(
-    engine: &Engine,
-    reader: &mut VcfReader,
-    options: &CallOptions,
-    resolved: &[dosera::ResolvedOutside],
-    args: &ReportArgs,
-    dir: &Path,
-) -> Result<(), Error> {
-    let lang = args.lang.lang();
-    let ready = |o: SampleOutcome| match o {
-        SampleOutcome::Report(mut r) => {
-            if lang != Lang::En {
-                r.localise(lang);
-            }
-            Written {
-                sample: r.input.sample.clone(),
-                warnings: dosera::report::sample_warnings(&r),
-                coverage: r.input.coverage.clone(),
-                json: json_compact(&r).map_err(|e| e.to_string()),
-            }
-        }
-        SampleOutcome::Failed(f) => Written {
-            sample: f.sample.clone(),
-            warnings: Vec::new(),
-            coverage: None,
-            json: Err(f.error.clone()),
-        },
-    };
-    let mut failed: Vec<(String, String)> = Vec::new();
-    let mut coverage_said = false;
-    let total = dosera::report::cohort_map(
-        engine,
-        reader,
-        options,
-        resolved,
-        &args.drugs,
-        &ready,
-        &mut |w| {
-            if let (false, Some(c)) = (coverage_said, &w.coverage) {
-                warn_coverage(&args.vcf, Some(c));
-                coverage_said = true;
-            }
-            for warning in &w.warnings {
-                eprintln!("warning: {warning}");
-            }
-            match w.json {
-                Ok(text) => write_file(&dir.join(file_name(&w.sample, "json")), &text),
-                Err(error) => {
-                    failed.push((w.sample, error));
-                    Ok(())
+/// `--out DIR` for the formats with one file per sample (JSON, HTML,
+/// FHIR), not strict.
+struct Folder<'a> {
+    args: &'a ReportArgs,
+    dir: &'a Path,
+    options: &'a CallOptions,
+    resolved: &'a [dosera::ResolvedOutside],
+}
+
+impl Folder<'_> {
+    /// One file per sample (`<sample>.<ext>`, as `render` writes the
+    /// report), written in input order as the reports are made, so memory
+    /// does not grow with the number of samples. Messages are those of the
+    /// other formats: the coverage warning once, each sample's warnings,
+    /// and the samples not reported at the end (exit code 1).
+    fn write(
+        &self,
+        engine: &Engine,
+        reader: &mut VcfReader,
+        ext: &str,
+        render: &(dyn Fn(&Report) -> Result<String, Error> + Sync),
+    ) -> Result<(), Error> {
+        let lang = self.args.lang.lang();
+        let ready = |o: SampleOutcome| match o {
+            SampleOutcome::Report(mut r) => {
+                if lang != Lang::En {
+                    r.localise(lang);
+                }
+                Written {
+                    sample: r.input.sample.clone(),
+                    warnings: dosera::report::sample_warnings(&r),
+                    coverage: r.input.coverage.clone(),
+                    text: render(&r).map_err(|e| e.to_string()),
                 }
             }
-        },
-    )?;
-    if failed.is_empty() {
-        return Ok(());
+            SampleOutcome::Failed(f) => Written {
+                sample: f.sample.clone(),
+                warnings: Vec::new(),
+                coverage: None,
+                text: Err(f.error.clone()),
+            },
+        };
+        let mut failed: Vec<(String, String)> = Vec::new();
+        let mut coverage_said = false;
+        let total = dosera::report::cohort_map(
+            engine,
+            reader,
+            self.options,
+            self.resolved,
+            &self.args.drugs,
+            &ready,
+            &mut |w| {
+                if let (false, Some(c)) = (coverage_said, &w.coverage) {
+                    warn_coverage(&self.args.vcf, Some(c));
+                    coverage_said = true;
+                }
+                for warning in &w.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                match w.text {
+                    Ok(text) => write_file(&self.dir.join(file_name(&w.sample, ext)), &text),
+                    Err(error) => {
+                        failed.push((w.sample, error));
+                        Ok(())
+                    }
+                }
+            },
+        )?;
+        if failed.is_empty() {
+            return Ok(());
+        }
+        fail_some(&failed, total)
     }
-    fail_some(&failed, total)
 }
 
 /// Says on stderr that the VCF looks like another genome build or covers

@@ -1,8 +1,8 @@
 //! Cohort memory stays flat: a 10,000-sample run of `dosera report --format
 //! tsv` peaks under a stated bound, and adding records away from the
 //! definition positions (a whole-genome-like file) does not move the peak;
-//! one JSON report per sample into a folder is written as each is made,
-//! under the same bound.
+//! one JSON report, HTML page or FHIR bundle per sample into a folder is
+//! written as each is made, under the same bound.
 //!
 //! The peak is the process's own `VmHWM`, printed by the CLI when
 //! `DOSERA_PEAK_RSS` is set; where `/proc` is absent the test says it
@@ -173,6 +173,67 @@ fn json_reports_into_a_folder_are_written_as_made() {
         assert_eq!(text.iter().filter(|b| **b == b'\n').count(), 1, "{sample}");
         let file: serde_json::Value = serde_json::from_slice(&text).unwrap();
         assert!(file == *report, "{sample}: the folder's report differs");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// HTML pages and FHIR bundles into a folder are written as they are made
+/// too: the peak stays under the bound (holding 1,000 reports until the
+/// end would pass it), and each file is the page or bundle the command
+/// writes for that sample alone.
+#[test]
+fn html_and_fhir_reports_into_a_folder_are_written_as_made() {
+    if !Path::new("/proc/self/status").exists() {
+        eprintln!("skipped: /proc/self/status is absent, so peak memory cannot be read here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("dosera-memory-pages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vcf = dir.join("cohort.vcf.gz");
+    simulate_n(&vcf, JSON_SAMPLES, 0);
+    let small = dir.join("small.vcf.gz");
+    simulate_n(&small, 40, 0);
+    for (format, ext) in [("html", "html"), ("fhir", "fhir.json")] {
+        let folder = dir.join(format);
+        std::fs::create_dir_all(&folder).unwrap();
+        let (peak, _) = peak_in(&vcf, format, &folder);
+        let written = std::fs::read_dir(&folder).unwrap().count();
+        assert_eq!(written, JSON_SAMPLES, "{format}");
+        eprintln!("peak RSS for {JSON_SAMPLES} {format} reports into a folder: {peak} kB");
+        assert!(
+            peak <= BOUND_KB,
+            "{format}: peak {peak} kB is over the bound of {BOUND_KB} kB"
+        );
+
+        // The small cohort into a folder, in Swedish, against three of its
+        // samples reported one at a time.
+        let each = dir.join(format!("{format}-each"));
+        std::fs::create_dir_all(&each).unwrap();
+        let o = dosera()
+            .arg("report")
+            .arg(&small)
+            .args(["--format", format, "--lang", "sv", "--out"])
+            .arg(&each)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(std::fs::read_dir(&each).unwrap().count(), 40, "{format}");
+        for sample in ["S0000001", "S0000020", "S0000040"] {
+            let alone = dir.join(format!("{sample}-alone.{ext}"));
+            let o = dosera()
+                .arg("report")
+                .arg(&small)
+                .args([
+                    "--sample", sample, "--format", format, "--lang", "sv", "--out",
+                ])
+                .arg(&alone)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let a = std::fs::read(&alone).unwrap();
+            let b = std::fs::read(each.join(format!("{sample}.{ext}"))).unwrap();
+            assert!(a == b, "{format} {sample}: the folder's file differs");
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
 }
