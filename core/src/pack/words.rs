@@ -659,6 +659,50 @@ pub fn describe_keys(lookup: &std::collections::BTreeMap<String, String>, lang: 
         .join(lang.t(" with ", " med "))
 }
 
+/// Whether a lookup key or result is an activity score (`1.5`, `≥3.0`).
+fn is_score(k: &str) -> bool {
+    k.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '≥')
+}
+
+/// An activity score as written in `lang`: a decimal comma in Swedish,
+/// and a phenotype given beside it in words.
+///
+/// ```
+/// use dosera::pack::words::{score, Lang};
+/// assert_eq!(score("1.5", Lang::Sv), "1,5");
+/// assert_eq!(score("≥3.0 (Ultrarapid Metabolizer)", Lang::Sv), "≥3,0 (ultrasnabb metaboliserare)");
+/// assert_eq!(score("1.5", Lang::En), "1.5");
+/// ```
+pub fn score(k: &str, lang: Lang) -> String {
+    match (lang, k.split_once(" (")) {
+        (Lang::En, _) => k.to_string(),
+        (Lang::Sv, Some((score, rest))) => format!(
+            "{} ({})",
+            score.replace('.', ","),
+            phenotype(rest.trim_end_matches(')'), lang)
+        ),
+        (Lang::Sv, None) => k.replace('.', ","),
+    }
+}
+
+/// A lookup key's value in words: an activity score as [`score`] writes
+/// it, any other key as [`phenotype`] does.
+///
+/// ```
+/// use dosera::pack::words::{key_value, Lang};
+/// assert_eq!(key_value("2.0", Lang::Sv), "2,0");
+/// assert_eq!(key_value("Poor Metabolizer", Lang::Sv), "långsam metaboliserare");
+/// ```
+pub fn key_value(k: &str, lang: Lang) -> String {
+    if is_score(k) {
+        score(k, lang)
+    } else {
+        phenotype(k, lang)
+    }
+}
+
 /// One gene's key in words (see [`describe_lookup`]).
 ///
 /// ```
@@ -666,21 +710,12 @@ pub fn describe_keys(lookup: &std::collections::BTreeMap<String, String>, lang: 
 /// assert_eq!(describe_key("CYP2D6", "No Result", Lang::En), "no CYP2D6 result");
 /// ```
 pub fn describe_key(gene: &str, k: &str, lang: Lang) -> String {
-    let score = k
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit() || c == '≥');
-    if score {
-        let k = match (lang, k.split_once(" (")) {
-            (Lang::En, _) => k.to_string(),
-            (Lang::Sv, Some((score, rest))) => format!(
-                "{} ({})",
-                score.replace('.', ","),
-                phenotype(rest.trim_end_matches(')'), lang)
-            ),
-            (Lang::Sv, None) => k.replace('.', ","),
-        };
-        format!("{gene} {} {k}", lang.t("activity score", "aktivitetspoäng"))
+    if is_score(k) {
+        format!(
+            "{gene} {} {}",
+            lang.t("activity score", "aktivitetspoäng"),
+            score(k, lang)
+        )
     } else if k == "No Result" {
         match lang {
             Lang::En => format!("no {gene} result"),

@@ -332,7 +332,7 @@ pub(crate) fn gene_changes(old: &[GeneView<'_>], new: &[GeneView<'_>], lang: Lan
                     .iter()
                     .map(|p| match kind {
                         ChangeKind::Phenotype => words::phenotype(p, lang),
-                        _ => p.clone(),
+                        _ => words::score(p, lang),
                     })
                     .collect::<Vec<_>>()
                     .join(or(lang))
@@ -511,7 +511,7 @@ fn facts_differ(old: &StoredDrug, new: &StoredDrug) -> bool {
 fn lookup_text(m: &StoredMatch, lang: Lang) -> String {
     m.lookup
         .iter()
-        .map(|(g, k)| format!("{g}: {}", words::phenotype(k, lang)))
+        .map(|(g, k)| format!("{g}: {}", words::key_value(k, lang)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -640,5 +640,53 @@ impl Reanalysis {
                 ]
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::stored::StoredReport;
+
+    fn report(engine: &crate::Engine, line: &str) -> Report {
+        let calls = crate::input::outside::parse(line).unwrap();
+        let resolved = engine.resolve_outside(&calls).unwrap();
+        let empty = crate::allele::SampleCalls::empty("S1");
+        crate::report::build(engine, &empty, &resolved, &["codeine".into()]).unwrap()
+    }
+
+    /// Activity scores, alone and as lookup keys, are written with a
+    /// decimal comma in Swedish, as every other Swedish output writes them.
+    #[test]
+    fn swedish_scores_have_a_decimal_comma() {
+        let engine = crate::Engine::bundled().unwrap();
+        let old = report(&engine, "CYP2D6\t*1/*4\n");
+        let new = report(&engine, "CYP2D6\t*1/*1\n");
+        let stored = StoredReport::of(&old);
+        for (lang, before, after) in [(Lang::Sv, "1,0", "2,0"), (Lang::En, "1.0", "2.0")] {
+            let changes = compare_in(&stored, &new, lang);
+            let score = changes
+                .iter()
+                .find(|c| c.kind == ChangeKind::ActivityScore)
+                .expect("an activity score change");
+            assert_eq!(
+                (score.before.as_str(), score.after.as_str()),
+                (before, after)
+            );
+            let keys = changes
+                .iter()
+                .find(|c| c.kind == ChangeKind::Result && c.source == Some(crate::Source::Cpic))
+                .expect("a CPIC lookup key change");
+            assert!(
+                keys.before.contains(&format!("CYP2D6: {before}")),
+                "{lang:?}: {}",
+                keys.before
+            );
+            assert!(
+                keys.after.contains(&format!("CYP2D6: {after}")),
+                "{lang:?}: {}",
+                keys.after
+            );
+        }
     }
 }
