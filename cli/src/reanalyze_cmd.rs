@@ -62,7 +62,7 @@ pub fn run(engine: &Engine, args: ReanalyzeArgs) -> Result<(), Error> {
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let text = match args.format {
         Format::Tsv => tsv(&files, &results),
-        Format::Json => json(release, &counts, &files, &results)?,
+        Format::Json => json(release, &files, &results)?,
         Format::Text => text(release, &counts, &files, &results, args.lang),
     };
     match &args.out {
@@ -126,41 +126,16 @@ fn tsv(files: &[String], results: &[dosera::Result<Reanalysis>]) -> String {
     out
 }
 
+/// The batch as one JSON document ([`reanalyze::Batch`], whose schema is
+/// `core/schema/reanalysis.schema.json`).
 fn json(
     release: &str,
-    counts: &Counts,
     files: &[String],
     results: &[dosera::Result<Reanalysis>],
 ) -> Result<String, Error> {
-    let patients: Vec<serde_json::Value> = changed(files, results)
-        .map(|(file, r)| {
-            serde_json::json!({
-                "file": file,
-                "sample": r.sample,
-                "old_schema_version": r.old_schema_version,
-                "old_engine_version": r.old_engine_version,
-                "old_release": r.old_release,
-                "changes": r.changes,
-            })
-        })
-        .collect();
-    let failed: Vec<serde_json::Value> = files
-        .iter()
-        .zip(results)
-        .filter_map(|(f, r)| {
-            r.as_ref().err().map(
-                |e| serde_json::json!({"file": f, "code": e.code() as u32, "error": e.to_string()}),
-            )
-        })
-        .collect();
-    serde_json::to_string_pretty(&serde_json::json!({
-        "new_release": release,
-        "counts": counts,
-        "patients": patients,
-        "failed": failed,
-    }))
-    .map(|t| t + "\n")
-    .map_err(|e| Error::Internal(format!("JSON: {e}")))
+    serde_json::to_string_pretty(&reanalyze::Batch::of(release, files, results))
+        .map(|t| t + "\n")
+        .map_err(|e| Error::Internal(format!("JSON: {e}")))
 }
 
 fn text(

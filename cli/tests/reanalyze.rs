@@ -354,6 +354,10 @@ fn command_lists_changed_patients_counts_the_rest_and_keeps_going_past_bad_files
         .output()
         .expect("run");
     let v: Value = serde_json::from_slice(&json.stdout).expect("json");
+    // The documented shape (core/schema/reanalysis.schema.json).
+    let batch: dosera::report::reanalyze::Batch =
+        serde_json::from_value(v.clone()).expect("a batch");
+    assert_eq!(batch.failed.len(), 1);
     assert_eq!(v["counts"]["reports"], 16);
     assert_eq!(v["counts"]["failed"], 1);
     let changed = v["counts"]["changed"].as_u64().expect("count") as usize;

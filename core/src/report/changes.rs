@@ -21,7 +21,19 @@ use crate::pack::DoseAdjustment;
 use crate::Source;
 
 /// What kind of change a [`Change`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// A gene's phenotype.
@@ -136,7 +148,7 @@ impl ChangeKind {
 }
 
 /// One change for one patient: a gene's result or a drug's advice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Change {
     /// The drug, for a drug's change.
     #[serde(default, skip_serializing_if = "Option::is_none")]

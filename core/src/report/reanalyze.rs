@@ -288,7 +288,9 @@ pub fn reanalyze_files(
 }
 
 /// Counts over a batch of reanalyses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Counts {
     /// Reports given.
     pub reports: usize,
@@ -326,6 +328,114 @@ impl Counts {
         }
         c
     }
+}
+
+/// A batch reanalysis as one JSON document, as `dosera reanalyze --format
+/// json` writes it: the counts, each patient whose results or advice
+/// changed with the report file it came from, and each report that could
+/// not be read. Patients with no change, or only new guideline versions or
+/// row ids, are counted, not listed. Its JSON Schema is [`batch_schema`]
+/// (`core/schema/reanalysis.schema.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Batch {
+    /// Knowledge-pack release used now.
+    pub new_release: String,
+    /// Counts over every report given.
+    pub counts: Counts,
+    /// The patients whose results or advice changed, in the order given.
+    pub patients: Vec<ChangedPatient>,
+    /// The reports that could not be read or reanalysed, in the order
+    /// given.
+    pub failed: Vec<FailedReport>,
+}
+
+/// A patient whose results or advice changed, in a [`Batch`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChangedPatient {
+    /// The stored report's file, as given.
+    pub file: String,
+    /// The sample.
+    pub sample: String,
+    /// Schema version of the stored report.
+    pub old_schema_version: u32,
+    /// dosera version that wrote the stored report.
+    pub old_engine_version: String,
+    /// Knowledge-pack release of the stored report.
+    pub old_release: String,
+    /// What changed, genes first.
+    pub changes: Vec<super::changes::Change>,
+}
+
+/// A stored report that could not be read or reanalysed, in a [`Batch`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FailedReport {
+    /// The file, as given.
+    pub file: String,
+    /// The error code ([`crate::ErrorCode`]).
+    pub code: u32,
+    /// What went wrong.
+    pub error: String,
+}
+
+impl Batch {
+    /// The batch of `results` (of [`reanalyze_files`]) for `files` (the
+    /// same order), reanalysed with pack release `release`.
+    ///
+    /// ```
+    /// use dosera::report::reanalyze::Batch;
+    /// let failed = vec![Err(dosera::Error::MalformedReport("not JSON".into()))];
+    /// let batch = Batch::of("2026.12.2", &["a.json".to_string()], &failed);
+    /// assert_eq!((batch.counts.reports, batch.counts.failed), (1, 1));
+    /// assert_eq!(batch.failed[0].file, "a.json");
+    /// assert!(batch.patients.is_empty());
+    /// ```
+    pub fn of(release: &str, files: &[String], results: &[Result<Reanalysis>]) -> Batch {
+        let mut patients = Vec::new();
+        let mut failed = Vec::new();
+        for (file, r) in files.iter().zip(results) {
+            match r {
+                Ok(r) if r.advice_changed() => patients.push(ChangedPatient {
+                    file: file.clone(),
+                    sample: r.sample.clone(),
+                    old_schema_version: r.old_schema_version,
+                    old_engine_version: r.old_engine_version.clone(),
+                    old_release: r.old_release.clone(),
+                    changes: r.changes.clone(),
+                }),
+                Ok(_) => {}
+                Err(e) => failed.push(FailedReport {
+                    file: file.clone(),
+                    code: e.code() as u32,
+                    error: e.to_string(),
+                }),
+            }
+        }
+        Batch {
+            new_release: release.to_string(),
+            counts: Counts::of(results),
+            patients,
+            failed,
+        }
+    }
+}
+
+/// The JSON Schema of a [`Batch`], as committed in
+/// `core/schema/reanalysis.schema.json`.
+///
+/// ```
+/// let schema = dosera::report::reanalyze::batch_schema();
+/// assert_eq!(schema["title"], "Batch");
+/// ```
+pub fn batch_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Batch))
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            serde_json::Value::String("https://dosera.invalid/schema/reanalysis.json".into()),
+        );
+    }
+    schema
 }
 
 #[cfg(test)]
