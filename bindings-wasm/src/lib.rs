@@ -367,7 +367,6 @@ struct ReanalysisResult<'a> {
     /// only a guideline version or row id).
     advice_changed: bool,
     /// What changed, genes first.
-    #[cfg_attr(test, schemars(with = "Vec<typescript::ChangeSchema>"))]
     changes: &'a [Change],
 }
 

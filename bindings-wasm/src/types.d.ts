@@ -123,7 +123,12 @@ export interface Change {
   new_guideline_version?: string | null;
 }
 
-/** What changed: a gene's phenotype or activity score, a guideline added, removed or re-versioned, or what the matched rows say (the gene results used, action, dose, strength, alternatives, other advice details, or only their ids). */
+/**
+ * What kind of change a [`Change`] is: a gene's phenotype or activity
+ * score, a guideline added, removed or re-versioned, or what the matched
+ * rows say (the gene results used, action, dose, strength, alternatives,
+ * other advice details, or only their ids).
+ */
 export type ChangeKind = "phenotype" | "activity_score" | "guideline_added" | "guideline_removed" | "guideline_version" | "result" | "action" | "dose" | "strength" | "alternatives" | "advice" | "recommendation";
 
 /**

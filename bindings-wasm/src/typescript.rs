@@ -5,11 +5,9 @@
 //! `types_are_current` fails when it differs (`DOSERA_REGENERATE=1`
 //! rewrites it).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use dosera::report::changes::ChangeKind;
 use schemars::JsonSchema;
 use serde_json::Value;
 
@@ -28,57 +26,6 @@ export interface DoseraError extends Error {
   codeName: string;
 }
 ";
-
-// The shape of `dosera::report::changes::Change`, which has no JSON Schema
-// of its own; `change_is_the_core_change` checks the two agree.
-/// One change for one patient: a gene's result or a drug's advice.
-#[derive(JsonSchema)]
-#[schemars(rename = "Change")]
-#[allow(dead_code)]
-pub(crate) struct ChangeSchema {
-    /// The drug, for a drug's change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    drug: Option<String>,
-    /// The guideline source, for a drug's change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    source: Option<dosera::Source>,
-    /// The gene, for a gene's change; for a drug's change, the genes of
-    /// the guideline (`CYP2C9`, `NUDT15+TPMT`), which tell two guidelines
-    /// of one source for the same drug apart.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    gene: Option<String>,
-    /// What changed.
-    kind: ChangeKindSchema,
-    /// Before (empty when there was nothing).
-    before: String,
-    /// After (empty when there is nothing).
-    after: String,
-    /// The guideline version before, for a drug's change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    old_guideline_version: Option<String>,
-    /// The guideline version after, for a drug's change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    new_guideline_version: Option<String>,
-}
-
-/// `dosera::report::changes::ChangeKind`: its values are the core's own
-/// (`ChangeKind::ALL`).
-pub(crate) struct ChangeKindSchema;
-
-impl JsonSchema for ChangeKindSchema {
-    fn schema_name() -> Cow<'static, str> {
-        "ChangeKind".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let kinds: Vec<&str> = ChangeKind::ALL.iter().map(|k| k.as_str()).collect();
-        schemars::json_schema!({
-            "description": "What changed: a gene's phenotype or activity score, a guideline added, removed or re-versioned, or what the matched rows say (the gene results used, action, dose, strength, alternatives, other advice details, or only their ids).",
-            "type": "string",
-            "enum": kinds,
-        })
-    }
-}
 
 fn root<T: JsonSchema>(name: &str) -> (String, Value) {
     let mut schema = schemars::schema_for!(T).to_value();
@@ -259,57 +206,6 @@ mod tests {
             "{} is out of date: DOSERA_REGENERATE=1 cargo test -p dosera-wasm rewrites it",
             path.display()
         );
-    }
-
-    /// The hand-described `Change` has the fields of the core's, optional
-    /// where the core leaves them out, and `ChangeKind` its serialized
-    /// names.
-    #[test]
-    fn change_is_the_core_change() {
-        use dosera::report::changes::Change;
-        let schema = schemars::schema_for!(ChangeSchema).to_value();
-        let keys = |v: &Value| -> Vec<String> {
-            let mut k: Vec<String> = v
-                .as_object()
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default();
-            k.sort();
-            k
-        };
-        let full = Change {
-            drug: Some("clopidogrel".into()),
-            source: Some(dosera::Source::Cpic),
-            gene: Some("CYP2C19".into()),
-            kind: ChangeKind::Action,
-            before: "a".into(),
-            after: "b".into(),
-            old_guideline_version: Some("1".into()),
-            new_guideline_version: Some("2".into()),
-        };
-        let bare = Change {
-            drug: None,
-            source: None,
-            gene: None,
-            old_guideline_version: None,
-            new_guideline_version: None,
-            ..full.clone()
-        };
-        let as_json = |c: &Change| serde_json::to_value(c).expect("JSON");
-        assert_eq!(keys(&schema["properties"]), keys(&as_json(&full)));
-        let mut required: Vec<String> = schema["required"]
-            .as_array()
-            .expect("required")
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        required.sort();
-        assert_eq!(required, keys(&as_json(&bare)));
-        let kinds = &schema["$defs"]["ChangeKind"]["enum"];
-        let serialized: Vec<Value> = ChangeKind::ALL
-            .iter()
-            .map(|k| serde_json::to_value(k).expect("JSON"))
-            .collect();
-        assert_eq!(kinds, &Value::Array(serialized));
     }
 
     #[test]

@@ -17,7 +17,7 @@ fn schema_path() -> PathBuf {
 #[test]
 fn committed_schema_is_the_generated_one() {
     let text = serde_json::to_string_pretty(&batch_schema()).unwrap() + "\n";
-    if std::env::var_os("DOSERA_REGENERATE").is_some() {
+    if dosera_conformance::deviations::regenerate_requested() {
         std::fs::write(schema_path(), &text).unwrap();
     }
     let committed = std::fs::read_to_string(schema_path()).unwrap_or_default();

@@ -20,7 +20,10 @@ use crate::pack::words::{self, Lang};
 use crate::pack::DoseAdjustment;
 use crate::Source;
 
-/// What kind of change a [`Change`] is.
+/// What kind of change a [`Change`] is: a gene's phenotype or activity
+/// score, a guideline added, removed or re-versioned, or what the matched
+/// rows say (the gene results used, action, dose, strength, alternatives,
+/// other advice details, or only their ids).
 #[derive(
     Debug,
     Clone,

@@ -258,14 +258,18 @@ impl Report {
 /// assert!(schema["properties"]["genes"].is_object());
 /// ```
 pub fn json_schema() -> serde_json::Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(Report))
+    schema_of::<Report>(&format!("report-v{REPORT_SCHEMA_VERSION}.json"))
+}
+
+/// The JSON Schema of `T`, with the `$id` of the file `name` (the
+/// committed schemas of `core/schema/`).
+pub(crate) fn schema_of<T: schemars::JsonSchema>(name: &str) -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(T))
         .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
     if let Some(obj) = schema.as_object_mut() {
         obj.insert(
             "$id".into(),
-            serde_json::Value::String(format!(
-                "https://dosera.invalid/schema/report-v{REPORT_SCHEMA_VERSION}.json"
-            )),
+            serde_json::Value::String(format!("https://dosera.invalid/schema/{name}")),
         );
     }
     schema

@@ -427,15 +427,7 @@ impl Batch {
 /// assert_eq!(schema["title"], "Batch");
 /// ```
 pub fn batch_schema() -> serde_json::Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(Batch))
-        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
-    if let Some(obj) = schema.as_object_mut() {
-        obj.insert(
-            "$id".into(),
-            serde_json::Value::String("https://dosera.invalid/schema/reanalysis.json".into()),
-        );
-    }
-    schema
+    super::schema_of::<Batch>("reanalysis.json")
 }
 
 #[cfg(test)]
